@@ -1,0 +1,122 @@
+//! Boundary geometry: checking what an import brings, and thinning it for display.
+
+use geo::{BoundingRect, MultiPolygon, Simplify, Validation};
+
+/// Tolerance (degrees, ≈ 50 m) of the simplification applied to boundaries sent for display:
+/// enough detail at district zoom, a fraction of the bytes on slow 3G.
+pub const DISPLAY_TOLERANCE_DEG: f64 = 0.0005;
+
+/// Checks that a GeoJSON geometry is an area usable as an administrative boundary and converts it.
+/// The error says what is wrong in words an import report can show.
+pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
+    let area = match geo::Geometry::<f64>::try_from(geometry.clone()) {
+        Ok(geo::Geometry::Polygon(polygon)) => MultiPolygon(vec![polygon]),
+        Ok(geo::Geometry::MultiPolygon(polygons)) => polygons,
+        Ok(other) => {
+            return Err(format!(
+                "geometry must be a Polygon or MultiPolygon, not {}",
+                geometry_kind(&other)
+            ))
+        }
+        Err(error) => return Err(format!("unreadable geometry: {error}")),
+    };
+    if area.0.is_empty() {
+        return Err("geometry has no polygon".to_owned());
+    }
+    for coordinate in area.0.iter().flat_map(|polygon| {
+        polygon.exterior().coords().chain(polygon.interiors().iter().flat_map(|ring| ring.coords()))
+    }) {
+        let in_range = coordinate.x.is_finite()
+            && coordinate.y.is_finite()
+            && (-180.0..=180.0).contains(&coordinate.x)
+            && (-90.0..=90.0).contains(&coordinate.y);
+        if !in_range {
+            return Err(format!(
+                "coordinate [{}, {}] is not a longitude/latitude pair (RFC 7946 order is [lon, lat])",
+                coordinate.x, coordinate.y
+            ));
+        }
+    }
+    area.check_validation().map_err(|problem| format!("invalid geometry: {problem}"))?;
+    Ok(area)
+}
+
+fn geometry_kind(geometry: &geo::Geometry<f64>) -> &'static str {
+    match geometry {
+        geo::Geometry::Point(_) => "a Point",
+        geo::Geometry::Line(_) => "a Line",
+        geo::Geometry::LineString(_) => "a LineString",
+        geo::Geometry::Polygon(_) => "a Polygon",
+        geo::Geometry::MultiPoint(_) => "a MultiPoint",
+        geo::Geometry::MultiLineString(_) => "a MultiLineString",
+        geo::Geometry::MultiPolygon(_) => "a MultiPolygon",
+        geo::Geometry::GeometryCollection(_) => "a GeometryCollection",
+        geo::Geometry::Rect(_) => "a Rect",
+        geo::Geometry::Triangle(_) => "a Triangle",
+    }
+}
+
+/// The (min_lon, min_lat, max_lon, max_lat) box of an area.
+pub fn bounding_box(area: &MultiPolygon<f64>) -> Option<(f64, f64, f64, f64)> {
+    area.bounding_rect()
+        .map(|rect| (rect.min().x, rect.min().y, rect.max().x, rect.max().y))
+}
+
+/// Reads a stored boundary (GeoJSON geometry text). Stored boundaries were validated on the way
+/// in, so a failure here means the row was edited by hand; callers skip such rows.
+pub fn read_stored(boundary: &str) -> Option<MultiPolygon<f64>> {
+    let geometry: geojson::Geometry = boundary.parse().ok()?;
+    match geo::Geometry::<f64>::try_from(geometry).ok()? {
+        geo::Geometry::Polygon(polygon) => Some(MultiPolygon(vec![polygon])),
+        geo::Geometry::MultiPolygon(polygons) => Some(polygons),
+        _ => None,
+    }
+}
+
+/// The area thinned for display (Ramer–Douglas–Peucker).
+pub fn simplify_for_display(area: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    area.simplify(DISPLAY_TOLERANCE_DEG)
+}
+
+/// Outer rings as (lon, lat) pairs: what the map draws. Holes are left out on purpose: commune
+/// boundaries have none that matter at district zoom.
+pub fn outer_rings(area: &MultiPolygon<f64>) -> Vec<Vec<(f64, f64)>> {
+    area.0
+        .iter()
+        .map(|polygon| polygon.exterior().coords().map(|c| (c.x, c.y)).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geometry(json: &str) -> geojson::Geometry {
+        json.parse().expect("test geometry parses")
+    }
+
+    #[test]
+    fn accepts_a_closed_square() {
+        let square = geometry(
+            r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1],[105,20]]]}"#,
+        );
+        let area = parse_area(&square).expect("square is valid");
+        assert_eq!(bounding_box(&area), Some((105.0, 20.0, 105.1, 20.1)));
+    }
+
+    #[test]
+    fn rejects_points_swapped_coordinates_and_bow_ties() {
+        let point = geometry(r#"{"type":"Point","coordinates":[105,20]}"#);
+        assert!(parse_area(&point).unwrap_err().contains("Point"));
+
+        let swapped = geometry(
+            r#"{"type":"Polygon","coordinates":[[[20,105],[20.1,105],[20.1,105.1],[20,105]]]}"#,
+        );
+        assert!(parse_area(&swapped).unwrap_err().contains("[lon, lat]"));
+
+        let bow_tie = geometry(
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#,
+        );
+        assert!(parse_area(&bow_tie).unwrap_err().starts_with("invalid geometry"));
+    }
+}

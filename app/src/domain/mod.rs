@@ -1,0 +1,47 @@
+//! The domain layer: the database, its queries and the rules around them. Server functions (for
+//! the UI) and the REST API (for operators and exports) both call into here, so no rule is
+//! written twice. Compiled only on the server (`ssr`).
+
+pub mod admin_units;
+pub mod boundary_import;
+pub mod coverage;
+pub mod cultural_houses;
+pub mod db;
+pub mod geometry;
+pub mod meta;
+
+pub use db::{Backend, Db};
+
+/// What can go wrong below the HTTP layer. Database detail stays in here: the layers above log it
+/// and answer with a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The current time as stored in every timestamp column: UTC, whole seconds, `Z` suffix, so that
+/// text order is time order on both databases.
+pub fn now_utc_text() -> String {
+    format_utc(time::OffsetDateTime::now_utc())
+}
+
+/// Formats a moment the way timestamp columns store it.
+pub fn format_utc(moment: time::OffsetDateTime) -> String {
+    let utc = moment.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        utc.year(),
+        u8::from(utc.month()),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    )
+}

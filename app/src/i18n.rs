@@ -1,0 +1,234 @@
+//! Vietnamese-first translations.
+//!
+//! Every text of the UI is a field of [`Texts`], and each language is one `static` value of it,
+//! so a text missing in one language is a compile error rather than a blank on a phone. We chose
+//! this over `leptos_i18n` because that crate's ICU data and build step cost minutes of compile
+//! time on our two-core machines and kilobytes of wasm, for plural rules two languages do not need.
+
+use crate::model::WifiStatus;
+use serde::{Deserialize, Serialize};
+
+/// A language the UI speaks. Vietnamese is the default for every visitor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Vi,
+    En,
+}
+
+/// Name of the cookie that remembers the chosen language across visits and reloads.
+pub const LOCALE_COOKIE: &str = "lang";
+
+impl Locale {
+    /// The BCP 47 tag used in `<html lang>` and in the cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Vi => "vi",
+            Locale::En => "en",
+        }
+    }
+
+    /// The language a tap on the switch changes to.
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Vi => Locale::En,
+            Locale::En => Locale::Vi,
+        }
+    }
+
+    /// Reads the language from a `Cookie` header value; anything unknown means Vietnamese.
+    pub fn from_cookie_header(header: &str) -> Locale {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LOCALE_COOKIE)
+            .map(|(_, value)| if value == "en" { Locale::En } else { Locale::Vi })
+            .unwrap_or_default()
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+}
+
+/// All user-visible text of the UI in one language.
+pub struct Texts {
+    pub app_title: &'static str,
+    pub app_subtitle: &'static str,
+    pub switch_language: &'static str,
+    pub switch_language_label: &'static str,
+    /// "{active}/{total} cultural houses with Wi-Fi", split around the numbers.
+    pub wifi_count_suffix: &'static str,
+    pub filter_status: &'static str,
+    pub filter_commune: &'static str,
+    pub all_statuses: &'static str,
+    pub all_communes: &'static str,
+    pub legend: &'static str,
+    pub list_heading: &'static str,
+    pub list_empty: &'static str,
+    pub loading: &'static str,
+    pub load_failed: &'static str,
+    pub close: &'static str,
+    pub village: &'static str,
+    pub commune: &'static str,
+    pub wifi: &'static str,
+    pub provider: &'static str,
+    pub bandwidth: &'static str,
+    pub installed_at: &'static str,
+    pub last_verified: &'static str,
+    pub unknown: &'static str,
+    pub coverage_heading: &'static str,
+    pub coverage_none: &'static str,
+    pub operator: &'static str,
+    pub technology: &'static str,
+    pub quality: &'static str,
+    pub quality_none: &'static str,
+    pub quality_weak: &'static str,
+    pub quality_fair: &'static str,
+    pub quality_good: &'static str,
+    pub field_measured: &'static str,
+    pub status_active: &'static str,
+    pub status_broken: &'static str,
+    pub status_installing: &'static str,
+    pub status_planned: &'static str,
+    pub status_none: &'static str,
+    pub demo_notice: &'static str,
+    pub map_label: &'static str,
+    pub not_found: &'static str,
+}
+
+impl Texts {
+    pub fn status(&self, status: WifiStatus) -> &'static str {
+        match status {
+            WifiStatus::Active => self.status_active,
+            WifiStatus::Broken => self.status_broken,
+            WifiStatus::Installing => self.status_installing,
+            WifiStatus::Planned => self.status_planned,
+            WifiStatus::None => self.status_none,
+        }
+    }
+
+    /// Label of a coverage quality as stored (`none`/`weak`/`fair`/`good`).
+    pub fn quality(&self, quality: &str) -> &'static str {
+        match quality {
+            "good" => self.quality_good,
+            "fair" => self.quality_fair,
+            "weak" => self.quality_weak,
+            _ => self.quality_none,
+        }
+    }
+}
+
+pub static VI: Texts = Texts {
+    app_title: "Bản Đồ Số",
+    app_subtitle: "Bình dân học vụ số · Thạch Thành",
+    switch_language: "EN",
+    switch_language_label: "Switch to English",
+    wifi_count_suffix: "nhà văn hóa có Wi-Fi",
+    filter_status: "Trạng thái Wi-Fi",
+    filter_commune: "Xã / thị trấn",
+    all_statuses: "Tất cả trạng thái",
+    all_communes: "Tất cả xã, thị trấn",
+    legend: "Chú giải",
+    list_heading: "Danh sách nhà văn hóa",
+    list_empty: "Không có nhà văn hóa nào khớp bộ lọc.",
+    loading: "Đang tải…",
+    load_failed: "Không tải được dữ liệu. Kiểm tra kết nối rồi thử lại.",
+    close: "Đóng",
+    village: "Thôn / khu phố",
+    commune: "Xã / thị trấn",
+    wifi: "Wi-Fi",
+    provider: "Nhà mạng",
+    bandwidth: "Băng thông",
+    installed_at: "Ngày lắp đặt",
+    last_verified: "Kiểm tra lần cuối",
+    unknown: "Chưa có",
+    coverage_heading: "Sóng di động mới nhất theo nhà mạng",
+    coverage_none: "Chưa có báo cáo vùng phủ sóng.",
+    operator: "Nhà mạng",
+    technology: "Công nghệ",
+    quality: "Chất lượng",
+    quality_none: "Không có sóng",
+    quality_weak: "Yếu",
+    quality_fair: "Khá",
+    quality_good: "Tốt",
+    field_measured: "đo thực tế",
+    status_active: "Đang hoạt động",
+    status_broken: "Hỏng",
+    status_installing: "Đang lắp đặt",
+    status_planned: "Có kế hoạch",
+    status_none: "Chưa có",
+    demo_notice: "Dữ liệu minh họa (demo), không phải số liệu chính thức. Ranh giới xã là gần đúng.",
+    map_label: "Bản đồ nhà văn hóa huyện Thạch Thành",
+    not_found: "Không tìm thấy trang.",
+};
+
+pub static EN: Texts = Texts {
+    app_title: "Bản Đồ Số",
+    app_subtitle: "Digital literacy for all · Thạch Thành",
+    switch_language: "VI",
+    switch_language_label: "Chuyển sang tiếng Việt",
+    wifi_count_suffix: "cultural houses with Wi-Fi",
+    filter_status: "Wi-Fi status",
+    filter_commune: "Commune / town",
+    all_statuses: "All statuses",
+    all_communes: "All communes and towns",
+    legend: "Legend",
+    list_heading: "Cultural houses",
+    list_empty: "No cultural house matches the filter.",
+    loading: "Loading…",
+    load_failed: "Could not load the data. Check the connection and try again.",
+    close: "Close",
+    village: "Village",
+    commune: "Commune / town",
+    wifi: "Wi-Fi",
+    provider: "Operator",
+    bandwidth: "Bandwidth",
+    installed_at: "Installed",
+    last_verified: "Last verified",
+    unknown: "Not yet",
+    coverage_heading: "Latest mobile coverage per operator",
+    coverage_none: "No coverage report yet.",
+    operator: "Operator",
+    technology: "Technology",
+    quality: "Quality",
+    quality_none: "No signal",
+    quality_weak: "Weak",
+    quality_fair: "Fair",
+    quality_good: "Good",
+    field_measured: "field-measured",
+    status_active: "Working",
+    status_broken: "Broken",
+    status_installing: "Being installed",
+    status_planned: "Planned",
+    status_none: "None",
+    demo_notice: "Demo data, not official figures. Commune boundaries are approximate.",
+    map_label: "Map of cultural houses in Thạch Thành district",
+    not_found: "Page not found.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_selects_english_only_when_asked() {
+        assert_eq!(Locale::from_cookie_header("a=1; lang=en"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("lang=vi"), Locale::Vi);
+        assert_eq!(Locale::from_cookie_header("lang=xx"), Locale::Vi);
+        assert_eq!(Locale::from_cookie_header(""), Locale::Vi);
+    }
+
+    #[test]
+    fn every_status_has_a_distinct_label_in_each_language() {
+        for texts in [&VI, &EN] {
+            let mut labels: Vec<_> = WifiStatus::ALL.iter().map(|s| texts.status(*s)).collect();
+            labels.sort();
+            labels.dedup();
+            assert_eq!(labels.len(), WifiStatus::ALL.len());
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Bản Đồ Số: the Leptos application (pages, components, server functions) and, with the `ssr`
+//! feature, the domain layer the server shares with its REST API.
+
+pub mod error;
+pub mod i18n;
+pub mod map_api;
+pub mod model;
+mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use i18n::{Locale, Texts};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app. Leaflet is served from our own origin (copied from npm at
+/// build time) so the map works where no CDN is reachable, and loads before hydration needs it.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b5d3b"/>
+                <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
+                <script defer src="/vendor/leaflet/leaflet.js"></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The chosen language, shared with every component through context.
+#[derive(Clone, Copy)]
+pub struct LocaleContext(pub RwSignal<Locale>);
+
+/// The texts of the current language; re-renders what reads them when the language changes.
+pub fn use_texts() -> Signal<&'static Texts> {
+    let locale = expect_context::<LocaleContext>().0;
+    Signal::derive(move || locale.get().texts())
+}
+
+/// The language the visitor chose before (cookie), read the same way on the server and in the
+/// browser so that hydration sees the same text the server rendered.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|value| value.to_str().ok())
+                    .map(Locale::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use wasm_bindgen::JsCast;
+        document()
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()
+            .and_then(|document| document.cookie().ok())
+            .map(|cookie| Locale::from_cookie_header(&cookie))
+            .unwrap_or_default()
+    }
+}
+
+/// Stores the language in a cookie for a year, so the next visit and the server agree.
+fn remember_locale(locale: Locale) {
+    #[cfg(not(feature = "ssr"))]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
+            let cookie = format!(
+                "{}={}; path=/; max-age=31536000; samesite=lax",
+                i18n::LOCALE_COOKIE,
+                locale.tag()
+            );
+            // A refused cookie only means the choice is forgotten on reload.
+            let _ = document.set_cookie(&cookie);
+        }
+    }
+    #[cfg(feature = "ssr")]
+    let _ = locale;
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(LocaleContext(locale));
+    let texts = use_texts();
+    let switch_language = move |_| {
+        let next = locale.get_untracked().other();
+        remember_locale(next);
+        locale.set(next);
+    };
+
+    view! {
+        <Html {..} lang=move || locale.get().tag()/>
+        <Stylesheet id="leptos" href="/pkg/bandoso.css"/>
+        <Title text=move || texts.get().app_title/>
+        <Meta name="description" content=move || texts.get().app_subtitle/>
+        <header class="app-bar">
+            <div class="app-bar__titles">
+                <h1>{move || texts.get().app_title}</h1>
+                <p>{move || texts.get().app_subtitle}</p>
+            </div>
+            <button
+                class="app-bar__lang"
+                type="button"
+                data-testid="language-switch"
+                aria-label=move || texts.get().switch_language_label
+                on:click=switch_language
+            >
+                {move || texts.get().switch_language}
+            </button>
+        </header>
+        <Router>
+            <main>
+                <Routes fallback=move || view! { <p class="notice">{move || texts.get().not_found}</p> }>
+                    <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::PartiallyBlocked/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Entry point of the wasm bundle: attaches the app to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

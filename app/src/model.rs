@@ -1,0 +1,168 @@
+//! Data shapes shared by the server and the browser: what the map page and the REST API exchange.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The state of the public Wi-Fi at a village cultural house (nhà văn hóa).
+///
+/// The plan's target is Wi-Fi at 100% of cultural houses (seed §IV.9), so only `Active` counts
+/// as "has Wi-Fi"; `Broken` is kept apart because a broken access point needs a different action
+/// (a repair call) than a missing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WifiStatus {
+    Active,
+    Broken,
+    Installing,
+    Planned,
+    None,
+}
+
+impl WifiStatus {
+    /// Every status, in the order the legend and the filter show them.
+    pub const ALL: [WifiStatus; 5] = [
+        WifiStatus::Active,
+        WifiStatus::Broken,
+        WifiStatus::Installing,
+        WifiStatus::Planned,
+        WifiStatus::None,
+    ];
+
+    /// The value stored in the database and used in URLs and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WifiStatus::Active => "active",
+            WifiStatus::Broken => "broken",
+            WifiStatus::Installing => "installing",
+            WifiStatus::Planned => "planned",
+            WifiStatus::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for WifiStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A value that is not one of the names an enum accepts; carries the rejected text and the
+/// accepted names so an API error can say exactly what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{value}' is not one of: {expected}")]
+pub struct UnknownValue {
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl FromStr for WifiStatus {
+    type Err = UnknownValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        WifiStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+            .ok_or_else(|| UnknownValue {
+                value: value.to_owned(),
+                expected: "active, broken, installing, planned, none",
+            })
+    }
+}
+
+/// One cultural house as the map and the list show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CulturalHouse {
+    pub id: i64,
+    pub name: String,
+    pub village_code: String,
+    pub village: String,
+    pub commune_code: String,
+    pub commune: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub wifi_status: WifiStatus,
+    pub wifi_provider: Option<String>,
+    pub bandwidth_mbps: Option<f64>,
+    pub installed_at: Option<String>,
+    pub last_verified_at: Option<String>,
+}
+
+/// The latest coverage an operator reports (or the field measured) for one technology in a village.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CoverageEntry {
+    pub operator: String,
+    pub operator_name: String,
+    pub technology: String,
+    pub quality: String,
+    pub source: String,
+    pub reported_at: String,
+}
+
+/// A cultural house with what the details panel adds: the village's latest coverage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CulturalHouseDetail {
+    pub house: CulturalHouse,
+    pub coverage: Vec<CoverageEntry>,
+}
+
+/// A commune's boundary, simplified for display: outer rings of its polygons as (lon, lat).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommuneArea {
+    pub code: String,
+    pub name: String,
+    pub rings: Vec<Vec<(f64, f64)>>,
+}
+
+/// Where map tiles come from; configurable because OpenStreetMap's public servers are not meant
+/// for heavy production use and a province may run its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TileSource {
+    pub url: String,
+    pub attribution: String,
+}
+
+/// Everything the map page needs in one round trip (slow 3G: one request beats three).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapData {
+    pub houses: Vec<CulturalHouse>,
+    pub communes: Vec<CommuneArea>,
+    pub tiles: TileSource,
+    /// True while the database holds the demo data set, so the page can say so.
+    pub is_demo: bool,
+}
+
+impl MapData {
+    /// The (south-west, north-east) corners as (lat, lon) that frame every house and boundary,
+    /// or `None` on an empty database.
+    pub fn bounds(&self) -> Option<((f64, f64), (f64, f64))> {
+        let points = self
+            .houses
+            .iter()
+            .map(|house| (house.lon, house.lat))
+            .chain(self.communes.iter().flat_map(|area| area.rings.iter().flatten().copied()));
+        points.fold(None, |bounds, (lon, lat)| {
+            Some(match bounds {
+                None => ((lat, lon), (lat, lon)),
+                Some(((south, west), (north, east))) => (
+                    (f64::min(south, lat), f64::min(west, lon)),
+                    (f64::max(north, lat), f64::max(east, lon)),
+                ),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wifi_status_round_trips_through_its_name() {
+        for status in WifiStatus::ALL {
+            assert_eq!(status.as_str().parse::<WifiStatus>(), Ok(status));
+        }
+        let error = "working".parse::<WifiStatus>().unwrap_err();
+        assert_eq!(error.value, "working");
+    }
+}

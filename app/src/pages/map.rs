@@ -1,0 +1,409 @@
+//! The home page: the district map of cultural houses coloured by Wi-Fi status, with filters, a
+//! legend, a count against the plan's target, a details sheet and a plain list (readable before
+//! the wasm arrives and by screen readers).
+
+use crate::i18n::Texts;
+use crate::map_api::{load_house_detail, load_map_data};
+use crate::model::{CommuneArea, CulturalHouse, MapData, WifiStatus};
+use crate::use_texts;
+use leptos::prelude::*;
+use leptos_leaflet::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+
+/// Query parameter names; the same names as the REST API's filters.
+const STATUS_PARAM: &str = "status";
+const COMMUNE_PARAM: &str = "commune";
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let texts = use_texts();
+    // Blocking: the server sends the page with the data in place, so it reads before hydration.
+    let data = Resource::new_blocking(|| (), |_| load_map_data());
+
+    view! {
+        <Suspense fallback=move || view! { <p class="notice">{move || texts.get().loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <MapView data/> }.into_any(),
+                    Err(_) => view! {
+                        <p class="notice notice--error" role="alert">{move || texts.get().load_failed}</p>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The active filters, read from the URL so a filtered view can be shared as a link.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Filters {
+    status: Option<WifiStatus>,
+    commune: Option<String>,
+}
+
+impl Filters {
+    fn from_query(query: &ParamsMap) -> Filters {
+        Filters {
+            status: query.get(STATUS_PARAM).and_then(|value| value.parse().ok()),
+            commune: query.get(COMMUNE_PARAM).filter(|value| !value.is_empty()),
+        }
+    }
+
+    fn to_query(&self) -> String {
+        let mut query = ParamsMap::new();
+        if let Some(status) = self.status {
+            query.insert(STATUS_PARAM, status.as_str().to_owned());
+        }
+        if let Some(commune) = &self.commune {
+            query.insert(COMMUNE_PARAM, commune.clone());
+        }
+        let query = query.to_query_string();
+        if query.is_empty() {
+            "/".to_owned()
+        } else {
+            query
+        }
+    }
+
+    fn matches(&self, house: &CulturalHouse) -> bool {
+        self.status.is_none_or(|status| house.wifi_status == status)
+            && self.commune.as_ref().is_none_or(|code| &house.commune_code == code)
+    }
+}
+
+#[component]
+fn MapView(data: MapData) -> impl IntoView {
+    let texts = use_texts();
+    let query = use_query_map();
+    let filters = Memo::new(move |_| Filters::from_query(&query.read()));
+    let MapData { houses, communes, tiles, is_demo } = data;
+    let bounds = MapData { houses: houses.clone(), communes: communes.clone(), tiles: tiles.clone(), is_demo }
+        .bounds();
+    let houses = StoredValue::new(houses);
+    let visible = Memo::new(move |_| {
+        let filters = filters.get();
+        houses.with_value(|houses| {
+            houses.iter().filter(|house| filters.matches(house)).cloned().collect::<Vec<_>>()
+        })
+    });
+    let selected = RwSignal::new(None::<i64>);
+    let selected_house = Memo::new(move |_| {
+        selected.get().and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
+    });
+    let commune_options = communes.iter().map(|c| (c.code.clone(), c.name.clone())).collect::<Vec<_>>();
+
+    view! {
+        <section class="toolbar" aria-label=move || texts.get().legend>
+            <WifiCount visible/>
+            <FilterBar filters commune_options/>
+        </section>
+        <div class="map-wrap">
+            <DistrictMap visible communes tiles bounds selected/>
+            <Legend/>
+        </div>
+        {move || selected_house.get().map(|house| view! { <DetailSheet house selected/> })}
+        <HouseList visible selected/>
+        <footer class="app-footer">
+            {is_demo.then(|| view! {
+                <p class="demo-notice" data-testid="demo-notice">{move || texts.get().demo_notice}</p>
+            })}
+        </footer>
+    }
+}
+
+/// "N/M nhà văn hóa có Wi-Fi" over the houses the filters let through.
+#[component]
+fn WifiCount(visible: Memo<Vec<CulturalHouse>>) -> impl IntoView {
+    let texts = use_texts();
+    let active = move || visible.with(|houses| houses.iter().filter(|h| h.wifi_status == WifiStatus::Active).count());
+    let total = move || visible.with(Vec::len);
+    view! {
+        <p class="wifi-count" data-testid="wifi-count" aria-live="polite">
+            <strong>{active}"/"{total}</strong>" "{move || texts.get().wifi_count_suffix}
+        </p>
+    }
+}
+
+#[component]
+fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>) -> impl IntoView {
+    let texts = use_texts();
+    let navigate = use_navigate();
+    let apply = move |next: Filters| navigate(&next.to_query(), Default::default());
+    let apply_status = {
+        let apply = apply.clone();
+        move |event| {
+            let value = event_target_value(&event);
+            apply(Filters { status: value.parse().ok(), ..filters.get_untracked() });
+        }
+    };
+    let apply_commune = move |event| {
+        let value = event_target_value(&event);
+        apply(Filters { commune: Some(value).filter(|v| !v.is_empty()), ..filters.get_untracked() });
+    };
+    let selected_status = move || filters.get().status.map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let selected_commune = move || filters.get().commune.unwrap_or_default();
+
+    view! {
+        <div class="filters">
+            <label class="field">
+                <span>{move || texts.get().filter_status}</span>
+                <select data-testid="status-filter" on:change=apply_status prop:value=selected_status>
+                    <option value="">{move || texts.get().all_statuses}</option>
+                    {WifiStatus::ALL
+                        .into_iter()
+                        .map(|status| view! {
+                            <option value=status.as_str() selected=move || filters.get().status == Some(status)>
+                                {move || texts.get().status(status)}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || texts.get().filter_commune}</span>
+                <select data-testid="commune-filter" on:change=apply_commune prop:value=selected_commune>
+                    <option value="">{move || texts.get().all_communes}</option>
+                    {commune_options
+                        .into_iter()
+                        .map(|(code, name)| {
+                            let is_selected = {
+                                let code = code.clone();
+                                move || filters.get().commune.as_deref() == Some(code.as_str())
+                            };
+                            view! { <option value=code selected=is_selected>{name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// CSS class of a status dot/marker; the colours live in `style/main.css`.
+fn status_class(status: WifiStatus) -> String {
+    format!("status-{}", status.as_str())
+}
+
+#[component]
+fn DistrictMap(
+    visible: Memo<Vec<CulturalHouse>>,
+    communes: Vec<CommuneArea>,
+    tiles: crate::model::TileSource,
+    bounds: Option<((f64, f64), (f64, f64))>,
+    selected: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let texts = use_texts();
+    let (map, set_map) = create_map_signal();
+    // Frame the whole district once Leaflet is up, whatever the screen size.
+    Effect::new(move |_| {
+        if let (Some(map), Some(((south, west), (north, east)))) = (map.get(), bounds) {
+            let corners = leptos_leaflet::leaflet::LatLngBounds::new(
+                &leptos_leaflet::leaflet::LatLng::new(south, west),
+                &leptos_leaflet::leaflet::LatLng::new(north, east),
+            );
+            map.fit_bounds(&corners);
+        }
+    });
+    let center = bounds
+        .map(|((south, west), (north, east))| Position::new((south + north) / 2.0, (west + east) / 2.0))
+        .unwrap_or(Position::new(20.2, 105.7));
+    let outlines = communes
+        .into_iter()
+        .flat_map(|commune| commune.rings.into_iter())
+        .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
+        .collect::<Vec<_>>();
+
+    view! {
+        <div class="map" role="region" aria-label=move || texts.get().map_label>
+            <MapContainer class="map__canvas" center zoom=11.0 map=set_map>
+                <TileLayer url=tiles.url attribution=tiles.attribution/>
+                {outlines
+                    .into_iter()
+                    .map(|positions| view! {
+                        <Polygon
+                            positions
+                            color="#35506b"
+                            weight=1.5
+                            fill_color="#35506b"
+                            fill_opacity=0.04
+                            interactive=false
+                        />
+                    })
+                    .collect_view()}
+                <For each=move || visible.get() key=|house| house.id let:house>
+                    <HouseMarker house selected/>
+                </For>
+            </MapContainer>
+        </div>
+    }
+}
+
+#[component]
+fn HouseMarker(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl IntoView {
+    let id = house.id;
+    let position = Position::new(house.lat, house.lon);
+    let events = MouseEvents::new().on_click(move |_| selected.set(Some(id)));
+    view! {
+        <Marker
+            position=JsSignal::derive_local(move || position)
+            icon_class=Some(format!("house-marker {}", status_class(house.wifi_status)))
+            icon_size=Some((26.0, 26.0))
+            icon_anchor=Some((13.0, 13.0))
+            title=house.name.clone()
+            alt=house.name
+            mouse_events=events
+        />
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <ul class="legend" aria-label=move || texts.get().legend>
+            {WifiStatus::ALL
+                .into_iter()
+                .map(|status| view! {
+                    <li>
+                        <span class=format!("dot {}", status_class(status)) aria-hidden="true"></span>
+                        {move || texts.get().status(status)}
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+fn or_unknown(texts: &Texts, value: Option<String>) -> String {
+    value.unwrap_or_else(|| texts.unknown.to_owned())
+}
+
+/// Only the date part of a stored timestamp: what a reader on a small screen needs.
+fn date_part(timestamp: &str) -> String {
+    timestamp.split('T').next().unwrap_or(timestamp).to_owned()
+}
+
+#[component]
+fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl IntoView {
+    let texts = use_texts();
+    let id = house.id;
+    let detail = Resource::new(move || id, load_house_detail);
+    let status = house.wifi_status;
+    let CulturalHouse { name, village, commune, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, .. } = house;
+
+    view! {
+        <section class="sheet" data-testid="house-detail" aria-live="polite">
+            <header class="sheet__header">
+                <h2>{name}</h2>
+                <button type="button" class="sheet__close" on:click=move |_| selected.set(None)>
+                    {move || texts.get().close}
+                </button>
+            </header>
+            <dl class="facts">
+                <dt>{move || texts.get().village}</dt>
+                <dd data-testid="detail-village">{village}</dd>
+                <dt>{move || texts.get().commune}</dt>
+                <dd data-testid="detail-commune">{commune}</dd>
+                <dt>{move || texts.get().wifi}</dt>
+                <dd>
+                    <span class=format!("dot {}", status_class(status)) aria-hidden="true"></span>
+                    {move || texts.get().status(status)}
+                </dd>
+                <dt>{move || texts.get().provider}</dt>
+                <dd>{
+                    let provider = wifi_provider.clone();
+                    move || or_unknown(texts.get(), provider.clone())
+                }</dd>
+                <dt>{move || texts.get().bandwidth}</dt>
+                <dd>{move || or_unknown(texts.get(), bandwidth_mbps.map(|mbps| format!("{mbps} Mbps")))}</dd>
+                <dt>{move || texts.get().installed_at}</dt>
+                <dd>{
+                    let installed = installed_at.clone();
+                    move || or_unknown(texts.get(), installed.as_deref().map(date_part))
+                }</dd>
+                <dt>{move || texts.get().last_verified}</dt>
+                <dd>{
+                    let verified = last_verified_at.clone();
+                    move || or_unknown(texts.get(), verified.as_deref().map(date_part))
+                }</dd>
+            </dl>
+            <h3>{move || texts.get().coverage_heading}</h3>
+            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(detail) if detail.coverage.is_empty() => {
+                            view! { <p>{move || texts.get().coverage_none}</p> }.into_any()
+                        }
+                        Ok(detail) => view! { <CoverageTable entries=detail.coverage/> }.into_any(),
+                        Err(_) => view! { <p role="alert">{move || texts.get().load_failed}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CoverageTable(entries: Vec<crate::model::CoverageEntry>) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <table class="coverage" data-testid="coverage-table">
+            <thead>
+                <tr>
+                    <th scope="col">{move || texts.get().operator}</th>
+                    <th scope="col">{move || texts.get().technology}</th>
+                    <th scope="col">{move || texts.get().quality}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {entries
+                    .into_iter()
+                    .map(|entry| {
+                        let field = entry.source == "field";
+                        let quality = entry.quality.clone();
+                        view! {
+                            <tr>
+                                <td>{entry.operator_name}</td>
+                                <td>{entry.technology}</td>
+                                <td class=format!("quality quality-{}", entry.quality)>
+                                    {move || texts.get().quality(&quality)}
+                                    {field.then(|| view! { " (" {move || texts.get().field_measured} ")" })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// The same houses as the map, as a list: readable before the wasm loads, usable by screen
+/// readers, and a second way to open a house on a small screen.
+#[component]
+fn HouseList(visible: Memo<Vec<CulturalHouse>>, selected: RwSignal<Option<i64>>) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <details class="house-list">
+            <summary>{move || texts.get().list_heading}" ("{move || visible.with(Vec::len)}")"</summary>
+            <Show
+                when=move || visible.with(|houses| !houses.is_empty())
+                fallback=move || view! { <p>{move || texts.get().list_empty}</p> }
+            >
+                <ul>
+                    <For each=move || visible.get() key=|house| house.id let:house>
+                        <li>
+                            <button type="button" on:click=move |_| selected.set(Some(house.id))>
+                                <span class=format!("dot {}", status_class(house.wifi_status)) aria-hidden="true"></span>
+                                <span class="house-list__name">{house.name.clone()}</span>
+                                <span class="house-list__place">{format!("{} · {}", house.village, house.commune)}</span>
+                            </button>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </details>
+    }
+}

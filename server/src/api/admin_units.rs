@@ -1,0 +1,51 @@
+//! `GET /api/v1/admin-units?level=commune[&parent=CODE]`: boundaries simplified for display.
+
+use super::ApiError;
+use app::domain::admin_units::{self, DisplayUnit, Level};
+use app::domain::Db;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    level: Option<String>,
+    parent: Option<String>,
+}
+
+pub async fn list(
+    State(db): State<Db>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<FeatureCollection>, ApiError> {
+    let Query(query) = query?;
+    let level_text = query
+        .level
+        .ok_or_else(|| ApiError::invalid("level", "required: country, province, district, commune or village"))?;
+    let level: Level = level_text.parse().map_err(|error| ApiError::invalid("level", format!("{error}")))?;
+    let parent = query.parent.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let units = admin_units::list_for_display(db.pool(), level, parent).await?;
+    Ok(Json(FeatureCollection {
+        bbox: None,
+        features: units.into_iter().map(unit_feature).collect(),
+        foreign_members: None,
+    }))
+}
+
+fn unit_feature(unit: DisplayUnit) -> Feature {
+    let mut properties = JsonObject::new();
+    properties.insert("code".into(), json!(unit.code));
+    properties.insert("name".into(), json!(unit.name));
+    properties.insert("level".into(), json!(unit.level));
+    properties.insert("parent_code".into(), json!(unit.parent_code));
+    Feature {
+        bbox: None,
+        geometry: unit.area.as_ref().map(Geometry::from),
+        id: Some(geojson::feature::Id::String(unit.code)),
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}

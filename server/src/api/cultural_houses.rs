@@ -1,0 +1,158 @@
+//! `GET /api/v1/cultural-houses` and `GET /api/v1/cultural-houses/{id}`.
+
+use super::ApiError;
+use app::domain::admin_units::{self, Level};
+use app::domain::cultural_houses::{self, BBox, HouseFilter};
+use app::domain::Db;
+use app::model::{CulturalHouse, CulturalHouseDetail, WifiStatus};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
+use serde::Deserialize;
+use serde_json::json;
+
+/// Longest commune code accepted; real GSO codes have 5 digits.
+const MAX_CODE_LEN: usize = 32;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// `minLon,minLat,maxLon,maxLat`
+    bbox: Option<String>,
+    /// One status or several separated by commas.
+    status: Option<String>,
+    /// Commune code (GSO).
+    commune: Option<String>,
+}
+
+pub async fn list(
+    State(db): State<Db>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<FeatureCollection>, ApiError> {
+    let Query(query) = query?;
+    let filter = HouseFilter {
+        bbox: query.bbox.as_deref().map(parse_bbox).transpose()?,
+        statuses: query.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
+        commune_code: match query.commune {
+            Some(code) => Some(check_commune(&db, code).await?),
+            None => None,
+        },
+    };
+    let houses = cultural_houses::list(db.pool(), &filter).await?;
+    Ok(Json(FeatureCollection {
+        bbox: None,
+        features: houses.into_iter().map(|house| house_feature(house, None)).collect(),
+        foreign_members: None,
+    }))
+}
+
+pub async fn get_one(
+    State(db): State<Db>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Feature>, ApiError> {
+    let Path(id) = id?;
+    let CulturalHouseDetail { house, coverage } = cultural_houses::detail(db.pool(), id)
+        .await
+        .map_err(|error| match error {
+            app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
+            other => other.into(),
+        })?;
+    Ok(Json(house_feature(house, Some(json!(coverage)))))
+}
+
+/// A house as a GeoJSON Point feature; `coverage` is added for the single-house view.
+fn house_feature(house: CulturalHouse, coverage: Option<serde_json::Value>) -> Feature {
+    let mut properties = JsonObject::new();
+    properties.insert("id".into(), json!(house.id));
+    properties.insert("name".into(), json!(house.name));
+    properties.insert("village".into(), json!(house.village));
+    properties.insert("village_code".into(), json!(house.village_code));
+    properties.insert("commune".into(), json!(house.commune));
+    properties.insert("commune_code".into(), json!(house.commune_code));
+    properties.insert("wifi_status".into(), json!(house.wifi_status));
+    properties.insert("wifi_provider".into(), json!(house.wifi_provider));
+    properties.insert("bandwidth_mbps".into(), json!(house.bandwidth_mbps));
+    properties.insert("installed_at".into(), json!(house.installed_at));
+    properties.insert("last_verified_at".into(), json!(house.last_verified_at));
+    if let Some(coverage) = coverage {
+        properties.insert("coverage".into(), coverage);
+    }
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(Value::Point(vec![house.lon, house.lat]))),
+        id: Some(geojson::feature::Id::Number(house.id.into())),
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
+fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
+    let invalid = |message: &str| ApiError::invalid("bbox", message);
+    let numbers = text
+        .split(',')
+        .map(|part| part.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+        .collect::<Option<Vec<f64>>>()
+        .ok_or_else(|| invalid("expected four numbers minLon,minLat,maxLon,maxLat"))?;
+    let [min_lon, min_lat, max_lon, max_lat] = numbers[..] else {
+        return Err(invalid("expected four numbers minLon,minLat,maxLon,maxLat"));
+    };
+    if ![min_lon, max_lon].iter().all(|lon| (-180.0..=180.0).contains(lon)) {
+        return Err(invalid("longitudes must be within -180..180"));
+    }
+    if ![min_lat, max_lat].iter().all(|lat| (-90.0..=90.0).contains(lat)) {
+        return Err(invalid("latitudes must be within -90..90"));
+    }
+    if min_lon > max_lon || min_lat > max_lat {
+        return Err(invalid("minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)"));
+    }
+    Ok(BBox { min_lon, min_lat, max_lon, max_lat })
+}
+
+fn parse_statuses(text: &str) -> Result<Vec<WifiStatus>, ApiError> {
+    let mut statuses = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let status: WifiStatus = part.parse().map_err(|error| ApiError::invalid("status", format!("{error}")))?;
+        if !statuses.contains(&status) {
+            statuses.push(status);
+        }
+    }
+    Ok(statuses)
+}
+
+/// A commune filter must name a current commune: a typo should be an error, not an empty map.
+async fn check_commune(db: &Db, code: String) -> Result<String, ApiError> {
+    let code = code.trim().to_owned();
+    if code.is_empty() || code.len() > MAX_CODE_LEN {
+        return Err(ApiError::invalid("commune", "expected a commune code"));
+    }
+    match admin_units::find_by_code(db.pool(), &code).await? {
+        Some((_, Level::Commune)) => Ok(code),
+        Some((_, level)) => Err(ApiError::invalid("commune", format!("{code} is a {level}, not a commune"))),
+        None => Err(ApiError::invalid("commune", format!("no commune has code {code}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bbox_accepts_four_ordered_numbers_only() {
+        assert_eq!(
+            parse_bbox("105.4, 20.0,105.9,20.4").ok(),
+            Some(BBox { min_lon: 105.4, min_lat: 20.0, max_lon: 105.9, max_lat: 20.4 })
+        );
+        for bad in ["", "1,2,3", "1,2,3,4,5", "a,b,c,d", "NaN,0,1,1", "0,0,200,1", "1,1,0,0", "0,-91,1,1"] {
+            assert!(parse_bbox(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn statuses_are_a_comma_list_of_known_names() {
+        let parsed = parse_statuses("active,broken,active").ok();
+        assert_eq!(parsed, Some(vec![WifiStatus::Active, WifiStatus::Broken]));
+        assert!(parse_statuses("active,wrong").is_err());
+        assert!(parse_statuses("").is_err());
+    }
+}

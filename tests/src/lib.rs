@@ -1,0 +1,170 @@
+//! Test harness: builds the real application (`server::app`) on a fresh, migrated database of
+//! either backend, so every integration test runs unchanged on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL tests use the server named by `BANDOSO_TEST_POSTGRES_URL` (a URL to a maintenance
+//! database such as `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own
+//! database there and drops it afterwards. Without that variable the PostgreSQL variant is
+//! skipped with a message, except under `CI=true`, where it fails: CI must test both.
+
+use app::domain::Db;
+use app::model::TileSource;
+use app::state::AppState;
+use axum::body::Body;
+use axum::Router;
+use http::{Request, Response, StatusCode};
+use leptos::prelude::LeptosOptions;
+use sqlx::Connection;
+use tower::ServiceExt;
+
+/// Environment variable naming the PostgreSQL server for tests.
+pub const POSTGRES_ENV: &str = "BANDOSO_TEST_POSTGRES_URL";
+
+/// A database created for one test; dropped (PostgreSQL) or deleted (SQLite) by [`TestDb::finish`].
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A new SQLite database file in a temporary folder, migrated.
+    pub async fn sqlite() -> TestDb {
+        let folder = tempfile::tempdir().expect("temporary folder for the test database");
+        let url = format!("sqlite://{}", folder.path().join("test.db").display());
+        let db = Db::connect(&url).await.expect("open SQLite test database");
+        db.migrate().await.expect("migrate SQLite test database");
+        TestDb { db, url, cleanup: Cleanup::Sqlite(folder) }
+    }
+
+    /// A new PostgreSQL database, migrated; `None` (after saying so) when no server is configured.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
+            let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
+            assert!(!in_ci, "{POSTGRES_ENV} is not set, but CI=true requires the PostgreSQL suite");
+            eprintln!("PostgreSQL SKIPPED: set {POSTGRES_ENV} to run this test on PostgreSQL");
+            return None;
+        };
+        let name = format!("bandoso_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+        admin.close().await.ok();
+        let url = database_url_with_name(&admin_url, &name);
+        let db = Db::connect(&url).await.expect("open PostgreSQL test database");
+        db.migrate().await.expect("migrate PostgreSQL test database");
+        Some(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::Sqlite(folder) => drop(folder),
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let drop_sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    if let Err(error) = sqlx::query(&drop_sql).execute(&mut admin).await {
+                        eprintln!("could not drop test database {name}: {error}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The application on this database, as `bandoso serve` builds it.
+    pub fn app(&self) -> Router {
+        server::app(test_state(self.db.clone()))
+    }
+}
+
+/// Replaces the database name (the URL path) of a PostgreSQL URL.
+fn database_url_with_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The state `bandoso serve` would build, with a fixed tile source.
+pub fn test_state(db: Db) -> AppState {
+    AppState {
+        leptos_options: LeptosOptions::builder().output_name("bandoso").site_root("target/site").build(),
+        db,
+        tiles: TileSource { url: "https://tiles.example/{z}/{x}/{y}.png".into(), attribution: "test".into() },
+    }
+}
+
+/// Runs `test` against each backend: always SQLite, and PostgreSQL when configured.
+///
+/// ```ignore
+/// #[tokio::test]
+/// async fn lists_houses() { on_each_backend(|db| async move { ... }).await }
+/// ```
+pub async fn on_each_backend<F, Fut>(test: F)
+where
+    F: Fn(TestDb) -> Fut,
+    Fut: std::future::Future<Output = TestDb>,
+{
+    let sqlite = TestDb::sqlite().await;
+    test(sqlite).await.finish().await;
+    if let Some(postgres) = TestDb::postgres().await {
+        test(postgres).await.finish().await;
+    }
+}
+
+/// Sends a GET through the router and returns status and body text.
+pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+    let response = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("valid request"))
+        .await
+        .expect("router is infallible");
+    let status = response.status();
+    (status, body_text(response).await)
+}
+
+/// Sends a GET and parses the body as JSON, failing the test with the body when it is not.
+pub async fn get_json(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
+    let (status, body) = get(app, uri).await;
+    let json = serde_json::from_str(&body).unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {body}"));
+    (status, json)
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("read body");
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+}
+
+/// The reference data folder shared beside the repository (`../shared/data`), when present.
+pub fn shared_data_file(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
+    path.exists().then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_url_with_name;
+
+    #[test]
+    fn replaces_only_the_database_name() {
+        assert_eq!(
+            database_url_with_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(database_url_with_name("postgres://h:5432/db?sslmode=disable", "t2"), "postgres://h:5432/t2?sslmode=disable");
+        assert_eq!(database_url_with_name("postgres://h", "t3"), "postgres://h/t3");
+    }
+}

@@ -1,0 +1,223 @@
+//! The map's REST API and page, driven through `server::app` on SQLite and PostgreSQL.
+
+use bandoso_tests::{get, get_json, on_each_backend, TestDb};
+use http::StatusCode;
+use serde_json::Value;
+
+async fn seeded(test_db: &TestDb) -> server::demo::DemoCounts {
+    server::demo::reload(&test_db.db).await.expect("demo data loads")
+}
+
+fn features(collection: &Value) -> &Vec<Value> {
+    assert_eq!(collection["type"], "FeatureCollection");
+    collection["features"].as_array().expect("features array")
+}
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    on_each_backend(|test_db| async move {
+        let (status, body) = get_json(&test_db.app(), "/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["status"], "ok");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn health_check_reports_a_closed_database_as_unavailable() {
+    on_each_backend(|test_db| async move {
+        let app = test_db.app();
+        test_db.db.close().await;
+        let (status, body) = get_json(&app, "/healthz").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["code"], "unavailable");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cultural_houses_are_geojson_points_with_the_contract_properties() {
+    on_each_backend(|test_db| async move {
+        let counts = seeded(&test_db).await;
+        let (status, body) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
+        assert_eq!(status, StatusCode::OK);
+        let features = features(&body);
+        assert_eq!(features.len(), counts.cultural_houses);
+        for feature in features {
+            assert_eq!(feature["geometry"]["type"], "Point");
+            let lon = feature["geometry"]["coordinates"][0].as_f64().expect("lon");
+            let lat = feature["geometry"]["coordinates"][1].as_f64().expect("lat");
+            assert!((105.3..106.0).contains(&lon) && (19.9..20.5).contains(&lat), "[{lon}, {lat}] is in Thạch Thành");
+            let properties = &feature["properties"];
+            for key in [
+                "id", "name", "village", "commune", "wifi_status", "wifi_provider", "bandwidth_mbps", "last_verified_at",
+            ] {
+                assert!(properties.get(key).is_some(), "property {key} missing in {properties}");
+            }
+            assert_eq!(feature["id"], properties["id"]);
+        }
+        let statuses: std::collections::HashSet<&str> =
+            features.iter().filter_map(|f| f["properties"]["wifi_status"].as_str()).collect();
+        assert_eq!(statuses.len(), 5, "the demo shows every Wi-Fi status: {statuses:?}");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_by_status_commune_and_bbox() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let (_, all) = get_json(&app, "/api/v1/cultural-houses").await;
+        let all = features(&all).clone();
+        let count_where = |predicate: &dyn Fn(&Value) -> bool| all.iter().filter(|f| predicate(&f["properties"])).count();
+
+        let (status, active) = get_json(&app, "/api/v1/cultural-houses?status=active").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(features(&active).len(), count_where(&|p| p["wifi_status"] == "active"));
+
+        let (_, two) = get_json(&app, "/api/v1/cultural-houses?status=broken,none").await;
+        assert_eq!(
+            features(&two).len(),
+            count_where(&|p| p["wifi_status"] == "broken" || p["wifi_status"] == "none")
+        );
+
+        let (_, kim_tan) = get_json(&app, "/api/v1/cultural-houses?commune=15187").await;
+        let kim_tan = features(&kim_tan);
+        assert!(!kim_tan.is_empty());
+        assert_eq!(kim_tan.len(), count_where(&|p| p["commune_code"] == "15187"));
+        assert!(kim_tan.iter().all(|f| f["properties"]["commune"] == "Thị trấn Kim Tân"));
+
+        let first = &all[0]["geometry"]["coordinates"];
+        let (lon, lat) = (first[0].as_f64().unwrap_or_default(), first[1].as_f64().unwrap_or_default());
+        let bbox = format!("{},{},{},{}", lon - 1e-6, lat - 1e-6, lon + 1e-6, lat + 1e-6);
+        let (_, boxed) = get_json(&app, &format!("/api/v1/cultural-houses?bbox={bbox}")).await;
+        let boxed = features(&boxed);
+        assert_eq!(boxed.len(), 1);
+        assert_eq!(boxed[0]["id"], all[0]["id"]);
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_parameters_get_a_json_400_naming_the_problem() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let cases = [
+            ("/api/v1/cultural-houses?bbox=1,2,3", "bbox"),
+            ("/api/v1/cultural-houses?bbox=a,b,c,d", "bbox"),
+            ("/api/v1/cultural-houses?bbox=106,21,105,20", "bbox"),
+            ("/api/v1/cultural-houses?bbox=0,0,181,1", "bbox"),
+            ("/api/v1/cultural-houses?status=working", "status"),
+            ("/api/v1/cultural-houses?status=", "status"),
+            ("/api/v1/cultural-houses?commune=99999", "commune"),
+            ("/api/v1/cultural-houses?commune=391", "commune"),
+            ("/api/v1/admin-units", "level"),
+            ("/api/v1/admin-units?level=hamlet", "level"),
+        ];
+        for (uri, parameter) in cases {
+            let (status, body) = get_json(&app, uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+            assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}: {body}");
+            assert_eq!(body["error"]["parameter"], parameter, "{uri}: {body}");
+            assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
+        }
+        for uri in ["/api/v1/cultural-houses?colour=red", "/api/v1/cultural-houses/abc", "/api/v1/cultural-houses?bbox=%ZZ"] {
+            let (status, body) = get_json(&app, uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+            assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}: {body}");
+        }
+        let (status, body) = get_json(&app, "/api/v1/cultural-houses/987654").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["error"]["code"], "not_found");
+        let (status, body) = get_json(&app, "/api/v1/no-such-thing").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["error"]["code"], "not_found");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_house_carries_the_latest_coverage_per_operator_and_technology() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let (_, all) = get_json(&app, "/api/v1/cultural-houses").await;
+        let id = features(&all)[0]["id"].as_i64().expect("numeric id");
+        let (status, house) = get_json(&app, &format!("/api/v1/cultural-houses/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let coverage = house["properties"]["coverage"].as_array().expect("coverage array");
+        let mut keys: Vec<(String, String)> = coverage
+            .iter()
+            .map(|entry| (entry["operator"].to_string(), entry["technology"].to_string()))
+            .collect();
+        let reported = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), reported, "one entry per operator and technology: {coverage:?}");
+        let operators: std::collections::HashSet<_> = coverage.iter().map(|e| e["operator"].clone()).collect();
+        assert_eq!(operators.len(), 3, "Viettel, VNPT and MobiFone report 4G everywhere");
+        // The demo records each 4G report twice (March, then September): only September shows.
+        for entry in coverage.iter().filter(|e| e["technology"] == "4G") {
+            assert_eq!(entry["reported_at"], "2025-09-15T00:00:00Z");
+        }
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn admin_units_list_commune_boundaries() {
+    on_each_backend(|test_db| async move {
+        let counts = seeded(&test_db).await;
+        let app = test_db.app();
+        let (status, body) = get_json(&app, "/api/v1/admin-units?level=commune").await;
+        assert_eq!(status, StatusCode::OK);
+        let communes = features(&body);
+        assert_eq!(communes.len(), counts.communes);
+        for commune in communes {
+            assert_eq!(commune["geometry"]["type"], "MultiPolygon");
+            assert_eq!(commune["properties"]["level"], "commune");
+            assert_eq!(commune["properties"]["parent_code"], "391");
+        }
+        let (_, villages) = get_json(&app, "/api/v1/admin-units?level=village&parent=15187").await;
+        let villages = features(&villages);
+        assert!(!villages.is_empty());
+        assert!(villages.iter().all(|v| v["properties"]["parent_code"] == "15187" && v["geometry"].is_null()));
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_map_page_is_server_rendered_in_vietnamese_with_english_on_request() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let (status, html) = get(&app, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<html lang=\"vi\""), "{}", &html[..200.min(html.len())]);
+        assert!(html.contains("nhà văn hóa có Wi-Fi"));
+        assert!(html.contains("Nhà văn hóa Khu phố 1"), "house names are in the first response");
+        assert!(html.contains("Dữ liệu minh họa"), "the demo data set is labelled");
+        assert!(!html.contains("<template"), "content is in place, not streamed out of order");
+
+        let request = http::Request::get("/")
+            .header(http::header::COOKIE, "lang=en")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+        let english = bandoso_tests::body_text(response).await;
+        assert!(english.contains("<html lang=\"en\""));
+        assert!(english.contains("cultural houses with Wi-Fi"));
+        assert!(english.contains("Demo data"));
+        test_db
+    })
+    .await;
+}
