@@ -109,7 +109,7 @@ pub fn test_state(db: Db) -> AppState {
 
 /// Runs `test` against each backend: always SQLite, and PostgreSQL when configured.
 ///
-/// ```ignore
+/// ```text
 /// #[tokio::test]
 /// async fn lists_houses() { on_each_backend(|db| async move { ... }).await }
 /// ```

@@ -1,0 +1,99 @@
+// The district map on a phone: markers, details on tap, filters, language, no tile server.
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+
+const shots = path.join(__dirname, 'output', 'screenshots');
+
+/** Reads "N/M" from the Wi-Fi count. */
+async function wifiCount(page) {
+  const text = await page.getByTestId('wifi-count').locator('strong').innerText();
+  const [active, total] = text.split('/').map((n) => Number.parseInt(n, 10));
+  return { active, total };
+}
+
+test('the map shows every cultural house, opens details on tap, and filters by status', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('wifi-count')).toContainText('nhà văn hóa có Wi-Fi');
+
+  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  const all = await wifiCount(page);
+  expect(all.total).toBeGreaterThan(50);
+  expect(all.active).toBeGreaterThan(0);
+  expect(all.active).toBeLessThan(all.total);
+  await expect(markers).toHaveCount(all.total);
+  // Commune boundaries are drawn although no tile server answers (the tile URL points at a closed port).
+  expect(await page.locator('.leaflet-overlay-pane path').count()).toBeGreaterThanOrEqual(24);
+  await page.screenshot({ path: path.join(shots, 'map-phone.png') });
+
+  await markers.first().tap();
+  const detail = page.getByTestId('house-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.getByTestId('detail-village')).not.toBeEmpty();
+  await expect(detail.getByTestId('detail-commune')).not.toBeEmpty();
+  await expect(detail.getByTestId('coverage-table')).toContainText('Viettel');
+  await page.screenshot({ path: path.join(shots, 'detail-phone.png') });
+  await detail.getByRole('button', { name: 'Đóng' }).tap();
+  await expect(detail).toBeHidden();
+
+  await page.getByTestId('status-filter').selectOption('broken');
+  await expect(page).toHaveURL(/status=broken/);
+  await expect(page.getByTestId('wifi-count').locator('strong')).not.toHaveText(`${all.active}/${all.total}`);
+  const broken = await wifiCount(page);
+  expect(broken.active).toBe(0);
+  expect(broken.total).toBeGreaterThan(0);
+  expect(broken.total).toBeLessThan(all.total);
+  await expect(markers).toHaveCount(broken.total);
+  await expect(page.locator('.leaflet-marker-icon.house-marker.status-broken')).toHaveCount(broken.total);
+  await page.screenshot({ path: path.join(shots, 'filtered-broken-phone.png') });
+
+  await page.getByTestId('status-filter').selectOption('');
+  await expect(markers).toHaveCount(all.total);
+});
+
+test('the commune filter narrows the map to one commune', async ({ page }) => {
+  await page.goto('/');
+  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  const all = await wifiCount(page);
+  await expect(markers).toHaveCount(all.total);
+  await page.getByTestId('commune-filter').selectOption({ label: 'Thị trấn Kim Tân' });
+  await expect(page).toHaveURL(/commune=15187/);
+  const kimTan = await wifiCount(page);
+  expect(kimTan.total).toBeGreaterThan(0);
+  expect(kimTan.total).toBeLessThan(all.total);
+  await expect(markers).toHaveCount(kimTan.total);
+});
+
+test('the page reads before the wasm runs, and switches to English', async ({ page, browser }) => {
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noScript.newPage();
+  await plain.goto('/');
+  await expect(plain.getByTestId('wifi-count')).toContainText('nhà văn hóa có Wi-Fi');
+  await expect(plain.locator('.house-list li').first()).toContainText('Nhà văn hóa');
+  await expect(plain.getByTestId('demo-notice')).toBeVisible();
+  await noScript.close();
+
+  await page.goto('/');
+  await expect(page.locator('.leaflet-marker-icon.house-marker').first()).toBeVisible();
+  await page.getByTestId('language-switch').tap();
+  await expect(page.getByTestId('wifi-count')).toContainText('cultural houses with Wi-Fi');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByTestId('wifi-count')).toContainText('cultural houses with Wi-Fi');
+  await page.getByTestId('language-switch').tap();
+  await expect(page.getByTestId('wifi-count')).toContainText('nhà văn hóa có Wi-Fi');
+});
+
+test('the map fits a 360 px wide phone without horizontal scrolling', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.locator('.leaflet-marker-icon.house-marker').first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  for (const id of ['status-filter', 'commune-filter', 'language-switch']) {
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box.height).toBeGreaterThanOrEqual(44);
+  }
+  await page.screenshot({ path: path.join(shots, 'map-360.png'), fullPage: true });
+  await context.close();
+});

@@ -1,0 +1,205 @@
+//! Boundary import (all or nothing, precise errors), the demo data set and the SQLite set-up.
+
+use app::domain::admin_units::Level;
+use app::domain::boundary_import::{import_boundaries, ImportError, ImportSummary};
+use bandoso_tests::{get_json, on_each_backend, shared_data_file, TestDb};
+use serde_json::json;
+
+fn square(lon: f64, lat: f64, size: f64) -> serde_json::Value {
+    json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]]})
+}
+
+fn feature(properties: serde_json::Value, geometry: serde_json::Value) -> serde_json::Value {
+    json!({"type": "Feature", "properties": properties, "geometry": geometry})
+}
+
+fn collection(features: Vec<serde_json::Value>) -> String {
+    json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+async fn unit_count(test_db: &TestDb) -> i64 {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM admin_unit").fetch_one(test_db.db.pool()).await.expect("count units");
+    count
+}
+
+async fn stored_boundary(test_db: &TestDb, code: &str) -> Option<String> {
+    let (boundary,): (Option<String>,) = sqlx::query_as("SELECT boundary FROM admin_unit WHERE code = $1")
+        .bind(code)
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("unit exists");
+    boundary
+}
+
+#[tokio::test]
+async fn a_generated_file_creates_new_units_and_updates_existing_ones() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo loads");
+        let file = collection(vec![
+            feature(json!({"code": "15187", "name": "Thị trấn Kim Tân"}), square(105.66, 20.10, 0.05)),
+            feature(
+                json!({"code": "99001", "name": "Xã Thử Nghiệm", "level": "commune", "parent_code": "391"}),
+                json!({"type": "MultiPolygon", "coordinates": [square(105.5, 20.0, 0.02)["coordinates"], square(105.6, 20.0, 0.02)["coordinates"]]}),
+            ),
+            feature(json!({"code": 99002, "name": "Thôn Mới", "level": "village", "parent_code": "99001"}), square(105.5, 20.0, 0.01)),
+        ]);
+        let before = unit_count(&test_db).await;
+        let summary = import_boundaries(&test_db.db, &file).await.expect("valid file imports");
+        assert_eq!(summary, ImportSummary { created: 2, updated: 1 });
+        assert_eq!(unit_count(&test_db).await, before + 2);
+        let kim_tan = stored_boundary(&test_db, "15187").await.expect("boundary stored");
+        assert!(kim_tan.contains("105.71"), "the imported square replaced the demo cell: {kim_tan}");
+
+        let (_, communes) = get_json(&test_db.app(), "/api/v1/admin-units?level=village&parent=99001").await;
+        assert_eq!(communes["features"][0]["properties"]["code"], "99002");
+        assert_eq!(communes["features"][0]["geometry"]["type"], "MultiPolygon");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_file_imports_nothing_and_names_every_problem() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo loads");
+        let before_units = unit_count(&test_db).await;
+        let before_boundary = stored_boundary(&test_db, "15187").await;
+        let bow_tie = json!({"type": "Polygon", "coordinates": [[[105.0, 20.0], [105.1, 20.1], [105.1, 20.0], [105.0, 20.1], [105.0, 20.0]]]});
+        let file = collection(vec![
+            // Valid on its own: must not be written because the rest of the file is bad.
+            feature(json!({"code": "15187", "name": "Thị trấn Kim Tân"}), square(105.66, 20.10, 0.05)),
+            feature(json!({"code": "15190", "name": "Thị trấn Vân Du"}), bow_tie),
+            feature(json!({"code": "88001", "name": "Xã Không Cấp"}), square(105.5, 20.0, 0.01)),
+            feature(json!({"code": "88002", "name": "Xã Mồ Côi", "level": "commune", "parent_code": "00000"}), square(105.5, 20.0, 0.01)),
+            feature(json!({"code": "15196", "name": "Xã Thạch Lâm", "level": "village"}), square(105.4, 20.3, 0.01)),
+        ]);
+        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file).await else {
+            panic!("a file with bad features must be rejected");
+        };
+        let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(rendered[0].starts_with("feature 1: invalid geometry"), "{rendered:?}");
+        assert_eq!(rendered.len(), 1, "geometry problems stop the file before the database is read: {rendered:?}");
+        assert_eq!(unit_count(&test_db).await, before_units);
+        assert_eq!(stored_boundary(&test_db, "15187").await, before_boundary);
+
+        // Without the geometry problem, the database checks run and report every remaining problem.
+        let file = collection(vec![
+            feature(json!({"code": "15187", "name": "Thị trấn Kim Tân"}), square(105.66, 20.10, 0.05)),
+            feature(json!({"code": "88001", "name": "Xã Không Cấp"}), square(105.5, 20.0, 0.01)),
+            feature(json!({"code": "88002", "name": "Xã Mồ Côi", "level": "commune", "parent_code": "00000"}), square(105.5, 20.0, 0.01)),
+            feature(json!({"code": "15196", "name": "Xã Thạch Lâm", "level": "village"}), square(105.4, 20.3, 0.01)),
+        ]);
+        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file).await else {
+            panic!("units that cannot be placed must reject the file");
+        };
+        let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(rendered.len(), 3, "{rendered:?}");
+        assert!(rendered[0].starts_with("feature 1: code 88001 is not in the database"), "{rendered:?}");
+        assert!(rendered[1].starts_with("feature 2: parent_code 00000"), "{rendered:?}");
+        assert!(rendered[2].starts_with("feature 3: code 15196 is a commune"), "{rendered:?}");
+        assert_eq!(unit_count(&test_db).await, before_units);
+        assert_eq!(stored_boundary(&test_db, "15187").await, before_boundary, "the valid feature was rolled back");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_real_district_outline_imports_onto_the_demo_data() {
+    let Some(path) = shared_data_file("thach-thanh-district.geojson") else {
+        eprintln!("SKIPPED: ../shared/data/thach-thanh-district.geojson is not present");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("read the shared district outline");
+    on_each_backend(|test_db| {
+        let text = text.clone();
+        async move {
+            // On an empty database the district's parent (province 38) is unknown: nothing is written.
+            let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &text).await else {
+                panic!("the district cannot be created without its province");
+            };
+            assert!(problems[0].to_string().contains("parent_code 38"), "{problems:?}");
+            assert_eq!(unit_count(&test_db).await, 0);
+
+            server::demo::reload(&test_db.db).await.expect("demo loads");
+            let summary = import_boundaries(&test_db.db, &text).await.expect("the real outline is valid");
+            assert_eq!(summary, ImportSummary { created: 0, updated: 1 });
+            let (_, districts) = get_json(&test_db.app(), "/api/v1/admin-units?level=district").await;
+            let district = &districts["features"][0];
+            assert_eq!(district["properties"]["code"], "391");
+            assert_eq!(district["geometry"]["type"], "MultiPolygon");
+            let points = district["geometry"]["coordinates"][0][0].as_array().map_or(0, Vec::len);
+            assert!((4..525).contains(&points), "the outline is simplified for display: {points} points");
+            test_db
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_data_reloads_identically_and_never_replaces_real_data() {
+    on_each_backend(|test_db| async move {
+        let first = server::demo::reload(&test_db.db).await.expect("demo loads");
+        assert_eq!(first.communes, 24);
+        assert!(first.cultural_houses >= 24 * 4);
+        let (_, before) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
+        let second = server::demo::reload(&test_db.db).await.expect("demo reloads");
+        assert_eq!(first, second);
+        let (_, after) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
+        let strip_ids = |collection: &serde_json::Value| {
+            collection["features"]
+                .as_array()
+                .map(|features| {
+                    features.iter().map(|f| (f["properties"]["name"].clone(), f["geometry"].clone())).collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(strip_ids(&before), strip_ids(&after), "deterministic demo");
+        assert!(!server::demo::load_if_empty(&test_db.db).await.expect("check"), "not empty: nothing loaded");
+
+        sqlx::query("DELETE FROM app_meta").execute(test_db.db.pool()).await.expect("forget the demo marker");
+        let refused = server::demo::reload(&test_db.db).await;
+        assert!(matches!(refused, Err(server::demo::DemoError::RealDataPresent)), "{refused:?}");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_database_enforces_its_rules() {
+    on_each_backend(|test_db| async move {
+        let pool = test_db.db.pool();
+        let orphan = sqlx::query(
+            "INSERT INTO cultural_house (village_id, name, lon, lat, updated_at) VALUES (424242, 'x', 105, 20, '2025-01-01T00:00:00Z')",
+        )
+        .execute(pool)
+        .await;
+        assert!(orphan.is_err(), "foreign keys are enforced");
+        let unit = app::domain::admin_units::NewUnit {
+            parent_id: None,
+            level: Level::Province,
+            code: "38",
+            name: "Tỉnh Thanh Hóa",
+            boundary: None,
+        };
+        app::domain::admin_units::insert(pool, &unit).await.expect("first insert");
+        assert!(app::domain::admin_units::insert(pool, &unit).await.is_err(), "codes are unique");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_creates_its_file_and_runs_in_wal_mode() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("nested").join("bandoso.db");
+    let db = app::domain::Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect creates the file");
+    db.migrate().await.expect("migrate");
+    assert!(path.exists());
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(db.pool()).await.expect("journal mode");
+    assert_eq!(mode.to_lowercase(), "wal");
+    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(db.pool()).await.expect("pragma");
+    assert_eq!(foreign_keys, 1);
+    db.close().await;
+}
