@@ -87,11 +87,11 @@ run: build
 .PHONY: lint
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 .PHONY: test
-test: test-rust test-e2e
+test: lint test-rust test-e2e
 
 # PostgreSQL: used when it answers; started when it is installed but down; required under CI=true.
 .PHONY: test-rust

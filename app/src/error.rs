@@ -1,8 +1,8 @@
 //! The error type of server functions: what the browser may learn about a failure.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// Errors a server function returns to the UI. Internal detail never crosses the wire: the
 /// server logs it and sends `Unavailable`.

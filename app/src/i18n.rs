@@ -42,7 +42,13 @@ impl Locale {
             .split(';')
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, _)| *name == LOCALE_COOKIE)
-            .map(|(_, value)| if value == "en" { Locale::En } else { Locale::Vi })
+            .map(|(_, value)| {
+                if value == "en" {
+                    Locale::En
+                } else {
+                    Locale::Vi
+                }
+            })
             .unwrap_or_default()
     }
 
@@ -161,7 +167,8 @@ pub static VI: Texts = Texts {
     status_installing: "Đang lắp đặt",
     status_planned: "Có kế hoạch",
     status_none: "Chưa có",
-    demo_notice: "Dữ liệu minh họa (demo), không phải số liệu chính thức. Ranh giới xã là gần đúng.",
+    demo_notice:
+        "Dữ liệu minh họa (demo), không phải số liệu chính thức. Ranh giới xã là gần đúng.",
     map_label: "Bản đồ nhà văn hóa huyện Thạch Thành",
     not_found: "Không tìm thấy trang.",
 };

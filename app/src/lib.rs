@@ -28,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5d3b"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
                 <script defer src="/vendor/leaflet/leaflet.js"></script>
                 <AutoReload options=options.clone()/>

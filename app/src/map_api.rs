@@ -25,12 +25,21 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
         .await?
         .into_iter()
         .map(|unit| CommuneArea {
-            rings: unit.area.as_ref().map(geometry::outer_rings).unwrap_or_default(),
+            rings: unit
+                .area
+                .as_ref()
+                .map(geometry::outer_rings)
+                .unwrap_or_default(),
             code: unit.code,
             name: unit.name,
         })
         .collect();
-    Ok(MapData { houses, communes, tiles: state.tiles.clone(), is_demo: meta::is_demo(pool).await? })
+    Ok(MapData {
+        houses,
+        communes,
+        tiles: state.tiles.clone(),
+        is_demo: meta::is_demo(pool).await?,
+    })
 }
 
 /// One house with its village's latest coverage per operator, for the details panel.

@@ -82,7 +82,10 @@ pub struct CulturalHouse {
     pub lon: f64,
     pub lat: f64,
     pub wifi_status: WifiStatus,
+    /// Operator code (`viettel`, `vnpt`, …) of the Wi-Fi; the code is what integrations use.
     pub wifi_provider: Option<String>,
+    /// The operator's display name.
+    pub wifi_provider_name: Option<String>,
     pub bandwidth_mbps: Option<f64>,
     pub installed_at: Option<String>,
     pub last_verified_at: Option<String>,
@@ -140,7 +143,11 @@ impl MapData {
             .houses
             .iter()
             .map(|house| (house.lon, house.lat))
-            .chain(self.communes.iter().flat_map(|area| area.rings.iter().flatten().copied()));
+            .chain(
+                self.communes
+                    .iter()
+                    .flat_map(|area| area.rings.iter().flatten().copied()),
+            );
         points.fold(None, |bounds, (lon, lat)| {
             Some(match bounds {
                 None => ((lat, lon), (lat, lon)),

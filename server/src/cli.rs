@@ -15,10 +15,19 @@ const OSM_ATTRIBUTION: &str =
     "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
 
 #[derive(Debug, Parser)]
-#[command(name = "bandoso", version, about = "Bản Đồ Số: bản đồ số cho phong trào Bình dân học vụ số")]
+#[command(
+    name = "bandoso",
+    version,
+    about = "Bản Đồ Số: bản đồ số cho phong trào Bình dân học vụ số"
+)]
 pub struct Cli {
     /// Database: `sqlite://PATH` (embedded, created on first run) or `postgres://...`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/bandoso.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/bandoso.db",
+        global = true
+    )]
     pub database_url: String,
 
     #[command(subcommand)]
@@ -72,11 +81,17 @@ pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Import(String),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
     #[error(transparent)]
@@ -102,7 +117,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("demo data loaded: {counts}");
             Ok(())
         }
-        Command::Import { what: ImportCommand::Boundaries { file } } => import_boundaries(&db, file).await,
+        Command::Import {
+            what: ImportCommand::Boundaries { file },
+        } => import_boundaries(&db, file).await,
         Command::Serve(args) => serve(db, args).await,
     }
 }
@@ -110,10 +127,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 async fn import_boundaries(db: &Db, file: PathBuf) -> Result<(), CliError> {
     let text = tokio::fs::read_to_string(&file)
         .await
-        .map_err(|source| CliError::Read { path: file.clone(), source })?;
+        .map_err(|source| CliError::Read {
+            path: file.clone(),
+            source,
+        })?;
     match boundary_import::import_boundaries(db, &text).await {
         Ok(summary) => {
-            println!("{}: {} created, {} updated", file.display(), summary.created, summary.updated);
+            println!(
+                "{}: {} created, {} updated",
+                file.display(),
+                summary.created,
+                summary.updated
+            );
             Ok(())
         }
         Err(ImportError::Rejected(problems)) => {
@@ -142,11 +167,17 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
     let state = AppState {
         leptos_options,
         db,
-        tiles: TileSource { url: args.tile_url, attribution: args.tile_attribution },
+        tiles: TileSource {
+            url: args.tile_url,
+            attribution: args.tile_attribution,
+        },
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
-        .map_err(|source| CliError::Listen { addr: args.addr, source })?;
+        .map_err(|source| CliError::Listen {
+            addr: args.addr,
+            source,
+        })?;
     tracing::info!("serving on http://{}", args.addr);
     axum::serve(listener, crate::app(state))
         .with_graceful_shutdown(shutdown_signal())

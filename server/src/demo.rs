@@ -45,13 +45,30 @@ const COMMUNES: [(&str, &str, f64, f64); 24] = [
     ("15268", "Xã Ngọc Trạo", 105.750, 20.087),
 ];
 
-const OPERATORS: [(&str, &str); 3] = [("viettel", "Viettel"), ("vnpt", "VNPT"), ("mobifone", "MobiFone")];
+const OPERATORS: [(&str, &str); 3] = [
+    ("viettel", "Viettel"),
+    ("vnpt", "VNPT"),
+    ("mobifone", "MobiFone"),
+];
 
 /// Common village names in the midlands of Thanh Hóa; numbered "Khu phố" for towns.
 const VILLAGE_NAMES: [&str; 16] = [
-    "Thôn Đồng Tâm", "Thôn Tân Sơn", "Thôn Sơn Thủy", "Thôn Làng Mới", "Thôn Trung Tâm", "Thôn Đông Hòa",
-    "Thôn Bái Đa", "Thôn Cao Sơn", "Thôn Tân Lập", "Thôn Hợp Tiến", "Thôn Mỹ Lợi", "Thôn Quyết Thắng",
-    "Thôn Thành Công", "Thôn Đồng Ẻn", "Thôn Liên Sơn", "Thôn Phú Thọ",
+    "Thôn Đồng Tâm",
+    "Thôn Tân Sơn",
+    "Thôn Sơn Thủy",
+    "Thôn Làng Mới",
+    "Thôn Trung Tâm",
+    "Thôn Đông Hòa",
+    "Thôn Bái Đa",
+    "Thôn Cao Sơn",
+    "Thôn Tân Lập",
+    "Thôn Hợp Tiến",
+    "Thôn Mỹ Lợi",
+    "Thôn Quyết Thắng",
+    "Thôn Thành Công",
+    "Thôn Đồng Ẻn",
+    "Thôn Liên Sơn",
+    "Thôn Phú Thọ",
 ];
 
 /// Margin (degrees) around the commune centres that bounds the outer Voronoi cells.
@@ -106,8 +123,15 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         return Err(DemoError::RealDataPresent);
     }
     let mut tx = db.pool().begin().await?;
-    for table in ["coverage_report", "cultural_house", "admin_unit", "operator"] {
-        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+    for table in [
+        "coverage_report",
+        "cultural_house",
+        "admin_unit",
+        "operator",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *tx)
+            .await?;
     }
     for (code, name) in OPERATORS {
         coverage::upsert_operator(&mut *tx, code, name).await?;
@@ -116,7 +140,13 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     let mut counts = DemoCounts::default();
     let province = admin_units::insert(
         &mut *tx,
-        &NewUnit { parent_id: None, level: Level::Province, code: "38", name: "Tỉnh Thanh Hóa", boundary: None },
+        &NewUnit {
+            parent_id: None,
+            level: Level::Province,
+            code: "38",
+            name: "Tỉnh Thanh Hóa",
+            boundary: None,
+        },
     )
     .await?;
     let district = admin_units::insert(
@@ -130,13 +160,22 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         },
     )
     .await?;
-    let centres: Vec<(f64, f64)> = COMMUNES.iter().map(|(_, _, lon, lat)| (*lon, *lat)).collect();
+    let centres: Vec<(f64, f64)> = COMMUNES
+        .iter()
+        .map(|(_, _, lon, lat)| (*lon, *lat))
+        .collect();
     for (index, (code, name, lon, lat)) in COMMUNES.iter().enumerate() {
         let cell = voronoi_cell(&centres, index);
         let boundary = boundary_of(&cell);
         let commune = admin_units::insert(
             &mut *tx,
-            &NewUnit { parent_id: Some(district), level: Level::Commune, code, name, boundary: Some(&boundary) },
+            &NewUnit {
+                parent_id: Some(district),
+                level: Level::Commune,
+                code,
+                name,
+                boundary: Some(&boundary),
+            },
         )
         .await?;
         counts.communes += 1;
@@ -184,7 +223,8 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
             )
             .await?;
             counts.cultural_houses += 1;
-            counts.coverage_reports += insert_demo_coverage(&mut tx, &mut rng, village, is_town).await?;
+            counts.coverage_reports +=
+                insert_demo_coverage(&mut tx, &mut rng, village, is_town).await?;
         }
     }
     meta::mark_demo(&mut *tx).await?;
@@ -193,7 +233,9 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
 }
 
 async fn has_units(db: &Db) -> Result<bool, StoreError> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_unit").fetch_one(db.pool()).await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_unit")
+        .fetch_one(db.pool())
+        .await?;
     Ok(count > 0)
 }
 
@@ -220,12 +262,17 @@ fn demo_wifi(rng: &mut StdRng, is_town: bool) -> DemoWifi {
     let provider = (status != WifiStatus::None && status != WifiStatus::Planned)
         .then(|| OPERATORS[rng.random_range(0..OPERATORS.len())].0);
     let date = |rng: &mut StdRng, year: i32| {
-        format!("{year}-{:02}-{:02}T08:00:00Z", rng.random_range(1..=12), rng.random_range(1..=28))
+        format!(
+            "{year}-{:02}-{:02}T08:00:00Z",
+            rng.random_range(1..=12),
+            rng.random_range(1..=28)
+        )
     };
     DemoWifi {
         status,
         provider,
-        bandwidth_mbps: installed.then(|| [50.0, 100.0, 150.0, 200.0, 300.0][rng.random_range(0..5)]),
+        bandwidth_mbps: installed
+            .then(|| [50.0, 100.0, 150.0, 200.0, 300.0][rng.random_range(0..5)]),
         installed_at: installed.then(|| date(rng, 2024)),
         last_verified_at: installed.then(|| date(rng, 2025)),
     }
@@ -296,11 +343,21 @@ fn nearest_neighbour_distance(centres: &[(f64, f64)], index: usize) -> f64 {
 /// clipped by the half-plane of points nearer to this centre than to each other one.
 fn voronoi_cell(centres: &[(f64, f64)], index: usize) -> Vec<(f64, f64)> {
     let (min_x, min_y, max_x, max_y) = centres.iter().fold(
-        (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY),
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
         |(a, b, c, d), (x, y)| (a.min(*x), b.min(*y), c.max(*x), d.max(*y)),
     );
     let m = OUTER_MARGIN_DEG;
-    let mut cell = vec![(min_x - m, min_y - m), (max_x + m, min_y - m), (max_x + m, max_y + m), (min_x - m, max_y + m)];
+    let mut cell = vec![
+        (min_x - m, min_y - m),
+        (max_x + m, min_y - m),
+        (max_x + m, max_y + m),
+        (min_x - m, max_y + m),
+    ];
     let (cx, cy) = centres[index];
     for (other, (ox, oy)) in centres.iter().enumerate() {
         if other == index {
@@ -324,9 +381,13 @@ fn clip_half_plane(polygon: &[(f64, f64)], nx: f64, ny: f64, limit: f64) -> Vec<
         if sc <= 0.0 {
             clipped.push(current);
         }
-        if (sc <= 0.0) != (sn <= 0.0) {
+        // Only a strict crossing adds a vertex: a vertex on the line is already kept above.
+        if (sc < 0.0 && sn > 0.0) || (sc > 0.0 && sn < 0.0) {
             let t = sc / (sc - sn);
-            clipped.push((current.0 + t * (next.0 - current.0), current.1 + t * (next.1 - current.1)));
+            clipped.push((
+                current.0 + t * (next.0 - current.0),
+                current.1 + t * (next.1 - current.1),
+            ));
         }
     }
     clipped
@@ -334,16 +395,30 @@ fn clip_half_plane(polygon: &[(f64, f64)], nx: f64, ny: f64, limit: f64) -> Vec<
 
 /// A stored boundary for a convex ring (closed here, as GeoJSON requires).
 fn boundary_of(cell: &[(f64, f64)]) -> Boundary {
-    let mut ring: Vec<Vec<f64>> = cell.iter().map(|(x, y)| vec![round6(*x), round6(*y)]).collect();
+    let mut ring: Vec<Vec<f64>> = cell
+        .iter()
+        .map(|(x, y)| vec![round6(*x), round6(*y)])
+        .collect();
     if let Some(first) = ring.first().cloned() {
         ring.push(first);
     }
     let geometry = geojson::Geometry::new(geojson::Value::Polygon(vec![ring]));
     let (min_lon, min_lat, max_lon, max_lat) = cell.iter().fold(
-        (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY),
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
         |(a, b, c, d), (x, y)| (a.min(*x), b.min(*y), c.max(*x), d.max(*y)),
     );
-    Boundary { geojson: geometry.to_string(), min_lon, min_lat, max_lon, max_lat }
+    Boundary {
+        geojson: geometry.to_string(),
+        min_lon,
+        min_lat,
+        max_lon,
+        max_lat,
+    }
 }
 
 /// Six decimals of a degree are about 10 cm: more is noise in the stored text.
@@ -363,10 +438,16 @@ mod tests {
     #[test]
     fn each_centre_lies_in_its_own_cell_only() {
         let centres: Vec<(f64, f64)> = COMMUNES.iter().map(|(_, _, x, y)| (*x, *y)).collect();
-        let cells: Vec<Polygon<f64>> = (0..centres.len()).map(|i| polygon(&voronoi_cell(&centres, i))).collect();
+        let cells: Vec<Polygon<f64>> = (0..centres.len())
+            .map(|i| polygon(&voronoi_cell(&centres, i)))
+            .collect();
         for (i, (x, y)) in centres.iter().enumerate() {
             for (j, cell) in cells.iter().enumerate() {
-                assert_eq!(cell.contains(&Point::new(*x, *y)), i == j, "centre {i} vs cell {j}");
+                assert_eq!(
+                    cell.contains(&Point::new(*x, *y)),
+                    i == j,
+                    "centre {i} vs cell {j}"
+                );
             }
         }
     }

@@ -26,8 +26,16 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(api::health::healthz))
         .nest("/api/v1", api::routes())
-        .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), render_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            provide_state.clone(),
+            render_shell,
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, shell))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -35,7 +43,11 @@ pub fn app(state: AppState) -> Router {
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: info for our crates, warn for the rest).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,server=info,app=info,bandoso=info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,server=info,app=info,bandoso=info")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -38,25 +38,45 @@ impl TestDb {
         let url = format!("sqlite://{}", folder.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open SQLite test database");
         db.migrate().await.expect("migrate SQLite test database");
-        TestDb { db, url, cleanup: Cleanup::Sqlite(folder) }
+        TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Sqlite(folder),
+        }
     }
 
     /// A new PostgreSQL database, migrated; `None` (after saying so) when no server is configured.
     pub async fn postgres() -> Option<TestDb> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
             let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
-            assert!(!in_ci, "{POSTGRES_ENV} is not set, but CI=true requires the PostgreSQL suite");
+            assert!(
+                !in_ci,
+                "{POSTGRES_ENV} is not set, but CI=true requires the PostgreSQL suite"
+            );
             eprintln!("PostgreSQL SKIPPED: set {POSTGRES_ENV} to run this test on PostgreSQL");
             return None;
         };
         let name = format!("bandoso_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to the PostgreSQL test server");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
         admin.close().await.ok();
         let url = database_url_with_name(&admin_url, &name);
-        let db = Db::connect(&url).await.expect("open PostgreSQL test database");
-        db.migrate().await.expect("migrate PostgreSQL test database");
-        Some(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
+        let db = Db::connect(&url)
+            .await
+            .expect("open PostgreSQL test database");
+        db.migrate()
+            .await
+            .expect("migrate PostgreSQL test database");
+        Some(TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
     }
 
     /// Closes the pool and removes the database.
@@ -101,9 +121,15 @@ fn database_url_with_name(url: &str, name: &str) -> String {
 /// The state `bandoso serve` would build, with a fixed tile source.
 pub fn test_state(db: Db) -> AppState {
     AppState {
-        leptos_options: LeptosOptions::builder().output_name("bandoso").site_root("target/site").build(),
+        leptos_options: LeptosOptions::builder()
+            .output_name("bandoso")
+            .site_root("target/site")
+            .build(),
         db,
-        tiles: TileSource { url: "https://tiles.example/{z}/{x}/{y}.png".into(), attribution: "test".into() },
+        tiles: TileSource {
+            url: "https://tiles.example/{z}/{x}/{y}.png".into(),
+            attribution: "test".into(),
+        },
     }
 }
 
@@ -129,7 +155,11 @@ where
 pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
     let response = app
         .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("valid request"))
+        .oneshot(
+            Request::get(uri)
+                .body(Body::empty())
+                .expect("valid request"),
+        )
         .await
         .expect("router is infallible");
     let status = response.status();
@@ -139,18 +169,23 @@ pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
 /// Sends a GET and parses the body as JSON, failing the test with the body when it is not.
 pub async fn get_json(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
     let (status, body) = get(app, uri).await;
-    let json = serde_json::from_str(&body).unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {body}"));
+    let json = serde_json::from_str(&body)
+        .unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {body}"));
     (status, json)
 }
 
 pub async fn body_text(response: Response<Body>) -> String {
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("read body");
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("read body");
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
 /// The reference data folder shared beside the repository (`../shared/data`), when present.
 pub fn shared_data_file(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(name);
     path.exists().then_some(path)
 }
 
@@ -164,7 +199,13 @@ mod tests {
             database_url_with_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
             "postgres://postgres@127.0.0.1:5432/t1"
         );
-        assert_eq!(database_url_with_name("postgres://h:5432/db?sslmode=disable", "t2"), "postgres://h:5432/t2?sslmode=disable");
-        assert_eq!(database_url_with_name("postgres://h", "t3"), "postgres://h/t3");
+        assert_eq!(
+            database_url_with_name("postgres://h:5432/db?sslmode=disable", "t2"),
+            "postgres://h:5432/t2?sslmode=disable"
+        );
+        assert_eq!(
+            database_url_with_name("postgres://h", "t3"),
+            "postgres://h/t3"
+        );
     }
 }

@@ -5,7 +5,9 @@ use http::StatusCode;
 use serde_json::Value;
 
 async fn seeded(test_db: &TestDb) -> server::demo::DemoCounts {
-    server::demo::reload(&test_db.db).await.expect("demo data loads")
+    server::demo::reload(&test_db.db)
+        .await
+        .expect("demo data loads")
 }
 
 fn features(collection: &Value) -> &Vec<Value> {
@@ -49,18 +51,38 @@ async fn cultural_houses_are_geojson_points_with_the_contract_properties() {
             assert_eq!(feature["geometry"]["type"], "Point");
             let lon = feature["geometry"]["coordinates"][0].as_f64().expect("lon");
             let lat = feature["geometry"]["coordinates"][1].as_f64().expect("lat");
-            assert!((105.3..106.0).contains(&lon) && (19.9..20.5).contains(&lat), "[{lon}, {lat}] is in Thạch Thành");
+            assert!(
+                (105.3..106.0).contains(&lon) && (19.9..20.5).contains(&lat),
+                "[{lon}, {lat}] is in Thạch Thành"
+            );
             let properties = &feature["properties"];
             for key in [
-                "id", "name", "village", "commune", "wifi_status", "wifi_provider", "bandwidth_mbps", "last_verified_at",
+                "id",
+                "name",
+                "village",
+                "commune",
+                "wifi_status",
+                "wifi_provider",
+                "wifi_provider_name",
+                "bandwidth_mbps",
+                "last_verified_at",
             ] {
-                assert!(properties.get(key).is_some(), "property {key} missing in {properties}");
+                assert!(
+                    properties.get(key).is_some(),
+                    "property {key} missing in {properties}"
+                );
             }
             assert_eq!(feature["id"], properties["id"]);
         }
-        let statuses: std::collections::HashSet<&str> =
-            features.iter().filter_map(|f| f["properties"]["wifi_status"].as_str()).collect();
-        assert_eq!(statuses.len(), 5, "the demo shows every Wi-Fi status: {statuses:?}");
+        let statuses: std::collections::HashSet<&str> = features
+            .iter()
+            .filter_map(|f| f["properties"]["wifi_status"].as_str())
+            .collect();
+        assert_eq!(
+            statuses.len(),
+            5,
+            "the demo shows every Wi-Fi status: {statuses:?}"
+        );
         test_db
     })
     .await;
@@ -73,11 +95,16 @@ async fn filters_by_status_commune_and_bbox() {
         let app = test_db.app();
         let (_, all) = get_json(&app, "/api/v1/cultural-houses").await;
         let all = features(&all).clone();
-        let count_where = |predicate: &dyn Fn(&Value) -> bool| all.iter().filter(|f| predicate(&f["properties"])).count();
+        let count_where = |predicate: &dyn Fn(&Value) -> bool| {
+            all.iter().filter(|f| predicate(&f["properties"])).count()
+        };
 
         let (status, active) = get_json(&app, "/api/v1/cultural-houses?status=active").await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(features(&active).len(), count_where(&|p| p["wifi_status"] == "active"));
+        assert_eq!(
+            features(&active).len(),
+            count_where(&|p| p["wifi_status"] == "active")
+        );
 
         let (_, two) = get_json(&app, "/api/v1/cultural-houses?status=broken,none").await;
         assert_eq!(
@@ -88,12 +115,26 @@ async fn filters_by_status_commune_and_bbox() {
         let (_, kim_tan) = get_json(&app, "/api/v1/cultural-houses?commune=15187").await;
         let kim_tan = features(&kim_tan);
         assert!(!kim_tan.is_empty());
-        assert_eq!(kim_tan.len(), count_where(&|p| p["commune_code"] == "15187"));
-        assert!(kim_tan.iter().all(|f| f["properties"]["commune"] == "Thị trấn Kim Tân"));
+        assert_eq!(
+            kim_tan.len(),
+            count_where(&|p| p["commune_code"] == "15187")
+        );
+        assert!(kim_tan
+            .iter()
+            .all(|f| f["properties"]["commune"] == "Thị trấn Kim Tân"));
 
         let first = &all[0]["geometry"]["coordinates"];
-        let (lon, lat) = (first[0].as_f64().unwrap_or_default(), first[1].as_f64().unwrap_or_default());
-        let bbox = format!("{},{},{},{}", lon - 1e-6, lat - 1e-6, lon + 1e-6, lat + 1e-6);
+        let (lon, lat) = (
+            first[0].as_f64().unwrap_or_default(),
+            first[1].as_f64().unwrap_or_default(),
+        );
+        let bbox = format!(
+            "{},{},{},{}",
+            lon - 1e-6,
+            lat - 1e-6,
+            lon + 1e-6,
+            lat + 1e-6
+        );
         let (_, boxed) = get_json(&app, &format!("/api/v1/cultural-houses?bbox={bbox}")).await;
         let boxed = features(&boxed);
         assert_eq!(boxed.len(), 1);
@@ -125,9 +166,16 @@ async fn malformed_parameters_get_a_json_400_naming_the_problem() {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
             assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}: {body}");
             assert_eq!(body["error"]["parameter"], parameter, "{uri}: {body}");
-            assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
+            assert!(!body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty());
         }
-        for uri in ["/api/v1/cultural-houses?colour=red", "/api/v1/cultural-houses/abc", "/api/v1/cultural-houses?bbox=%ZZ"] {
+        for uri in [
+            "/api/v1/cultural-houses?colour=red",
+            "/api/v1/cultural-houses/abc",
+            "/api/v1/cultural-houses?bbox=%ZZ",
+        ] {
             let (status, body) = get_json(&app, uri).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
             assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}: {body}");
@@ -152,17 +200,33 @@ async fn one_house_carries_the_latest_coverage_per_operator_and_technology() {
         let id = features(&all)[0]["id"].as_i64().expect("numeric id");
         let (status, house) = get_json(&app, &format!("/api/v1/cultural-houses/{id}")).await;
         assert_eq!(status, StatusCode::OK);
-        let coverage = house["properties"]["coverage"].as_array().expect("coverage array");
+        let coverage = house["properties"]["coverage"]
+            .as_array()
+            .expect("coverage array");
         let mut keys: Vec<(String, String)> = coverage
             .iter()
-            .map(|entry| (entry["operator"].to_string(), entry["technology"].to_string()))
+            .map(|entry| {
+                (
+                    entry["operator"].to_string(),
+                    entry["technology"].to_string(),
+                )
+            })
             .collect();
         let reported = keys.len();
         keys.sort();
         keys.dedup();
-        assert_eq!(keys.len(), reported, "one entry per operator and technology: {coverage:?}");
-        let operators: std::collections::HashSet<_> = coverage.iter().map(|e| e["operator"].clone()).collect();
-        assert_eq!(operators.len(), 3, "Viettel, VNPT and MobiFone report 4G everywhere");
+        assert_eq!(
+            keys.len(),
+            reported,
+            "one entry per operator and technology: {coverage:?}"
+        );
+        let operators: std::collections::HashSet<_> =
+            coverage.iter().map(|e| e["operator"].clone()).collect();
+        assert_eq!(
+            operators.len(),
+            3,
+            "Viettel, VNPT and MobiFone report 4G everywhere"
+        );
         // The demo records each 4G report twice (March, then September): only September shows.
         for entry in coverage.iter().filter(|e| e["technology"] == "4G") {
             assert_eq!(entry["reported_at"], "2025-09-15T00:00:00Z");
@@ -189,7 +253,9 @@ async fn admin_units_list_commune_boundaries() {
         let (_, villages) = get_json(&app, "/api/v1/admin-units?level=village&parent=15187").await;
         let villages = features(&villages);
         assert!(!villages.is_empty());
-        assert!(villages.iter().all(|v| v["properties"]["parent_code"] == "15187" && v["geometry"].is_null()));
+        assert!(villages
+            .iter()
+            .all(|v| v["properties"]["parent_code"] == "15187" && v["geometry"].is_null()));
         test_db
     })
     .await;
@@ -202,17 +268,32 @@ async fn the_map_page_is_server_rendered_in_vietnamese_with_english_on_request()
         let app = test_db.app();
         let (status, html) = get(&app, "/").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("<html lang=\"vi\""), "{}", &html[..200.min(html.len())]);
+        assert!(
+            html.contains("<html lang=\"vi\""),
+            "{}",
+            &html[..200.min(html.len())]
+        );
         assert!(html.contains("nhà văn hóa có Wi-Fi"));
-        assert!(html.contains("Nhà văn hóa Khu phố 1"), "house names are in the first response");
-        assert!(html.contains("Dữ liệu minh họa"), "the demo data set is labelled");
-        assert!(!html.contains("<template"), "content is in place, not streamed out of order");
+        assert!(
+            html.contains("Nhà văn hóa Khu phố 1"),
+            "house names are in the first response"
+        );
+        assert!(
+            html.contains("Dữ liệu minh họa"),
+            "the demo data set is labelled"
+        );
+        assert!(
+            !html.contains("<template"),
+            "content is in place, not streamed out of order"
+        );
 
         let request = http::Request::get("/")
             .header(http::header::COOKIE, "lang=en")
             .body(axum::body::Body::empty())
             .expect("request");
-        let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+        let response = tower::ServiceExt::oneshot(app.clone(), request)
+            .await
+            .expect("response");
         let english = bandoso_tests::body_text(response).await;
         assert!(english.contains("<html lang=\"en\""));
         assert!(english.contains("cultural houses with Wi-Fi"));

@@ -19,8 +19,13 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 5] =
-        [Level::Country, Level::Province, Level::District, Level::Commune, Level::Village];
+    pub const ALL: [Level; 5] = [
+        Level::Country,
+        Level::Province,
+        Level::District,
+        Level::Commune,
+        Level::Village,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,12 +48,13 @@ impl FromStr for Level {
     type Err = crate::model::UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Level::ALL.into_iter().find(|level| level.as_str() == value).ok_or_else(|| {
-            crate::model::UnknownValue {
+        Level::ALL
+            .into_iter()
+            .find(|level| level.as_str() == value)
+            .ok_or_else(|| crate::model::UnknownValue {
                 value: value.to_owned(),
                 expected: "country, province, district, commune, village",
-            }
-        })
+            })
     }
 }
 
@@ -84,7 +90,10 @@ pub struct UnitWithBoundary {
 }
 
 /// The id and level of the current unit with this code, if any.
-pub async fn find_by_code<'e, E>(executor: E, code: &str) -> Result<Option<(i64, Level)>, StoreError>
+pub async fn find_by_code<'e, E>(
+    executor: E,
+    code: &str,
+) -> Result<Option<(i64, Level)>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {

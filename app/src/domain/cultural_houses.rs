@@ -16,7 +16,12 @@ pub struct BBox {
 impl BBox {
     /// The whole world: what "no viewport" means (floats are never bound as NULL, see
     /// `db::nullable_f64`).
-    pub const WORLD: BBox = BBox { min_lon: -180.0, min_lat: -90.0, max_lon: 180.0, max_lat: 90.0 };
+    pub const WORLD: BBox = BBox {
+        min_lon: -180.0,
+        min_lat: -90.0,
+        max_lon: 180.0,
+        max_lat: 90.0,
+    };
 }
 
 /// Which houses a listing returns. Empty `statuses` means every status.
@@ -53,6 +58,7 @@ struct HouseRow {
     lat: f64,
     wifi_status: String,
     wifi_provider: Option<String>,
+    wifi_provider_name: Option<String>,
     bandwidth_mbps: Option<f64>,
     installed_at: Option<String>,
     last_verified_at: Option<String>,
@@ -62,9 +68,10 @@ impl TryFrom<HouseRow> for CulturalHouse {
     type Error = StoreError;
 
     fn try_from(row: HouseRow) -> Result<Self, Self::Error> {
-        let wifi_status = row.wifi_status.parse().map_err(|error| {
-            StoreError::Invalid(format!("cultural house {}: {error}", row.id))
-        })?;
+        let wifi_status = row
+            .wifi_status
+            .parse()
+            .map_err(|error| StoreError::Invalid(format!("cultural house {}: {error}", row.id)))?;
         Ok(CulturalHouse {
             id: row.id,
             name: row.name,
@@ -76,6 +83,7 @@ impl TryFrom<HouseRow> for CulturalHouse {
             lat: row.lat,
             wifi_status,
             wifi_provider: row.wifi_provider,
+            wifi_provider_name: row.wifi_provider_name,
             bandwidth_mbps: row.bandwidth_mbps,
             installed_at: row.installed_at,
             last_verified_at: row.last_verified_at,
@@ -86,13 +94,18 @@ impl TryFrom<HouseRow> for CulturalHouse {
 const SELECT_HOUSES: &str = "
     SELECT h.id, h.name, v.code AS village_code, v.name AS village,
            c.code AS commune_code, c.name AS commune, h.lon, h.lat, h.wifi_status,
-           h.wifi_provider, h.bandwidth_mbps, h.installed_at, h.last_verified_at
+           h.wifi_provider, o.name AS wifi_provider_name, h.bandwidth_mbps, h.installed_at,
+           h.last_verified_at
     FROM cultural_house h
     JOIN admin_unit v ON v.id = h.village_id
-    JOIN admin_unit c ON c.id = v.parent_id";
+    JOIN admin_unit c ON c.id = v.parent_id
+    LEFT JOIN operator o ON o.code = h.wifi_provider";
 
 /// Houses matching the filter, ordered by commune, village and name.
-pub async fn list<'e, E>(executor: E, filter: &HouseFilter) -> Result<Vec<CulturalHouse>, StoreError>
+pub async fn list<'e, E>(
+    executor: E,
+    filter: &HouseFilter,
+) -> Result<Vec<CulturalHouse>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -134,7 +147,10 @@ where
     E: Executor<'e, Database = Any>,
 {
     let sql = format!("{SELECT_HOUSES} WHERE h.id = $1");
-    let row: Option<HouseRow> = sqlx::query_as(&sql).bind(id).fetch_optional(executor).await?;
+    let row: Option<HouseRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 

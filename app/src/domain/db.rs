@@ -118,9 +118,15 @@ fn sqlite_url_creating_folder(url: &str) -> Result<String, StoreError> {
         .next()
         .unwrap_or_default();
     if !path_part.is_empty() && path_part != ":memory:" {
-        if let Some(folder) = Path::new(path_part).parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(folder) = Path::new(path_part)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(folder).map_err(|error| {
-                StoreError::Invalid(format!("cannot create database folder {}: {error}", folder.display()))
+                StoreError::Invalid(format!(
+                    "cannot create database folder {}: {error}",
+                    folder.display()
+                ))
             })?;
         }
     }
@@ -148,8 +154,14 @@ mod tests {
 
     #[test]
     fn backend_follows_the_url_scheme() {
-        assert_eq!(Backend::from_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(Backend::from_url("mysql://h/db").is_err());
     }
 }

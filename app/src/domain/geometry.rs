@@ -24,7 +24,10 @@ pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, Str
         return Err("geometry has no polygon".to_owned());
     }
     for coordinate in area.0.iter().flat_map(|polygon| {
-        polygon.exterior().coords().chain(polygon.interiors().iter().flat_map(|ring| ring.coords()))
+        polygon
+            .exterior()
+            .coords()
+            .chain(polygon.interiors().iter().flat_map(|ring| ring.coords()))
     }) {
         let in_range = coordinate.x.is_finite()
             && coordinate.y.is_finite()
@@ -37,7 +40,8 @@ pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, Str
             ));
         }
     }
-    area.check_validation().map_err(|problem| format!("invalid geometry: {problem}"))?;
+    area.check_validation()
+        .map_err(|problem| format!("invalid geometry: {problem}"))?;
     Ok(area)
 }
 
@@ -114,9 +118,10 @@ mod tests {
         );
         assert!(parse_area(&swapped).unwrap_err().contains("[lon, lat]"));
 
-        let bow_tie = geometry(
-            r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#,
-        );
-        assert!(parse_area(&bow_tie).unwrap_err().starts_with("invalid geometry"));
+        let bow_tie =
+            geometry(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#);
+        assert!(parse_area(&bow_tie)
+            .unwrap_err()
+            .starts_with("invalid geometry"));
     }
 }

@@ -69,7 +69,10 @@ impl Filters {
 
     fn matches(&self, house: &CulturalHouse) -> bool {
         self.status.is_none_or(|status| house.wifi_status == status)
-            && self.commune.as_ref().is_none_or(|code| &house.commune_code == code)
+            && self
+                .commune
+                .as_ref()
+                .is_none_or(|code| &house.commune_code == code)
     }
 }
 
@@ -78,21 +81,40 @@ fn MapView(data: MapData) -> impl IntoView {
     let texts = use_texts();
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));
-    let MapData { houses, communes, tiles, is_demo } = data;
-    let bounds = MapData { houses: houses.clone(), communes: communes.clone(), tiles: tiles.clone(), is_demo }
-        .bounds();
+    let MapData {
+        houses,
+        communes,
+        tiles,
+        is_demo,
+    } = data;
+    let bounds = MapData {
+        houses: houses.clone(),
+        communes: communes.clone(),
+        tiles: tiles.clone(),
+        is_demo,
+    }
+    .bounds();
     let houses = StoredValue::new(houses);
     let visible = Memo::new(move |_| {
         let filters = filters.get();
         houses.with_value(|houses| {
-            houses.iter().filter(|house| filters.matches(house)).cloned().collect::<Vec<_>>()
+            houses
+                .iter()
+                .filter(|house| filters.matches(house))
+                .cloned()
+                .collect::<Vec<_>>()
         })
     });
     let selected = RwSignal::new(None::<i64>);
     let selected_house = Memo::new(move |_| {
-        selected.get().and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
+        selected
+            .get()
+            .and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
     });
-    let commune_options = communes.iter().map(|c| (c.code.clone(), c.name.clone())).collect::<Vec<_>>();
+    let commune_options = communes
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect::<Vec<_>>();
 
     view! {
         <section class="toolbar" aria-label=move || texts.get().legend>
@@ -117,7 +139,14 @@ fn MapView(data: MapData) -> impl IntoView {
 #[component]
 fn WifiCount(visible: Memo<Vec<CulturalHouse>>) -> impl IntoView {
     let texts = use_texts();
-    let active = move || visible.with(|houses| houses.iter().filter(|h| h.wifi_status == WifiStatus::Active).count());
+    let active = move || {
+        visible.with(|houses| {
+            houses
+                .iter()
+                .filter(|h| h.wifi_status == WifiStatus::Active)
+                .count()
+        })
+    };
     let total = move || visible.with(Vec::len);
     view! {
         <p class="wifi-count" data-testid="wifi-count" aria-live="polite">
@@ -135,14 +164,26 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>) -> 
         let apply = apply.clone();
         move |event| {
             let value = event_target_value(&event);
-            apply(Filters { status: value.parse().ok(), ..filters.get_untracked() });
+            apply(Filters {
+                status: value.parse().ok(),
+                ..filters.get_untracked()
+            });
         }
     };
     let apply_commune = move |event| {
         let value = event_target_value(&event);
-        apply(Filters { commune: Some(value).filter(|v| !v.is_empty()), ..filters.get_untracked() });
+        apply(Filters {
+            commune: Some(value).filter(|v| !v.is_empty()),
+            ..filters.get_untracked()
+        });
     };
-    let selected_status = move || filters.get().status.map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let selected_status = move || {
+        filters
+            .get()
+            .status
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default()
+    };
     let selected_commune = move || filters.get().commune.unwrap_or_default();
 
     view! {
@@ -186,6 +227,9 @@ fn status_class(status: WifiStatus) -> String {
     format!("status-{}", status.as_str())
 }
 
+/// The map area. Leaflet exists only in the browser, so the server renders an empty canvas of the
+/// same size and the Leaflet components mount after hydration. (Rendering them on the server
+/// would also create browser-only values there, which must not cross threads.)
 #[component]
 fn DistrictMap(
     visible: Memo<Vec<CulturalHouse>>,
@@ -195,7 +239,49 @@ fn DistrictMap(
     selected: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let texts = use_texts();
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let outlines = communes
+        .into_iter()
+        .flat_map(|commune| commune.rings.into_iter())
+        .map(|ring| {
+            ring.into_iter()
+                .map(|(lon, lat)| Position::new(lat, lon))
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>();
+    let outlines = StoredValue::new(outlines);
+    let tiles = StoredValue::new(tiles);
+
+    view! {
+        <div class="map" role="region" aria-label=move || texts.get().map_label>
+            <Show when=move || mounted.get() fallback=|| view! { <div class="map__canvas"></div> }>
+                <LeafletMap
+                    visible
+                    outlines=outlines.get_value()
+                    tiles=tiles.get_value()
+                    bounds
+                    selected
+                />
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn LeafletMap(
+    visible: Memo<Vec<CulturalHouse>>,
+    outlines: Vec<Vec<Position>>,
+    tiles: crate::model::TileSource,
+    bounds: Option<((f64, f64), (f64, f64))>,
+    selected: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let (map, set_map) = create_map_signal();
+    #[cfg(feature = "hydrate")]
+    super::house_markers::sync_markers(map, visible, selected);
+    // Never rendered on the server (see `DistrictMap`); the markers need the browser's Leaflet.
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (visible, selected);
     // Frame the whole district once Leaflet is up, whatever the screen size.
     Effect::new(move |_| {
         if let (Some(map), Some(((south, west), (north, east)))) = (map.get(), bounds) {
@@ -207,54 +293,28 @@ fn DistrictMap(
         }
     });
     let center = bounds
-        .map(|((south, west), (north, east))| Position::new((south + north) / 2.0, (west + east) / 2.0))
+        .map(|((south, west), (north, east))| {
+            Position::new((south + north) / 2.0, (west + east) / 2.0)
+        })
         .unwrap_or(Position::new(20.2, 105.7));
-    let outlines = communes
-        .into_iter()
-        .flat_map(|commune| commune.rings.into_iter())
-        .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
-        .collect::<Vec<_>>();
 
     view! {
-        <div class="map" role="region" aria-label=move || texts.get().map_label>
-            <MapContainer class="map__canvas" center zoom=11.0 map=set_map>
-                <TileLayer url=tiles.url attribution=tiles.attribution/>
-                {outlines
-                    .into_iter()
-                    .map(|positions| view! {
-                        <Polygon
-                            positions
-                            color="#35506b"
-                            weight=1.5
-                            fill_color="#35506b"
-                            fill_opacity=0.04
-                            interactive=false
-                        />
-                    })
-                    .collect_view()}
-                <For each=move || visible.get() key=|house| house.id let:house>
-                    <HouseMarker house selected/>
-                </For>
-            </MapContainer>
-        </div>
-    }
-}
-
-#[component]
-fn HouseMarker(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl IntoView {
-    let id = house.id;
-    let position = Position::new(house.lat, house.lon);
-    let events = MouseEvents::new().on_click(move |_| selected.set(Some(id)));
-    view! {
-        <Marker
-            position=JsSignal::derive_local(move || position)
-            icon_class=Some(format!("house-marker {}", status_class(house.wifi_status)))
-            icon_size=Some((26.0, 26.0))
-            icon_anchor=Some((13.0, 13.0))
-            title=house.name.clone()
-            alt=house.name
-            mouse_events=events
-        />
+        <MapContainer class="map__canvas" center zoom=11.0 zoom_snap=0.25 map=set_map>
+            <TileLayer url=tiles.url attribution=tiles.attribution/>
+            {outlines
+                .into_iter()
+                .map(|positions| view! {
+                    <Polygon
+                        positions
+                        color="#35506b"
+                        weight=1.5
+                        fill_color="#35506b"
+                        fill_opacity=0.04
+                        interactive=false
+                    />
+                })
+                .collect_view()}
+        </MapContainer>
     }
 }
 
@@ -291,7 +351,16 @@ fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl In
     let id = house.id;
     let detail = Resource::new(move || id, load_house_detail);
     let status = house.wifi_status;
-    let CulturalHouse { name, village, commune, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, .. } = house;
+    let CulturalHouse {
+        name,
+        village,
+        commune,
+        wifi_provider_name,
+        bandwidth_mbps,
+        installed_at,
+        last_verified_at,
+        ..
+    } = house;
 
     view! {
         <section class="sheet" data-testid="house-detail" aria-live="polite">
@@ -313,7 +382,7 @@ fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl In
                 </dd>
                 <dt>{move || texts.get().provider}</dt>
                 <dd>{
-                    let provider = wifi_provider.clone();
+                    let provider = wifi_provider_name.clone();
                     move || or_unknown(texts.get(), provider.clone())
                 }</dd>
                 <dt>{move || texts.get().bandwidth}</dt>
@@ -405,5 +474,75 @@ fn HouseList(visible: Memo<Vec<CulturalHouse>>, selected: RwSignal<Option<i64>>)
                 </ul>
             </Show>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn house(status: WifiStatus, commune_code: &str) -> CulturalHouse {
+        CulturalHouse {
+            id: 1,
+            name: "Nhà văn hóa Thôn Đông".into(),
+            village_code: format!("{commune_code}-01"),
+            village: "Thôn Đông".into(),
+            commune_code: commune_code.into(),
+            commune: "Xã Thạch Lâm".into(),
+            lon: 105.5,
+            lat: 20.3,
+            wifi_status: status,
+            wifi_provider: None,
+            wifi_provider_name: None,
+            bandwidth_mbps: None,
+            installed_at: None,
+            last_verified_at: None,
+        }
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_url() {
+        let filters = Filters {
+            status: Some(WifiStatus::Broken),
+            commune: Some("15196".into()),
+        };
+        let query = filters.to_query();
+        let parsed: ParamsMap = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(key, value)| (key.to_owned(), value.to_owned()))
+            .collect();
+        assert_eq!(Filters::from_query(&parsed), filters);
+        assert_eq!(Filters::default().to_query(), "/");
+    }
+
+    #[test]
+    fn unknown_status_in_the_url_means_no_status_filter() {
+        let query: ParamsMap = [("status", "working".to_owned()), ("commune", String::new())]
+            .into_iter()
+            .collect();
+        assert_eq!(Filters::from_query(&query), Filters::default());
+    }
+
+    #[test]
+    fn a_house_passes_when_every_set_filter_matches() {
+        let broken_in_thach_lam = house(WifiStatus::Broken, "15196");
+        assert!(Filters::default().matches(&broken_in_thach_lam));
+        assert!(Filters {
+            status: Some(WifiStatus::Broken),
+            commune: None
+        }
+        .matches(&broken_in_thach_lam));
+        assert!(!Filters {
+            status: Some(WifiStatus::Active),
+            commune: None
+        }
+        .matches(&broken_in_thach_lam));
+        assert!(!Filters {
+            status: None,
+            commune: Some("15187".into())
+        }
+        .matches(&broken_in_thach_lam));
     }
 }

@@ -1,1 +1,3 @@
+#[cfg(feature = "hydrate")]
+mod house_markers;
 pub mod map;

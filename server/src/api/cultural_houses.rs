@@ -33,7 +33,12 @@ pub async fn list(
     let Query(query) = query?;
     let filter = HouseFilter {
         bbox: query.bbox.as_deref().map(parse_bbox).transpose()?,
-        statuses: query.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
+        statuses: query
+            .status
+            .as_deref()
+            .map(parse_statuses)
+            .transpose()?
+            .unwrap_or_default(),
         commune_code: match query.commune {
             Some(code) => Some(check_commune(&db, code).await?),
             None => None,
@@ -42,7 +47,10 @@ pub async fn list(
     let houses = cultural_houses::list(db.pool(), &filter).await?;
     Ok(Json(FeatureCollection {
         bbox: None,
-        features: houses.into_iter().map(|house| house_feature(house, None)).collect(),
+        features: houses
+            .into_iter()
+            .map(|house| house_feature(house, None))
+            .collect(),
         foreign_members: None,
     }))
 }
@@ -72,6 +80,7 @@ fn house_feature(house: CulturalHouse, coverage: Option<serde_json::Value>) -> F
     properties.insert("commune_code".into(), json!(house.commune_code));
     properties.insert("wifi_status".into(), json!(house.wifi_status));
     properties.insert("wifi_provider".into(), json!(house.wifi_provider));
+    properties.insert("wifi_provider_name".into(), json!(house.wifi_provider_name));
     properties.insert("bandwidth_mbps".into(), json!(house.bandwidth_mbps));
     properties.insert("installed_at".into(), json!(house.installed_at));
     properties.insert("last_verified_at".into(), json!(house.last_verified_at));
@@ -97,22 +106,37 @@ fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
     let [min_lon, min_lat, max_lon, max_lat] = numbers[..] else {
         return Err(invalid("expected four numbers minLon,minLat,maxLon,maxLat"));
     };
-    if ![min_lon, max_lon].iter().all(|lon| (-180.0..=180.0).contains(lon)) {
+    if ![min_lon, max_lon]
+        .iter()
+        .all(|lon| (-180.0..=180.0).contains(lon))
+    {
         return Err(invalid("longitudes must be within -180..180"));
     }
-    if ![min_lat, max_lat].iter().all(|lat| (-90.0..=90.0).contains(lat)) {
+    if ![min_lat, max_lat]
+        .iter()
+        .all(|lat| (-90.0..=90.0).contains(lat))
+    {
         return Err(invalid("latitudes must be within -90..90"));
     }
     if min_lon > max_lon || min_lat > max_lat {
-        return Err(invalid("minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)"));
+        return Err(invalid(
+            "minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)",
+        ));
     }
-    Ok(BBox { min_lon, min_lat, max_lon, max_lat })
+    Ok(BBox {
+        min_lon,
+        min_lat,
+        max_lon,
+        max_lat,
+    })
 }
 
 fn parse_statuses(text: &str) -> Result<Vec<WifiStatus>, ApiError> {
     let mut statuses = Vec::new();
     for part in text.split(',').map(str::trim) {
-        let status: WifiStatus = part.parse().map_err(|error| ApiError::invalid("status", format!("{error}")))?;
+        let status: WifiStatus = part
+            .parse()
+            .map_err(|error| ApiError::invalid("status", format!("{error}")))?;
         if !statuses.contains(&status) {
             statuses.push(status);
         }
@@ -128,8 +152,14 @@ async fn check_commune(db: &Db, code: String) -> Result<String, ApiError> {
     }
     match admin_units::find_by_code(db.pool(), &code).await? {
         Some((_, Level::Commune)) => Ok(code),
-        Some((_, level)) => Err(ApiError::invalid("commune", format!("{code} is a {level}, not a commune"))),
-        None => Err(ApiError::invalid("commune", format!("no commune has code {code}"))),
+        Some((_, level)) => Err(ApiError::invalid(
+            "commune",
+            format!("{code} is a {level}, not a commune"),
+        )),
+        None => Err(ApiError::invalid(
+            "commune",
+            format!("no commune has code {code}"),
+        )),
     }
 }
 
@@ -141,9 +171,23 @@ mod tests {
     fn bbox_accepts_four_ordered_numbers_only() {
         assert_eq!(
             parse_bbox("105.4, 20.0,105.9,20.4").ok(),
-            Some(BBox { min_lon: 105.4, min_lat: 20.0, max_lon: 105.9, max_lat: 20.4 })
+            Some(BBox {
+                min_lon: 105.4,
+                min_lat: 20.0,
+                max_lon: 105.9,
+                max_lat: 20.4
+            })
         );
-        for bad in ["", "1,2,3", "1,2,3,4,5", "a,b,c,d", "NaN,0,1,1", "0,0,200,1", "1,1,0,0", "0,-91,1,1"] {
+        for bad in [
+            "",
+            "1,2,3",
+            "1,2,3,4,5",
+            "a,b,c,d",
+            "NaN,0,1,1",
+            "0,0,200,1",
+            "1,1,0,0",
+            "0,-91,1,1",
+        ] {
             assert!(parse_bbox(bad).is_err(), "{bad} should be rejected");
         }
     }

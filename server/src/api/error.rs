@@ -11,7 +11,10 @@ use serde_json::json;
 pub enum ApiError {
     /// A query parameter or path segment is malformed; `parameter` names it.
     #[error("{parameter}: {message}")]
-    InvalidParameter { parameter: &'static str, message: String },
+    InvalidParameter {
+        parameter: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     BadQuery(String),
     #[error("no such {0}")]
@@ -26,15 +29,18 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(parameter: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::InvalidParameter { parameter, message: message.into() }
+        ApiError::InvalidParameter {
+            parameter,
+            message: message.into(),
+        }
     }
 
     pub fn status_code(&self) -> StatusCode {
         match self {
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => {
-                StatusCode::NOT_FOUND
-            }
+            ApiError::NotFound(_)
+            | ApiError::RouteNotFound
+            | ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -43,7 +49,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => "invalid_parameter",
-            ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => "not_found",
+            ApiError::NotFound(_)
+            | ApiError::RouteNotFound
+            | ApiError::Store(StoreError::NotFound) => "not_found",
             ApiError::Unavailable => "unavailable",
             ApiError::Store(_) => "internal_error",
         }
