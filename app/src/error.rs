@@ -15,6 +15,19 @@ pub enum AppError {
     /// The call itself failed: network down, bad arguments, an unreadable answer.
     #[error("request failed: {0}")]
     Transport(String),
+    /// Wrong username or password; deliberately does not say which.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// Too many failed logins; try again after this many minutes.
+    #[error("too many failed attempts; try again in {minutes} minutes")]
+    Throttled { minutes: i64 },
+    #[error("sign in first")]
+    SignInRequired,
+    #[error("not allowed")]
+    Forbidden,
+    /// Input that breaks a rule; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl FromServerFnError for AppError {
@@ -26,10 +39,39 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status that says the same as this error.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unavailable | AppError::Transport(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::InvalidCredentials | AppError::SignInRequired => StatusCode::UNAUTHORIZED,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// Sets the response status of the current server-function call to match this error (a wrong
+    /// password is a 401, not a server failure), and returns the error.
+    pub fn with_status(self) -> AppError {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
+        self
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::domain::StoreError> for AppError {
     fn from(error: crate::domain::StoreError) -> Self {
+        use crate::domain::access::Denied;
         match error {
             crate::domain::StoreError::NotFound => AppError::NotFound,
+            crate::domain::StoreError::Denied(Denied::NotSignedIn) => AppError::SignInRequired,
+            crate::domain::StoreError::Denied(_) => AppError::Forbidden,
+            crate::domain::StoreError::Invalid(message) => AppError::Invalid(message),
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Unavailable

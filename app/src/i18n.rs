@@ -42,13 +42,7 @@ impl Locale {
             .split(';')
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, _)| *name == LOCALE_COOKIE)
-            .map(|(_, value)| {
-                if value == "en" {
-                    Locale::En
-                } else {
-                    Locale::Vi
-                }
-            })
+            .map(|(_, value)| if value == "en" { Locale::En } else { Locale::Vi })
             .unwrap_or_default()
     }
 
@@ -104,6 +98,33 @@ pub struct Texts {
     pub demo_notice: &'static str,
     pub map_label: &'static str,
     pub not_found: &'static str,
+    /// Public view: "{n} cultural houses with free Wi-Fi".
+    pub public_wifi_suffix: &'static str,
+    pub public_notice: &'static str,
+    pub sign_in: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_out: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub account_title: &'static str,
+    pub role: &'static str,
+    pub change_password: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub repeat_password: &'static str,
+    pub passwords_differ: &'static str,
+    pub password_changed: &'static str,
+    pub working: &'static str,
+    pub error_invalid_credentials: &'static str,
+    pub error_throttled_minutes: &'static str,
+    pub error_sign_in_required: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_invalid_input: &'static str,
+    pub role_admin: &'static str,
+    pub role_leader: &'static str,
+    pub role_commune_officer: &'static str,
+    pub role_team_member: &'static str,
+    pub role_telecom: &'static str,
 }
 
 impl Texts {
@@ -114,6 +135,31 @@ impl Texts {
             WifiStatus::Installing => self.status_installing,
             WifiStatus::Planned => self.status_planned,
             WifiStatus::None => self.status_none,
+        }
+    }
+
+    pub fn role(&self, role: crate::model::Role) -> &'static str {
+        use crate::model::Role;
+        match role {
+            Role::Admin => self.role_admin,
+            Role::Leader => self.role_leader,
+            Role::CommuneOfficer => self.role_commune_officer,
+            Role::TeamMember => self.role_team_member,
+            Role::Telecom => self.role_telecom,
+        }
+    }
+
+    /// What to tell a person about a failed server call, in this language.
+    pub fn error(&self, error: &crate::error::AppError) -> String {
+        use crate::error::AppError;
+        match error {
+            AppError::InvalidCredentials => self.error_invalid_credentials.to_owned(),
+            AppError::Throttled { minutes } => self.error_throttled_minutes.replace("{minutes}", &minutes.to_string()),
+            AppError::SignInRequired => self.error_sign_in_required.to_owned(),
+            AppError::Forbidden => self.error_forbidden.to_owned(),
+            AppError::Invalid(detail) => format!("{} ({detail})", self.error_invalid_input),
+            AppError::NotFound => self.not_found.to_owned(),
+            AppError::Unavailable | AppError::Transport(_) => self.load_failed.to_owned(),
         }
     }
 
@@ -167,10 +213,35 @@ pub static VI: Texts = Texts {
     status_installing: "Đang lắp đặt",
     status_planned: "Có kế hoạch",
     status_none: "Chưa có",
-    demo_notice:
-        "Dữ liệu minh họa (demo), không phải số liệu chính thức. Ranh giới xã là gần đúng.",
+    demo_notice: "Dữ liệu minh họa (demo), không phải số liệu chính thức. Ranh giới xã là gần đúng.",
     map_label: "Bản đồ nhà văn hóa huyện Thạch Thành",
     not_found: "Không tìm thấy trang.",
+    public_wifi_suffix: "nhà văn hóa có Wi-Fi miễn phí",
+    public_notice: "Bạn đang xem bản đồ công khai: chỉ các điểm Wi-Fi đang hoạt động. Đăng nhập để xem toàn bộ.",
+    sign_in: "Đăng nhập",
+    sign_in_title: "Đăng nhập Bản Đồ Số",
+    sign_out: "Đăng xuất",
+    username: "Tên đăng nhập",
+    password: "Mật khẩu",
+    account_title: "Tài khoản",
+    role: "Vai trò",
+    change_password: "Đổi mật khẩu",
+    current_password: "Mật khẩu hiện tại",
+    new_password: "Mật khẩu mới (ít nhất 10 ký tự)",
+    repeat_password: "Nhập lại mật khẩu mới",
+    passwords_differ: "Hai lần nhập mật khẩu mới không khớp.",
+    password_changed: "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+    working: "Đang xử lý…",
+    error_invalid_credentials: "Tên đăng nhập hoặc mật khẩu không đúng.",
+    error_throttled_minutes: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+    error_sign_in_required: "Vui lòng đăng nhập.",
+    error_forbidden: "Tài khoản của bạn không có quyền làm việc này.",
+    error_invalid_input: "Dữ liệu chưa hợp lệ",
+    role_admin: "Quản trị",
+    role_leader: "Lãnh đạo",
+    role_commune_officer: "Cán bộ xã",
+    role_team_member: "Thành viên tổ công nghệ số",
+    role_telecom: "Nhà mạng",
 };
 
 pub static EN: Texts = Texts {
@@ -215,6 +286,32 @@ pub static EN: Texts = Texts {
     demo_notice: "Demo data, not official figures. Commune boundaries are approximate.",
     map_label: "Map of cultural houses in Thạch Thành district",
     not_found: "Page not found.",
+    public_wifi_suffix: "cultural houses with free Wi-Fi",
+    public_notice: "This is the public map: working Wi-Fi points only. Sign in to see everything.",
+    sign_in: "Sign in",
+    sign_in_title: "Sign in to Bản Đồ Số",
+    sign_out: "Sign out",
+    username: "Username",
+    password: "Password",
+    account_title: "Account",
+    role: "Role",
+    change_password: "Change password",
+    current_password: "Current password",
+    new_password: "New password (at least 10 characters)",
+    repeat_password: "Repeat the new password",
+    passwords_differ: "The two new passwords differ.",
+    password_changed: "Password changed. Your other sessions have ended.",
+    working: "Working…",
+    error_invalid_credentials: "Wrong username or password.",
+    error_throttled_minutes: "Too many failed attempts. Please try again in {minutes} minutes.",
+    error_sign_in_required: "Please sign in.",
+    error_forbidden: "Your account may not do this.",
+    error_invalid_input: "Invalid input",
+    role_admin: "Administrator",
+    role_leader: "Leader",
+    role_commune_officer: "Commune officer",
+    role_team_member: "Digital tech team member",
+    role_telecom: "Telecom operator",
 };
 
 #[cfg(test)]

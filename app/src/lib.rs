@@ -1,6 +1,7 @@
 //! Bản Đồ Số: the Leptos application (pages, components, server functions) and, with the `ssr`
 //! feature, the domain layer the server shares with its REST API.
 
+pub mod auth_api;
 pub mod error;
 pub mod i18n;
 pub mod map_api;
@@ -9,6 +10,8 @@ mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod security;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -85,11 +88,7 @@ fn remember_locale(locale: Locale) {
     {
         use wasm_bindgen::JsCast;
         if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
-            let cookie = format!(
-                "{}={}; path=/; max-age=31536000; samesite=lax",
-                i18n::LOCALE_COOKIE,
-                locale.tag()
-            );
+            let cookie = format!("{}={}; path=/; max-age=31536000; samesite=lax", i18n::LOCALE_COOKIE, locale.tag());
             // A refused cookie only means the choice is forgotten on reload.
             let _ = document.set_cookie(&cookie);
         }
@@ -98,12 +97,36 @@ fn remember_locale(locale: Locale) {
     let _ = locale;
 }
 
+/// Sends this page's Content-Security-Policy, which must carry the nonce of its inline script.
+#[cfg(feature = "ssr")]
+fn send_page_policy() {
+    let (Some(nonce), Some(response), Some(state)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>(), use_context::<state::AppState>())
+    else {
+        return;
+    };
+    let policy = security::page_policy(&nonce.to_string(), &state.tiles.url);
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    send_page_policy();
     let locale = RwSignal::new(initial_locale());
     provide_context(LocaleContext(locale));
     let texts = use_texts();
+    // Marks the page as interactive once hydrated: browser tests wait for it before typing.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            // Only a test hook: failing to set it changes nothing for people.
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     let switch_language = move |_| {
         let next = locale.get_untracked().other();
         remember_locale(next);
@@ -120,6 +143,7 @@ pub fn App() -> impl IntoView {
                 <h1>{move || texts.get().app_title}</h1>
                 <p>{move || texts.get().app_subtitle}</p>
             </div>
+            <pages::account::AccountLink/>
             <button
                 class="app-bar__lang"
                 type="button"
@@ -134,6 +158,8 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=move || view! { <p class="notice">{move || texts.get().not_found}</p> }>
                     <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::PartiallyBlocked/>
+                    <Route path=path!("dang-nhap") view=pages::account::LoginPage/>
+                    <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::PartiallyBlocked/>
                 </Routes>
             </main>
         </Router>

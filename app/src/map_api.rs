@@ -5,31 +5,46 @@ use crate::model::{CulturalHouseDetail, MapData};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-fn state() -> Result<crate::state::AppState, AppError> {
+pub(crate) fn state() -> Result<crate::state::AppState, AppError> {
     use_context::<crate::state::AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
         AppError::Unavailable
     })
 }
 
-/// Every cultural house, the commune boundaries and the tile source, for the district map.
-#[server]
+/// The viewer of the current server-function call (browser session, or the public).
+#[cfg(feature = "ssr")]
+pub(crate) async fn viewer(state: &crate::state::AppState) -> Result<crate::domain::access::Viewer, AppError> {
+    use crate::domain::access::{resolve_viewer, CredentialError};
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Unavailable)?;
+    resolve_viewer(&parts, &state.db).await.map_err(|error| match error {
+        CredentialError::Store(error) => error.into(),
+        CredentialError::Malformed | CredentialError::InvalidToken => AppError::SignInRequired,
+    })
+}
+
+/// The cultural houses the viewer may see, the commune boundaries and the tile source.
+#[server(endpoint = "map/data")]
 pub async fn load_map_data() -> Result<MapData, AppError> {
+    load_map_data_inner().await.map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_map_data_inner() -> Result<MapData, AppError> {
+    use crate::domain::access::Visibility;
     use crate::domain::{admin_units, cultural_houses, geometry, meta};
     use crate::model::CommuneArea;
 
     let state = state()?;
+    let viewer = viewer(&state).await?;
+    let visibility = Visibility::of(&viewer);
     let pool = state.db.pool();
-    let houses = cultural_houses::list(pool, &cultural_houses::HouseFilter::default()).await?;
+    let houses = cultural_houses::list(pool, &cultural_houses::HouseFilter::default(), visibility).await?;
     let communes = admin_units::list_for_display(pool, admin_units::Level::Commune, None)
         .await?
         .into_iter()
         .map(|unit| CommuneArea {
-            rings: unit
-                .area
-                .as_ref()
-                .map(geometry::outer_rings)
-                .unwrap_or_default(),
+            rings: unit.area.as_ref().map(geometry::outer_rings).unwrap_or_default(),
             code: unit.code,
             name: unit.name,
         })
@@ -39,12 +54,20 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
         communes,
         tiles: state.tiles.clone(),
         is_demo: meta::is_demo(pool).await?,
+        public_view: viewer.is_none(),
     })
 }
 
 /// One house with its village's latest coverage per operator, for the details panel.
-#[server]
+#[server(endpoint = "map/house")]
 pub async fn load_house_detail(id: i64) -> Result<CulturalHouseDetail, AppError> {
+    load_house_detail_inner(id).await.map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_house_detail_inner(id: i64) -> Result<CulturalHouseDetail, AppError> {
+    use crate::domain::access::Visibility;
     let state = state()?;
-    Ok(crate::domain::cultural_houses::detail(state.db.pool(), id).await?)
+    let visibility = Visibility::of(&viewer(&state).await?);
+    Ok(crate::domain::cultural_houses::detail(state.db.pool(), id, visibility).await?)
 }

@@ -21,13 +21,8 @@ pub enum WifiStatus {
 
 impl WifiStatus {
     /// Every status, in the order the legend and the filter show them.
-    pub const ALL: [WifiStatus; 5] = [
-        WifiStatus::Active,
-        WifiStatus::Broken,
-        WifiStatus::Installing,
-        WifiStatus::Planned,
-        WifiStatus::None,
-    ];
+    pub const ALL: [WifiStatus; 5] =
+        [WifiStatus::Active, WifiStatus::Broken, WifiStatus::Installing, WifiStatus::Planned, WifiStatus::None];
 
     /// The value stored in the database and used in URLs and the API.
     pub fn as_str(self) -> &'static str {
@@ -60,13 +55,10 @@ impl FromStr for WifiStatus {
     type Err = UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        WifiStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .ok_or_else(|| UnknownValue {
-                value: value.to_owned(),
-                expected: "active, broken, installing, planned, none",
-            })
+        WifiStatus::ALL.into_iter().find(|status| status.as_str() == value).ok_or_else(|| UnknownValue {
+            value: value.to_owned(),
+            expected: "active, broken, installing, planned, none",
+        })
     }
 }
 
@@ -133,6 +125,8 @@ pub struct MapData {
     pub tiles: TileSource,
     /// True while the database holds the demo data set, so the page can say so.
     pub is_demo: bool,
+    /// True for a visitor who is not signed in: only working Wi-Fi is shown.
+    pub public_view: bool,
 }
 
 impl MapData {
@@ -143,26 +137,86 @@ impl MapData {
             .houses
             .iter()
             .map(|house| (house.lon, house.lat))
-            .chain(
-                self.communes
-                    .iter()
-                    .flat_map(|area| area.rings.iter().flatten().copied()),
-            );
+            .chain(self.communes.iter().flat_map(|area| area.rings.iter().flatten().copied()));
         points.fold(None, |bounds, (lon, lat)| {
             Some(match bounds {
                 None => ((lat, lon), (lat, lon)),
-                Some(((south, west), (north, east))) => (
-                    (f64::min(south, lat), f64::min(west, lon)),
-                    (f64::max(north, lat), f64::max(east, lon)),
-                ),
+                Some(((south, west), (north, east))) => {
+                    ((f64::min(south, lat), f64::min(west, lon)), (f64::max(north, lat), f64::max(east, lon)))
+                }
             })
         })
     }
 }
 
+/// What an account may do (seed §I.2: data security throughout). Scope (a set of administrative
+/// units) limits where; the role limits what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, everywhere.
+    Admin,
+    /// Reads maps, aggregates and reports in scope; never household names or phone numbers.
+    Leader,
+    /// Manages villages, cultural houses, teams, households and targets of its communes.
+    CommuneOfficer,
+    /// Records visits and donations; sees households of its team's villages.
+    TeamMember,
+    /// Acts for one operator: Wi-Fi and coverage of that operator only; no household data.
+    Telecom,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Leader, Role::CommuneOfficer, Role::TeamMember, Role::Telecom];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Leader => "leader",
+            Role::CommuneOfficer => "commune_officer",
+            Role::TeamMember => "team_member",
+            Role::Telecom => "telecom",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = UnknownValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Role::ALL.into_iter().find(|role| role.as_str() == value).ok_or_else(|| UnknownValue {
+            value: value.to_owned(),
+            expected: "admin, leader, commune_officer, team_member, telecom",
+        })
+    }
+}
+
+/// The signed-in account as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub operator: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
 
     #[test]
     fn wifi_status_round_trips_through_its_name() {

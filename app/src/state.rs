@@ -11,4 +11,20 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub tiles: TileSource,
+    pub sessions: SessionSettings,
+}
+
+/// How browser sessions behave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// Send the cookie only over HTTPS; on whenever the site is served behind TLS.
+    pub secure_cookie: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: std::time::Duration,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings { secure_cookie: false, idle_timeout: std::time::Duration::from_secs(12 * 60 * 60) }
+    }
 }

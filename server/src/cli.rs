@@ -1,33 +1,28 @@
 //! Command-line interface. Every option can also come from the environment (see `.env.example`).
 
 use crate::demo;
+use app::domain::accounts::{self, NewUser};
+use app::domain::audit::{self, Actor};
 use app::domain::boundary_import::{self, ImportError};
+use app::domain::sessions::DbSessionStore;
 use app::domain::{Db, StoreError};
-use app::model::TileSource;
-use app::state::AppState;
+use app::model::{Role, TileSource};
+use app::state::{AppState, SessionSettings};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use tower_sessions::session_store::ExpiredDeletion;
 
 const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const OSM_ATTRIBUTION: &str =
     "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "bandoso",
-    version,
-    about = "Bản Đồ Số: bản đồ số cho phong trào Bình dân học vụ số"
-)]
+#[command(name = "bandoso", version, about = "Bản Đồ Số: bản đồ số cho phong trào Bình dân học vụ số")]
 pub struct Cli {
     /// Database: `sqlite://PATH` (embedded, created on first run) or `postgres://...`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/bandoso.db",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/bandoso.db", global = true)]
     pub database_url: String,
 
     #[command(subcommand)]
@@ -47,6 +42,38 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without BANDOSO_NEW_PASSWORD a random password is generated and printed once.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login name: letters a-z, digits, '.', '_' and '-'.
+    pub username: String,
+    /// admin, leader, commune_officer, team_member or telecom.
+    #[arg(long)]
+    pub role: Role,
+    /// Administrative unit codes the account acts in, comma separated (all roles but admin).
+    #[arg(long, value_delimiter = ',')]
+    pub scope: Vec<String>,
+    /// Operator code, for telecom accounts (e.g. viettel).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Name shown in the app (defaults to the username).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// The password; read from the environment so it stays out of shell history and `ps`.
+    #[arg(long, env = "BANDOSO_NEW_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +100,16 @@ pub struct ServeArgs {
     /// Load the demo data set when the database is empty (never overwrites data).
     #[arg(long, env = "BANDOSO_DEMO")]
     pub demo: bool,
+    /// Mark the session cookie Secure (HTTPS only); set it whenever the site is served over TLS.
+    #[arg(long, env = "BANDOSO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Password of the first admin account, created when no admin exists; without it a random
+    /// password is generated and printed once.
+    #[arg(long, env = "BANDOSO_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Minutes without a request after which a browser session ends.
+    #[arg(long, env = "BANDOSO_SESSION_IDLE_MINUTES", default_value_t = 12 * 60)]
+    pub session_idle_minutes: u64,
 }
 
 /// Errors of a command-line run, printed as one readable message.
@@ -81,17 +118,11 @@ pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Import(String),
     #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Listen { addr: SocketAddr, source: std::io::Error },
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
     #[error(transparent)]
@@ -117,28 +148,103 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("demo data loaded: {counts}");
             Ok(())
         }
-        Command::Import {
-            what: ImportCommand::Boundaries { file },
-        } => import_boundaries(&db, file).await,
+        Command::Import { what: ImportCommand::Boundaries { file } } => import_boundaries(&db, file).await,
+        Command::User { what: UserCommand::Add(args) } => add_user(&db, args).await,
         Command::Serve(args) => serve(db, args).await,
     }
 }
 
+async fn add_user(db: &Db, args: UserAddArgs) -> Result<(), CliError> {
+    let generated = args.password.is_none();
+    let password = args.password.unwrap_or_else(accounts::generate_password);
+    let username = args.username.trim().to_owned();
+    create_account(
+        db,
+        &NewAccount {
+            username: &username,
+            display_name: args.display_name.as_deref().unwrap_or(&username),
+            password: &password,
+            role: args.role,
+            operator: args.operator.as_deref(),
+            scope_codes: &args.scope,
+        },
+    )
+    .await?;
+    println!("account {username} created ({})", args.role);
+    if generated {
+        println!("password (shown once; change it after signing in): {password}");
+    }
+    Ok(())
+}
+
+/// An account to create from the command line, before its password is hashed.
+struct NewAccount<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    password: &'a str,
+    role: Role,
+    operator: Option<&'a str>,
+    scope_codes: &'a [String],
+}
+
+/// Creates an account in one transaction with its audit entry (actor: the command line).
+async fn create_account(db: &Db, account: &NewAccount<'_>) -> Result<i64, CliError> {
+    let password_hash = accounts::prepare_password(account.password)?;
+    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let user = NewUser {
+        username: account.username,
+        display_name: account.display_name,
+        password_hash: &password_hash,
+        role: account.role,
+        operator: account.operator,
+        scope_codes: account.scope_codes,
+    };
+    let id = accounts::insert(&mut tx, &user).await?;
+    let after = serde_json::json!({
+        "username": account.username,
+        "role": account.role,
+        "operator": account.operator,
+        "scope": account.scope_codes,
+    });
+    audit::record(&mut *tx, Actor::CommandLine, "create", "user", &id.to_string(), None, Some(&after)).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(id)
+}
+
+/// Makes sure an admin can sign in on a fresh installation: when no active admin exists, creates
+/// `admin` with `BANDOSO_ADMIN_PASSWORD`, or with a random password printed once. There is never
+/// a default password.
+pub async fn ensure_first_admin(db: &Db, configured_password: Option<String>) -> Result<(), CliError> {
+    if accounts::has_active_admin(db.pool()).await? {
+        return Ok(());
+    }
+    let generated = configured_password.is_none();
+    let password = configured_password.unwrap_or_else(accounts::generate_password);
+    let account = NewAccount {
+        username: "admin",
+        display_name: "Quản trị hệ thống",
+        password: &password,
+        role: Role::Admin,
+        operator: None,
+        scope_codes: &[],
+    };
+    create_account(db, &account).await?;
+    if generated {
+        eprintln!(
+            "First run: created account 'admin' with password {password} (shown once; change it after signing in)."
+        );
+    } else {
+        eprintln!("First run: created account 'admin' with the password from BANDOSO_ADMIN_PASSWORD.");
+    }
+    Ok(())
+}
+
 async fn import_boundaries(db: &Db, file: PathBuf) -> Result<(), CliError> {
-    let text = tokio::fs::read_to_string(&file)
-        .await
-        .map_err(|source| CliError::Read {
-            path: file.clone(),
-            source,
-        })?;
+    let text =
+        tokio::fs::read_to_string(&file).await.map_err(|source| CliError::Read { path: file.clone(), source })?;
     match boundary_import::import_boundaries(db, &text).await {
         Ok(summary) => {
-            println!(
-                "{}: {} created, {} updated",
-                file.display(),
-                summary.created,
-                summary.updated
-            );
+            println!("{}: {} created, {} updated", file.display(), summary.created, summary.updated);
             Ok(())
         }
         Err(ImportError::Rejected(problems)) => {
@@ -156,8 +262,19 @@ async fn import_boundaries(db: &Db, file: PathBuf) -> Result<(), CliError> {
 
 async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
     if args.demo && demo::load_if_empty(&db).await? {
-        tracing::info!("database was empty: demo data loaded");
+        tracing::info!("database was empty: demo data loaded (accounts: README, password {})", demo::DEMO_PASSWORD);
     }
+    ensure_first_admin(&db, args.admin_password.clone()).await?;
+    let session_store = DbSessionStore::new(db.clone());
+    tokio::spawn(async move {
+        let mut every_quarter_hour = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+        loop {
+            every_quarter_hour.tick().await;
+            if let Err(error) = session_store.delete_expired().await {
+                tracing::warn!(%error, "could not delete expired sessions");
+            }
+        }
+    });
     let leptos_options = LeptosOptions::builder()
         .output_name("bandoso")
         .site_root(args.site_root.as_str())
@@ -167,19 +284,17 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
     let state = AppState {
         leptos_options,
         db,
-        tiles: TileSource {
-            url: args.tile_url,
-            attribution: args.tile_attribution,
+        tiles: TileSource { url: args.tile_url, attribution: args.tile_attribution },
+        sessions: SessionSettings {
+            secure_cookie: args.secure_cookies,
+            idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
         },
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
-        .map_err(|source| CliError::Listen {
-            addr: args.addr,
-            source,
-        })?;
+        .map_err(|source| CliError::Listen { addr: args.addr, source })?;
     tracing::info!("serving on http://{}", args.addr);
-    axum::serve(listener, crate::app(state))
+    axum::serve(listener, crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(CliError::Serve)

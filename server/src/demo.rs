@@ -7,11 +7,12 @@
 //! them with `bandoso import boundaries`. Generation is deterministic (fixed seed), so every
 //! machine shows the same demo.
 
+use app::domain::accounts::{self, NewUser};
 use app::domain::admin_units::{self, Boundary, Level, NewUnit};
 use app::domain::coverage::{self, NewReport};
 use app::domain::cultural_houses::{self, NewHouse};
 use app::domain::{meta, Db, StoreError};
-use app::model::WifiStatus;
+use app::model::{Role, WifiStatus};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::fmt;
@@ -45,11 +46,7 @@ const COMMUNES: [(&str, &str, f64, f64); 24] = [
     ("15268", "Xã Ngọc Trạo", 105.750, 20.087),
 ];
 
-const OPERATORS: [(&str, &str); 3] = [
-    ("viettel", "Viettel"),
-    ("vnpt", "VNPT"),
-    ("mobifone", "MobiFone"),
-];
+const OPERATORS: [(&str, &str); 3] = [("viettel", "Viettel"), ("vnpt", "VNPT"), ("mobifone", "MobiFone")];
 
 /// Common village names in the midlands of Thanh Hóa; numbered "Khu phố" for towns.
 const VILLAGE_NAMES: [&str; 16] = [
@@ -69,6 +66,38 @@ const VILLAGE_NAMES: [&str; 16] = [
     "Thôn Đồng Ẻn",
     "Thôn Liên Sơn",
     "Thôn Phú Thọ",
+];
+
+/// The password of every demo account (README, "Demo accounts"). Demo data only: production
+/// accounts come from `bandoso user add` or the first-run admin.
+pub const DEMO_PASSWORD: &str = "bandoso-demo";
+
+/// A demo account.
+pub struct DemoUser {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+    pub operator: Option<&'static str>,
+    pub scope: &'static [&'static str],
+}
+
+const fn demo_user(
+    username: &'static str,
+    display_name: &'static str,
+    role: Role,
+    operator: Option<&'static str>,
+    scope: &'static [&'static str],
+) -> DemoUser {
+    DemoUser { username, display_name, role, operator, scope }
+}
+
+/// One account per role.
+pub const DEMO_USERS: [DemoUser; 5] = [
+    demo_user("admin", "Quản trị hệ thống", Role::Admin, None, &[]),
+    demo_user("lanhdao", "Lãnh đạo huyện", Role::Leader, None, &["391"]),
+    demo_user("canbo.kimtan", "Cán bộ TT Kim Tân", Role::CommuneOfficer, None, &["15187"]),
+    demo_user("tocongnghe.kimtan", "Tổ công nghệ số Khu phố 1–2", Role::TeamMember, None, &["15187-01", "15187-02"]),
+    demo_user("viettel", "Viettel Thanh Hóa", Role::Telecom, Some("viettel"), &["391"]),
 ];
 
 /// Margin (degrees) around the commune centres that bounds the outer Voronoi cells.
@@ -95,14 +124,15 @@ pub struct DemoCounts {
     pub villages: usize,
     pub cultural_houses: usize,
     pub coverage_reports: usize,
+    pub users: usize,
 }
 
 impl fmt::Display for DemoCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} communes, {} villages, {} cultural houses, {} coverage reports",
-            self.communes, self.villages, self.cultural_houses, self.coverage_reports
+            "{} communes, {} villages, {} cultural houses, {} coverage reports, {} accounts (password {DEMO_PASSWORD})",
+            self.communes, self.villages, self.cultural_houses, self.coverage_reports, self.users
         )
     }
 }
@@ -123,15 +153,20 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         return Err(DemoError::RealDataPresent);
     }
     let mut tx = db.pool().begin().await?;
+    // Children before parents, so that every foreign key holds after each statement.
     for table in [
+        "session",
+        "login_throttle",
+        "audit_log",
+        "api_token",
+        "user_scope",
+        "app_user",
         "coverage_report",
         "cultural_house",
         "admin_unit",
         "operator",
     ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
     }
     for (code, name) in OPERATORS {
         coverage::upsert_operator(&mut *tx, code, name).await?;
@@ -140,13 +175,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     let mut counts = DemoCounts::default();
     let province = admin_units::insert(
         &mut *tx,
-        &NewUnit {
-            parent_id: None,
-            level: Level::Province,
-            code: "38",
-            name: "Tỉnh Thanh Hóa",
-            boundary: None,
-        },
+        &NewUnit { parent_id: None, level: Level::Province, code: "38", name: "Tỉnh Thanh Hóa", boundary: None },
     )
     .await?;
     let district = admin_units::insert(
@@ -160,22 +189,13 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         },
     )
     .await?;
-    let centres: Vec<(f64, f64)> = COMMUNES
-        .iter()
-        .map(|(_, _, lon, lat)| (*lon, *lat))
-        .collect();
+    let centres: Vec<(f64, f64)> = COMMUNES.iter().map(|(_, _, lon, lat)| (*lon, *lat)).collect();
     for (index, (code, name, lon, lat)) in COMMUNES.iter().enumerate() {
         let cell = voronoi_cell(&centres, index);
         let boundary = boundary_of(&cell);
         let commune = admin_units::insert(
             &mut *tx,
-            &NewUnit {
-                parent_id: Some(district),
-                level: Level::Commune,
-                code,
-                name,
-                boundary: Some(&boundary),
-            },
+            &NewUnit { parent_id: Some(district), level: Level::Commune, code, name, boundary: Some(&boundary) },
         )
         .await?;
         counts.communes += 1;
@@ -223,19 +243,41 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
             )
             .await?;
             counts.cultural_houses += 1;
-            counts.coverage_reports +=
-                insert_demo_coverage(&mut tx, &mut rng, village, is_town).await?;
+            counts.coverage_reports += insert_demo_coverage(&mut tx, &mut rng, village, is_town).await?;
         }
+    }
+    let password_hash = demo_password_hash()?;
+    for demo in &DEMO_USERS {
+        let scope_codes: Vec<String> = demo.scope.iter().map(|code| (*code).to_owned()).collect();
+        let user = NewUser {
+            username: demo.username,
+            display_name: demo.display_name,
+            password_hash: &password_hash,
+            role: demo.role,
+            operator: demo.operator,
+            scope_codes: &scope_codes,
+        };
+        accounts::insert(&mut tx, &user).await?;
+        counts.users += 1;
     }
     meta::mark_demo(&mut *tx).await?;
     tx.commit().await?;
     Ok(counts)
 }
 
+/// The demo password hashed once per process: argon2 is slow on purpose, and reloads are frequent
+/// in tests.
+fn demo_password_hash() -> Result<String, StoreError> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash.clone());
+    }
+    let hash = accounts::prepare_password(DEMO_PASSWORD)?;
+    Ok(HASH.get_or_init(|| hash).clone())
+}
+
 async fn has_units(db: &Db) -> Result<bool, StoreError> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_unit")
-        .fetch_one(db.pool())
-        .await?;
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_unit").fetch_one(db.pool()).await?;
     Ok(count > 0)
 }
 
@@ -262,17 +304,12 @@ fn demo_wifi(rng: &mut StdRng, is_town: bool) -> DemoWifi {
     let provider = (status != WifiStatus::None && status != WifiStatus::Planned)
         .then(|| OPERATORS[rng.random_range(0..OPERATORS.len())].0);
     let date = |rng: &mut StdRng, year: i32| {
-        format!(
-            "{year}-{:02}-{:02}T08:00:00Z",
-            rng.random_range(1..=12),
-            rng.random_range(1..=28)
-        )
+        format!("{year}-{:02}-{:02}T08:00:00Z", rng.random_range(1..=12), rng.random_range(1..=28))
     };
     DemoWifi {
         status,
         provider,
-        bandwidth_mbps: installed
-            .then(|| [50.0, 100.0, 150.0, 200.0, 300.0][rng.random_range(0..5)]),
+        bandwidth_mbps: installed.then(|| [50.0, 100.0, 150.0, 200.0, 300.0][rng.random_range(0..5)]),
         installed_at: installed.then(|| date(rng, 2024)),
         last_verified_at: installed.then(|| date(rng, 2025)),
     }
@@ -342,22 +379,13 @@ fn nearest_neighbour_distance(centres: &[(f64, f64)], index: usize) -> f64 {
 /// The Voronoi cell of `centres[index]` within the centres' bounding box plus a margin: the box
 /// clipped by the half-plane of points nearer to this centre than to each other one.
 fn voronoi_cell(centres: &[(f64, f64)], index: usize) -> Vec<(f64, f64)> {
-    let (min_x, min_y, max_x, max_y) = centres.iter().fold(
-        (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ),
-        |(a, b, c, d), (x, y)| (a.min(*x), b.min(*y), c.max(*x), d.max(*y)),
-    );
+    let (min_x, min_y, max_x, max_y) = centres
+        .iter()
+        .fold((f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |(a, b, c, d), (x, y)| {
+            (a.min(*x), b.min(*y), c.max(*x), d.max(*y))
+        });
     let m = OUTER_MARGIN_DEG;
-    let mut cell = vec![
-        (min_x - m, min_y - m),
-        (max_x + m, min_y - m),
-        (max_x + m, max_y + m),
-        (min_x - m, max_y + m),
-    ];
+    let mut cell = vec![(min_x - m, min_y - m), (max_x + m, min_y - m), (max_x + m, max_y + m), (min_x - m, max_y + m)];
     let (cx, cy) = centres[index];
     for (other, (ox, oy)) in centres.iter().enumerate() {
         if other == index {
@@ -384,10 +412,7 @@ fn clip_half_plane(polygon: &[(f64, f64)], nx: f64, ny: f64, limit: f64) -> Vec<
         // Only a strict crossing adds a vertex: a vertex on the line is already kept above.
         if (sc < 0.0 && sn > 0.0) || (sc > 0.0 && sn < 0.0) {
             let t = sc / (sc - sn);
-            clipped.push((
-                current.0 + t * (next.0 - current.0),
-                current.1 + t * (next.1 - current.1),
-            ));
+            clipped.push((current.0 + t * (next.0 - current.0), current.1 + t * (next.1 - current.1)));
         }
     }
     clipped
@@ -395,30 +420,17 @@ fn clip_half_plane(polygon: &[(f64, f64)], nx: f64, ny: f64, limit: f64) -> Vec<
 
 /// A stored boundary for a convex ring (closed here, as GeoJSON requires).
 fn boundary_of(cell: &[(f64, f64)]) -> Boundary {
-    let mut ring: Vec<Vec<f64>> = cell
-        .iter()
-        .map(|(x, y)| vec![round6(*x), round6(*y)])
-        .collect();
+    let mut ring: Vec<Vec<f64>> = cell.iter().map(|(x, y)| vec![round6(*x), round6(*y)]).collect();
     if let Some(first) = ring.first().cloned() {
         ring.push(first);
     }
     let geometry = geojson::Geometry::new(geojson::Value::Polygon(vec![ring]));
-    let (min_lon, min_lat, max_lon, max_lat) = cell.iter().fold(
-        (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ),
-        |(a, b, c, d), (x, y)| (a.min(*x), b.min(*y), c.max(*x), d.max(*y)),
-    );
-    Boundary {
-        geojson: geometry.to_string(),
-        min_lon,
-        min_lat,
-        max_lon,
-        max_lat,
-    }
+    let (min_lon, min_lat, max_lon, max_lat) = cell
+        .iter()
+        .fold((f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |(a, b, c, d), (x, y)| {
+            (a.min(*x), b.min(*y), c.max(*x), d.max(*y))
+        });
+    Boundary { geojson: geometry.to_string(), min_lon, min_lat, max_lon, max_lat }
 }
 
 /// Six decimals of a degree are about 10 cm: more is noise in the stored text.
@@ -438,16 +450,10 @@ mod tests {
     #[test]
     fn each_centre_lies_in_its_own_cell_only() {
         let centres: Vec<(f64, f64)> = COMMUNES.iter().map(|(_, _, x, y)| (*x, *y)).collect();
-        let cells: Vec<Polygon<f64>> = (0..centres.len())
-            .map(|i| polygon(&voronoi_cell(&centres, i)))
-            .collect();
+        let cells: Vec<Polygon<f64>> = (0..centres.len()).map(|i| polygon(&voronoi_cell(&centres, i))).collect();
         for (i, (x, y)) in centres.iter().enumerate() {
             for (j, cell) in cells.iter().enumerate() {
-                assert_eq!(
-                    cell.contains(&Point::new(*x, *y)),
-                    i == j,
-                    "centre {i} vs cell {j}"
-                );
+                assert_eq!(cell.contains(&Point::new(*x, *y)), i == j, "centre {i} vs cell {j}");
             }
         }
     }

@@ -2,16 +2,29 @@
 //! the REST API v1 and static files, plus the command-line tasks around it.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod security;
 
+use app::domain::auth_backend::Backend;
+use app::domain::sessions::DbSessionStore;
 use app::state::AppState;
 use app::{shell, App};
 use axum::Router;
+use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Largest request body accepted (bulk imports get their own, larger limit when they arrive).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "bandoso_session";
 
 /// Builds the whole HTTP application around one shared state; tests drive it directly.
 pub fn app(state: AppState) -> Router {
@@ -23,31 +36,30 @@ pub fn app(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let idle_timeout = time::Duration::try_from(state.sessions.idle_timeout).unwrap_or(time::Duration::hours(12));
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.sessions.secure_cookie)
+        .with_expiry(Expiry::OnInactivity(idle_timeout));
+    let authentication = AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
     Router::new()
         .route("/healthz", axum::routing::get(api::health::healthz))
-        .nest("/api/v1", api::routes())
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            provide_state.clone(),
-            render_shell,
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(provide_state, shell))
+        .nest("/api/v1", api::routes(&state))
+        .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), render_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        .layer(authentication)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: info for our crates, warn for the rest).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("warn,server=info,app=info,bandoso=info")
-    });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,server=info,app=info,bandoso=info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -8,7 +8,7 @@
 
 use app::domain::Db;
 use app::model::TileSource;
-use app::state::AppState;
+use app::state::{AppState, SessionSettings};
 use axum::body::Body;
 use axum::Router;
 use http::{Request, Response, StatusCode};
@@ -38,45 +38,25 @@ impl TestDb {
         let url = format!("sqlite://{}", folder.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open SQLite test database");
         db.migrate().await.expect("migrate SQLite test database");
-        TestDb {
-            db,
-            url,
-            cleanup: Cleanup::Sqlite(folder),
-        }
+        TestDb { db, url, cleanup: Cleanup::Sqlite(folder) }
     }
 
     /// A new PostgreSQL database, migrated; `None` (after saying so) when no server is configured.
     pub async fn postgres() -> Option<TestDb> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
             let in_ci = std::env::var("CI").is_ok_and(|value| value == "true");
-            assert!(
-                !in_ci,
-                "{POSTGRES_ENV} is not set, but CI=true requires the PostgreSQL suite"
-            );
+            assert!(!in_ci, "{POSTGRES_ENV} is not set, but CI=true requires the PostgreSQL suite");
             eprintln!("PostgreSQL SKIPPED: set {POSTGRES_ENV} to run this test on PostgreSQL");
             return None;
         };
         let name = format!("bandoso_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("connect to the PostgreSQL test server");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
         admin.close().await.ok();
         let url = database_url_with_name(&admin_url, &name);
-        let db = Db::connect(&url)
-            .await
-            .expect("open PostgreSQL test database");
-        db.migrate()
-            .await
-            .expect("migrate PostgreSQL test database");
-        Some(TestDb {
-            db,
-            url,
-            cleanup: Cleanup::Postgres { admin_url, name },
-        })
+        let db = Db::connect(&url).await.expect("open PostgreSQL test database");
+        db.migrate().await.expect("migrate PostgreSQL test database");
+        Some(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
     }
 
     /// Closes the pool and removes the database.
@@ -121,16 +101,103 @@ fn database_url_with_name(url: &str, name: &str) -> String {
 /// The state `bandoso serve` would build, with a fixed tile source.
 pub fn test_state(db: Db) -> AppState {
     AppState {
-        leptos_options: LeptosOptions::builder()
-            .output_name("bandoso")
-            .site_root("target/site")
-            .build(),
+        leptos_options: LeptosOptions::builder().output_name("bandoso").site_root("target/site").build(),
         db,
-        tiles: TileSource {
-            url: "https://tiles.example/{z}/{x}/{y}.png".into(),
-            attribution: "test".into(),
-        },
+        tiles: TileSource { url: "https://tiles.example/{z}/{x}/{y}.png".into(), attribution: "test".into() },
+        sessions: SessionSettings::default(),
     }
+}
+
+/// Credentials presented with a test request.
+#[derive(Clone, Debug)]
+pub enum As {
+    Public,
+    /// A browser session: the `Cookie` header value returned by [`login`].
+    Session(String),
+    /// An API token.
+    Token(String),
+}
+
+/// Sends a request with optional JSON body as `who`; returns status and body text.
+pub async fn send(
+    app: &Router,
+    method: http::Method,
+    uri: &str,
+    who: &As,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    request = match who {
+        As::Public => request,
+        As::Session(cookie) => request.header(http::header::COOKIE, cookie),
+        As::Token(token) => request.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
+    };
+    let body = match body {
+        Some(json) => {
+            request = request.header(http::header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app.clone().oneshot(request.body(body).expect("valid request")).await.expect("router is infallible");
+    let status = response.status();
+    (status, body_text(response).await)
+}
+
+/// [`send`], parsing the answer as JSON (failing the test with the body when it is not).
+pub async fn send_json(
+    app: &Router,
+    method: http::Method,
+    uri: &str,
+    who: &As,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let (status, text) = send(app, method, uri, who, body).await;
+    let json = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {text}"));
+    (status, json)
+}
+
+/// Posts the login server function (as the browser's login form does); returns the status, the
+/// body and the session cookie (`name=value`) when one was set.
+pub async fn try_login(app: &Router, username: &str, password: &str) -> (StatusCode, String, Option<String>) {
+    let form =
+        format!("username={}&password={}", form_urlencoded_component(username), form_urlencoded_component(password));
+    let request = Request::post("/api/auth/login")
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("valid request");
+    let response = app.clone().oneshot(request).await.expect("router is infallible");
+    let status = response.status();
+    let cookie = response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(server::SESSION_COOKIE))
+        .and_then(|value| value.split(';').next())
+        .map(str::to_owned);
+    (status, body_text(response).await, cookie)
+}
+
+/// Signs in and returns the session cookie, failing the test when sign-in fails.
+pub async fn login(app: &Router, username: &str, password: &str) -> String {
+    let (status, body, cookie) = try_login(app, username, password).await;
+    assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+    cookie.unwrap_or_else(|| panic!("login {username} set no session cookie"))
+}
+
+/// Signs in as a demo account (demo data must be loaded).
+pub async fn demo_login(app: &Router, username: &str) -> As {
+    As::Session(login(app, username, server::demo::DEMO_PASSWORD).await)
+}
+
+fn form_urlencoded_component(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }
 
 /// Runs `test` against each backend: always SQLite, and PostgreSQL when configured.
@@ -155,11 +222,7 @@ where
 pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
     let response = app
         .clone()
-        .oneshot(
-            Request::get(uri)
-                .body(Body::empty())
-                .expect("valid request"),
-        )
+        .oneshot(Request::get(uri).body(Body::empty()).expect("valid request"))
         .await
         .expect("router is infallible");
     let status = response.status();
@@ -169,23 +232,18 @@ pub async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
 /// Sends a GET and parses the body as JSON, failing the test with the body when it is not.
 pub async fn get_json(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
     let (status, body) = get(app, uri).await;
-    let json = serde_json::from_str(&body)
-        .unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {body}"));
+    let json = serde_json::from_str(&body).unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {body}"));
     (status, json)
 }
 
 pub async fn body_text(response: Response<Body>) -> String {
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("read body");
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("read body");
     String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
 }
 
 /// The reference data folder shared beside the repository (`../shared/data`), when present.
 pub fn shared_data_file(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
     path.exists().then_some(path)
 }
 
@@ -203,9 +261,6 @@ mod tests {
             database_url_with_name("postgres://h:5432/db?sslmode=disable", "t2"),
             "postgres://h:5432/t2?sslmode=disable"
         );
-        assert_eq!(
-            database_url_with_name("postgres://h", "t3"),
-            "postgres://h/t3"
-        );
+        assert_eq!(database_url_with_name("postgres://h", "t3"), "postgres://h/t3");
     }
 }

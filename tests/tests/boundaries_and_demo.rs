@@ -18,20 +18,17 @@ fn collection(features: Vec<serde_json::Value>) -> String {
 }
 
 async fn unit_count(test_db: &TestDb) -> i64 {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_unit")
-        .fetch_one(test_db.db.pool())
-        .await
-        .expect("count units");
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM admin_unit").fetch_one(test_db.db.pool()).await.expect("count units");
     count
 }
 
 async fn stored_boundary(test_db: &TestDb, code: &str) -> Option<String> {
-    let (boundary,): (Option<String>,) =
-        sqlx::query_as("SELECT boundary FROM admin_unit WHERE code = $1")
-            .bind(code)
-            .fetch_one(test_db.db.pool())
-            .await
-            .expect("unit exists");
+    let (boundary,): (Option<String>,) = sqlx::query_as("SELECT boundary FROM admin_unit WHERE code = $1")
+        .bind(code)
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("unit exists");
     boundary
 }
 
@@ -119,39 +116,21 @@ async fn the_real_district_outline_imports_onto_the_demo_data() {
         let text = text.clone();
         async move {
             // On an empty database the district's parent (province 38) is unknown: nothing is written.
-            let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &text).await
-            else {
+            let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &text).await else {
                 panic!("the district cannot be created without its province");
             };
-            assert!(
-                problems[0].to_string().contains("parent_code 38"),
-                "{problems:?}"
-            );
+            assert!(problems[0].to_string().contains("parent_code 38"), "{problems:?}");
             assert_eq!(unit_count(&test_db).await, 0);
 
             server::demo::reload(&test_db.db).await.expect("demo loads");
-            let summary = import_boundaries(&test_db.db, &text)
-                .await
-                .expect("the real outline is valid");
-            assert_eq!(
-                summary,
-                ImportSummary {
-                    created: 0,
-                    updated: 1
-                }
-            );
-            let (_, districts) =
-                get_json(&test_db.app(), "/api/v1/admin-units?level=district").await;
+            let summary = import_boundaries(&test_db.db, &text).await.expect("the real outline is valid");
+            assert_eq!(summary, ImportSummary { created: 0, updated: 1 });
+            let (_, districts) = get_json(&test_db.app(), "/api/v1/admin-units?level=district").await;
             let district = &districts["features"][0];
             assert_eq!(district["properties"]["code"], "391");
             assert_eq!(district["geometry"]["type"], "MultiPolygon");
-            let points = district["geometry"]["coordinates"][0][0]
-                .as_array()
-                .map_or(0, Vec::len);
-            assert!(
-                (4..525).contains(&points),
-                "the outline is simplified for display: {points} points"
-            );
+            let points = district["geometry"]["coordinates"][0][0].as_array().map_or(0, Vec::len);
+            assert!((4..525).contains(&points), "the outline is simplified for display: {points} points");
             test_db
         }
     })
@@ -165,9 +144,7 @@ async fn demo_data_reloads_identically_and_never_replaces_real_data() {
         assert_eq!(first.communes, 24);
         assert!(first.cultural_houses >= 24 * 4);
         let (_, before) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
-        let second = server::demo::reload(&test_db.db)
-            .await
-            .expect("demo reloads");
+        let second = server::demo::reload(&test_db.db).await.expect("demo reloads");
         assert_eq!(first, second);
         let (_, after) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
         let strip_ids = |collection: &serde_json::Value| {
@@ -182,22 +159,11 @@ async fn demo_data_reloads_identically_and_never_replaces_real_data() {
                 .unwrap_or_default()
         };
         assert_eq!(strip_ids(&before), strip_ids(&after), "deterministic demo");
-        assert!(
-            !server::demo::load_if_empty(&test_db.db)
-                .await
-                .expect("check"),
-            "not empty: nothing loaded"
-        );
+        assert!(!server::demo::load_if_empty(&test_db.db).await.expect("check"), "not empty: nothing loaded");
 
-        sqlx::query("DELETE FROM app_meta")
-            .execute(test_db.db.pool())
-            .await
-            .expect("forget the demo marker");
+        sqlx::query("DELETE FROM app_meta").execute(test_db.db.pool()).await.expect("forget the demo marker");
         let refused = server::demo::reload(&test_db.db).await;
-        assert!(
-            matches!(refused, Err(server::demo::DemoError::RealDataPresent)),
-            "{refused:?}"
-        );
+        assert!(matches!(refused, Err(server::demo::DemoError::RealDataPresent)), "{refused:?}");
         test_db
     })
     .await;
@@ -231,20 +197,12 @@ async fn the_database_enforces_its_rules() {
 async fn sqlite_creates_its_file_and_runs_in_wal_mode() {
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = folder.path().join("nested").join("bandoso.db");
-    let db = app::domain::Db::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("connect creates the file");
+    let db = app::domain::Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect creates the file");
     db.migrate().await.expect("migrate");
     assert!(path.exists());
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(db.pool())
-        .await
-        .expect("journal mode");
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(db.pool()).await.expect("journal mode");
     assert_eq!(mode.to_lowercase(), "wal");
-    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
-        .fetch_one(db.pool())
-        .await
-        .expect("pragma");
+    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(db.pool()).await.expect("pragma");
     assert_eq!(foreign_keys, 1);
     db.close().await;
 }

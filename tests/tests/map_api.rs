@@ -1,13 +1,11 @@
 //! The map's REST API and page, driven through `server::app` on SQLite and PostgreSQL.
 
-use bandoso_tests::{get, get_json, on_each_backend, TestDb};
-use http::StatusCode;
+use bandoso_tests::{demo_login, get, get_json, on_each_backend, send_json, TestDb};
+use http::{Method, StatusCode};
 use serde_json::Value;
 
 async fn seeded(test_db: &TestDb) -> server::demo::DemoCounts {
-    server::demo::reload(&test_db.db)
-        .await
-        .expect("demo data loads")
+    server::demo::reload(&test_db.db).await.expect("demo data loads")
 }
 
 fn features(collection: &Value) -> &Vec<Value> {
@@ -43,7 +41,9 @@ async fn health_check_reports_a_closed_database_as_unavailable() {
 async fn cultural_houses_are_geojson_points_with_the_contract_properties() {
     on_each_backend(|test_db| async move {
         let counts = seeded(&test_db).await;
-        let (status, body) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let (status, body) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
         assert_eq!(status, StatusCode::OK);
         let features = features(&body);
         assert_eq!(features.len(), counts.cultural_houses);
@@ -51,10 +51,7 @@ async fn cultural_houses_are_geojson_points_with_the_contract_properties() {
             assert_eq!(feature["geometry"]["type"], "Point");
             let lon = feature["geometry"]["coordinates"][0].as_f64().expect("lon");
             let lat = feature["geometry"]["coordinates"][1].as_f64().expect("lat");
-            assert!(
-                (105.3..106.0).contains(&lon) && (19.9..20.5).contains(&lat),
-                "[{lon}, {lat}] is in Thạch Thành"
-            );
+            assert!((105.3..106.0).contains(&lon) && (19.9..20.5).contains(&lat), "[{lon}, {lat}] is in Thạch Thành");
             let properties = &feature["properties"];
             for key in [
                 "id",
@@ -67,22 +64,13 @@ async fn cultural_houses_are_geojson_points_with_the_contract_properties() {
                 "bandwidth_mbps",
                 "last_verified_at",
             ] {
-                assert!(
-                    properties.get(key).is_some(),
-                    "property {key} missing in {properties}"
-                );
+                assert!(properties.get(key).is_some(), "property {key} missing in {properties}");
             }
             assert_eq!(feature["id"], properties["id"]);
         }
-        let statuses: std::collections::HashSet<&str> = features
-            .iter()
-            .filter_map(|f| f["properties"]["wifi_status"].as_str())
-            .collect();
-        assert_eq!(
-            statuses.len(),
-            5,
-            "the demo shows every Wi-Fi status: {statuses:?}"
-        );
+        let statuses: std::collections::HashSet<&str> =
+            features.iter().filter_map(|f| f["properties"]["wifi_status"].as_str()).collect();
+        assert_eq!(statuses.len(), 5, "the demo shows every Wi-Fi status: {statuses:?}");
         test_db
     })
     .await;
@@ -93,49 +81,34 @@ async fn filters_by_status_commune_and_bbox() {
     on_each_backend(|test_db| async move {
         seeded(&test_db).await;
         let app = test_db.app();
-        let (_, all) = get_json(&app, "/api/v1/cultural-houses").await;
-        let all = features(&all).clone();
-        let count_where = |predicate: &dyn Fn(&Value) -> bool| {
-            all.iter().filter(|f| predicate(&f["properties"])).count()
+        let admin = demo_login(&app, "admin").await;
+        let get_json = |uri: &'static str| {
+            let (app, admin) = (app.clone(), admin.clone());
+            async move { send_json(&app, Method::GET, uri, &admin, None).await }
         };
+        let (_, all) = get_json("/api/v1/cultural-houses").await;
+        let all = features(&all).clone();
+        let count_where =
+            |predicate: &dyn Fn(&Value) -> bool| all.iter().filter(|f| predicate(&f["properties"])).count();
 
-        let (status, active) = get_json(&app, "/api/v1/cultural-houses?status=active").await;
+        let (status, active) = get_json("/api/v1/cultural-houses?status=active").await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(
-            features(&active).len(),
-            count_where(&|p| p["wifi_status"] == "active")
-        );
+        assert_eq!(features(&active).len(), count_where(&|p| p["wifi_status"] == "active"));
 
-        let (_, two) = get_json(&app, "/api/v1/cultural-houses?status=broken,none").await;
-        assert_eq!(
-            features(&two).len(),
-            count_where(&|p| p["wifi_status"] == "broken" || p["wifi_status"] == "none")
-        );
+        let (_, two) = get_json("/api/v1/cultural-houses?status=broken,none").await;
+        assert_eq!(features(&two).len(), count_where(&|p| p["wifi_status"] == "broken" || p["wifi_status"] == "none"));
 
-        let (_, kim_tan) = get_json(&app, "/api/v1/cultural-houses?commune=15187").await;
+        let (_, kim_tan) = get_json("/api/v1/cultural-houses?commune=15187").await;
         let kim_tan = features(&kim_tan);
         assert!(!kim_tan.is_empty());
-        assert_eq!(
-            kim_tan.len(),
-            count_where(&|p| p["commune_code"] == "15187")
-        );
-        assert!(kim_tan
-            .iter()
-            .all(|f| f["properties"]["commune"] == "Thị trấn Kim Tân"));
+        assert_eq!(kim_tan.len(), count_where(&|p| p["commune_code"] == "15187"));
+        assert!(kim_tan.iter().all(|f| f["properties"]["commune"] == "Thị trấn Kim Tân"));
 
         let first = &all[0]["geometry"]["coordinates"];
-        let (lon, lat) = (
-            first[0].as_f64().unwrap_or_default(),
-            first[1].as_f64().unwrap_or_default(),
-        );
-        let bbox = format!(
-            "{},{},{},{}",
-            lon - 1e-6,
-            lat - 1e-6,
-            lon + 1e-6,
-            lat + 1e-6
-        );
-        let (_, boxed) = get_json(&app, &format!("/api/v1/cultural-houses?bbox={bbox}")).await;
+        let (lon, lat) = (first[0].as_f64().unwrap_or_default(), first[1].as_f64().unwrap_or_default());
+        let bbox = format!("{},{},{},{}", lon - 1e-6, lat - 1e-6, lon + 1e-6, lat + 1e-6);
+        let uri = format!("/api/v1/cultural-houses?bbox={bbox}");
+        let (_, boxed) = send_json(&app, Method::GET, &uri, &admin, None).await;
         let boxed = features(&boxed);
         assert_eq!(boxed.len(), 1);
         assert_eq!(boxed[0]["id"], all[0]["id"]);
@@ -166,16 +139,11 @@ async fn malformed_parameters_get_a_json_400_naming_the_problem() {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
             assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}: {body}");
             assert_eq!(body["error"]["parameter"], parameter, "{uri}: {body}");
-            assert!(!body["error"]["message"]
-                .as_str()
-                .unwrap_or_default()
-                .is_empty());
+            assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
         }
-        for uri in [
-            "/api/v1/cultural-houses?colour=red",
-            "/api/v1/cultural-houses/abc",
-            "/api/v1/cultural-houses?bbox=%ZZ",
-        ] {
+        for uri in
+            ["/api/v1/cultural-houses?colour=red", "/api/v1/cultural-houses/abc", "/api/v1/cultural-houses?bbox=%ZZ"]
+        {
             let (status, body) = get_json(&app, uri).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
             assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}: {body}");
@@ -196,37 +164,21 @@ async fn one_house_carries_the_latest_coverage_per_operator_and_technology() {
     on_each_backend(|test_db| async move {
         seeded(&test_db).await;
         let app = test_db.app();
-        let (_, all) = get_json(&app, "/api/v1/cultural-houses").await;
+        let admin = demo_login(&app, "admin").await;
+        let (_, all) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
         let id = features(&all)[0]["id"].as_i64().expect("numeric id");
-        let (status, house) = get_json(&app, &format!("/api/v1/cultural-houses/{id}")).await;
+        let uri = format!("/api/v1/cultural-houses/{id}");
+        let (status, house) = send_json(&app, Method::GET, &uri, &admin, None).await;
         assert_eq!(status, StatusCode::OK);
-        let coverage = house["properties"]["coverage"]
-            .as_array()
-            .expect("coverage array");
-        let mut keys: Vec<(String, String)> = coverage
-            .iter()
-            .map(|entry| {
-                (
-                    entry["operator"].to_string(),
-                    entry["technology"].to_string(),
-                )
-            })
-            .collect();
+        let coverage = house["properties"]["coverage"].as_array().expect("coverage array");
+        let mut keys: Vec<(String, String)> =
+            coverage.iter().map(|entry| (entry["operator"].to_string(), entry["technology"].to_string())).collect();
         let reported = keys.len();
         keys.sort();
         keys.dedup();
-        assert_eq!(
-            keys.len(),
-            reported,
-            "one entry per operator and technology: {coverage:?}"
-        );
-        let operators: std::collections::HashSet<_> =
-            coverage.iter().map(|e| e["operator"].clone()).collect();
-        assert_eq!(
-            operators.len(),
-            3,
-            "Viettel, VNPT and MobiFone report 4G everywhere"
-        );
+        assert_eq!(keys.len(), reported, "one entry per operator and technology: {coverage:?}");
+        let operators: std::collections::HashSet<_> = coverage.iter().map(|e| e["operator"].clone()).collect();
+        assert_eq!(operators.len(), 3, "Viettel, VNPT and MobiFone report 4G everywhere");
         // The demo records each 4G report twice (March, then September): only September shows.
         for entry in coverage.iter().filter(|e| e["technology"] == "4G") {
             assert_eq!(entry["reported_at"], "2025-09-15T00:00:00Z");
@@ -253,9 +205,7 @@ async fn admin_units_list_commune_boundaries() {
         let (_, villages) = get_json(&app, "/api/v1/admin-units?level=village&parent=15187").await;
         let villages = features(&villages);
         assert!(!villages.is_empty());
-        assert!(villages
-            .iter()
-            .all(|v| v["properties"]["parent_code"] == "15187" && v["geometry"].is_null()));
+        assert!(villages.iter().all(|v| v["properties"]["parent_code"] == "15187" && v["geometry"].is_null()));
         test_db
     })
     .await;
@@ -268,36 +218,77 @@ async fn the_map_page_is_server_rendered_in_vietnamese_with_english_on_request()
         let app = test_db.app();
         let (status, html) = get(&app, "/").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            html.contains("<html lang=\"vi\""),
-            "{}",
-            &html[..200.min(html.len())]
-        );
-        assert!(html.contains("nhà văn hóa có Wi-Fi"));
-        assert!(
-            html.contains("Nhà văn hóa Khu phố 1"),
-            "house names are in the first response"
-        );
-        assert!(
-            html.contains("Dữ liệu minh họa"),
-            "the demo data set is labelled"
-        );
-        assert!(
-            !html.contains("<template"),
-            "content is in place, not streamed out of order"
-        );
+        assert!(html.contains("<html lang=\"vi\""), "{}", &html[..200.min(html.len())]);
+        assert!(html.contains("nhà văn hóa có Wi-Fi miễn phí"), "the public view counts free Wi-Fi");
+        assert!(html.contains("Nhà văn hóa Khu phố 1"), "house names are in the first response");
+        assert!(!html.contains("status-filter"), "the public view has only working Wi-Fi to filter");
+        assert!(html.contains("Dữ liệu minh họa"), "the demo data set is labelled");
+        assert!(!html.contains("<template"), "content is in place, not streamed out of order");
 
         let request = http::Request::get("/")
             .header(http::header::COOKIE, "lang=en")
             .body(axum::body::Body::empty())
             .expect("request");
-        let response = tower::ServiceExt::oneshot(app.clone(), request)
-            .await
-            .expect("response");
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
         let english = bandoso_tests::body_text(response).await;
         assert!(english.contains("<html lang=\"en\""));
-        assert!(english.contains("cultural houses with Wi-Fi"));
+        assert!(english.contains("cultural houses with free Wi-Fi"));
         assert!(english.contains("Demo data"));
+
+        let bandoso_tests::As::Session(cookie) = demo_login(&app, "lanhdao").await else { unreachable!("a session") };
+        let request = http::Request::get("/")
+            .header(http::header::COOKIE, format!("{cookie}; lang=vi"))
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+        let leader = bandoso_tests::body_text(response).await;
+        // Hydration markers (`<!>`) aside, the count reads "N/128 nhà văn hóa có Wi-Fi".
+        let leader = leader.replace("<!>", "");
+        assert!(leader.contains("/128</strong> nhà văn hóa có Wi-Fi"), "a leader sees every house");
+        assert!(leader.contains("status-filter") && leader.contains("Lãnh đạo huyện"));
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_public_sees_only_working_wifi_and_accounts_only_their_scope() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let (_, all) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
+        let all = features(&all).clone();
+
+        let (status, public) = get_json(&app, "/api/v1/cultural-houses").await;
+        assert_eq!(status, StatusCode::OK);
+        let public = features(&public);
+        let active = all.iter().filter(|f| f["properties"]["wifi_status"] == "active").count();
+        assert_eq!(public.len(), active);
+        let (_, none) = get_json(&app, "/api/v1/cultural-houses?status=broken").await;
+        assert!(features(&none).is_empty(), "the public never sees broken Wi-Fi");
+        let hidden = all.iter().find(|f| f["properties"]["wifi_status"] != "active").expect("a non-active house");
+        let (status, _) = get(&app, &format!("/api/v1/cultural-houses/{}", hidden["id"])).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let officer = demo_login(&app, "canbo.kimtan").await;
+        let (_, own) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &officer, None).await;
+        let own = features(&own);
+        assert_eq!(own.len(), all.iter().filter(|f| f["properties"]["commune_code"] == "15187").count());
+        assert!(own.iter().all(|f| f["properties"]["commune_code"] == "15187"));
+
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let (_, villages) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &member, None).await;
+        let villages = features(&villages);
+        assert_eq!(villages.len(), 2, "one house in each of the two villages of the team");
+        let other = all.iter().find(|f| f["properties"]["commune_code"] != "15187").expect("a house elsewhere");
+        let uri = format!("/api/v1/cultural-houses/{}", other["id"]);
+        let (status, _) = send_json(&app, Method::GET, &uri, &member, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "outside the scope does not exist for the viewer");
+
+        let leader = demo_login(&app, "lanhdao").await;
+        let (_, district) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &leader, None).await;
+        assert_eq!(features(&district).len(), all.len(), "a district scope covers every commune");
         test_db
     })
     .await;

@@ -19,13 +19,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 5] = [
-        Level::Country,
-        Level::Province,
-        Level::District,
-        Level::Commune,
-        Level::Village,
-    ];
+    pub const ALL: [Level; 5] = [Level::Country, Level::Province, Level::District, Level::Commune, Level::Village];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,13 +42,10 @@ impl FromStr for Level {
     type Err = crate::model::UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Level::ALL
-            .into_iter()
-            .find(|level| level.as_str() == value)
-            .ok_or_else(|| crate::model::UnknownValue {
-                value: value.to_owned(),
-                expected: "country, province, district, commune, village",
-            })
+        Level::ALL.into_iter().find(|level| level.as_str() == value).ok_or_else(|| crate::model::UnknownValue {
+            value: value.to_owned(),
+            expected: "country, province, district, commune, village",
+        })
     }
 }
 
@@ -90,10 +81,7 @@ pub struct UnitWithBoundary {
 }
 
 /// The id and level of the current unit with this code, if any.
-pub async fn find_by_code<'e, E>(
-    executor: E,
-    code: &str,
-) -> Result<Option<(i64, Level)>, StoreError>
+pub async fn find_by_code<'e, E>(executor: E, code: &str) -> Result<Option<(i64, Level)>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -140,12 +128,7 @@ where
 }
 
 /// Replaces the name and boundary of an existing unit.
-pub async fn update_boundary<'e, E>(
-    executor: E,
-    id: i64,
-    name: &str,
-    boundary: &Boundary,
-) -> Result<(), StoreError>
+pub async fn update_boundary<'e, E>(executor: E, id: i64, name: &str, boundary: &Boundary) -> Result<(), StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -218,13 +201,7 @@ where
                 }
                 parsed.map(|area| super::geometry::simplify_for_display(&area))
             });
-            DisplayUnit {
-                code: unit.code,
-                name: unit.name,
-                level: unit.level,
-                parent_code: unit.parent_code,
-                area,
-            }
+            DisplayUnit { code: unit.code, name: unit.name, level: unit.level, parent_code: unit.parent_code, area }
         })
         .collect())
 }

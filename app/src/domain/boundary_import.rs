@@ -59,10 +59,7 @@ pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSumm
     let mut summary = ImportSummary::default();
     let mut transaction = db.pool().begin().await.map_err(StoreError::from)?;
     for feature in &features {
-        let problem = |message: String| FeatureProblem {
-            index: Some(feature.index),
-            message,
-        };
+        let problem = |message: String| FeatureProblem { index: Some(feature.index), message };
         match admin_units::find_by_code(&mut *transaction, &feature.code).await? {
             Some((id, stored_level)) => {
                 if let Some(level) = feature.level.filter(|level| *level != stored_level) {
@@ -72,13 +69,7 @@ pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSumm
                     )));
                     continue;
                 }
-                admin_units::update_boundary(
-                    &mut *transaction,
-                    id,
-                    &feature.name,
-                    &feature.boundary,
-                )
-                .await?;
+                admin_units::update_boundary(&mut *transaction, id, &feature.name, &feature.boundary).await?;
                 summary.updated += 1;
             }
             None => {
@@ -91,17 +82,15 @@ pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSumm
                 };
                 let parent_id = match &feature.parent_code {
                     None => None,
-                    Some(parent_code) => {
-                        match admin_units::find_by_code(&mut *transaction, parent_code).await? {
-                            Some((parent_id, _)) => Some(parent_id),
-                            None => {
-                                problems.push(problem(format!(
+                    Some(parent_code) => match admin_units::find_by_code(&mut *transaction, parent_code).await? {
+                        Some((parent_id, _)) => Some(parent_id),
+                        None => {
+                            problems.push(problem(format!(
                                 "parent_code {parent_code} is neither in the database nor earlier in the file"
                             )));
-                                continue;
-                            }
+                            continue;
                         }
-                    }
+                    },
                 };
                 let unit = NewUnit {
                     parent_id,
@@ -125,41 +114,28 @@ pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSumm
 
 /// Parses the file and checks every feature on its own, collecting every problem.
 fn check_file(geojson_text: &str) -> Result<Vec<CheckedFeature>, Vec<FeatureProblem>> {
-    let whole_file = |message: String| {
-        vec![FeatureProblem {
-            index: None,
-            message,
-        }]
-    };
-    let parsed: geojson::GeoJson = geojson_text
-        .parse()
-        .map_err(|error| whole_file(format!("not valid GeoJSON: {error}")))?;
+    let whole_file = |message: String| vec![FeatureProblem { index: None, message }];
+    let parsed: geojson::GeoJson =
+        geojson_text.parse().map_err(|error| whole_file(format!("not valid GeoJSON: {error}")))?;
     let geojson::GeoJson::FeatureCollection(collection) = parsed else {
-        return Err(whole_file(
-            "the file must be a GeoJSON FeatureCollection".to_owned(),
-        ));
+        return Err(whole_file("the file must be a GeoJSON FeatureCollection".to_owned()));
     };
     if collection.features.is_empty() {
-        return Err(whole_file(
-            "the FeatureCollection has no features".to_owned(),
-        ));
+        return Err(whole_file("the FeatureCollection has no features".to_owned()));
     }
     let mut problems = Vec::new();
     let mut checked = Vec::new();
     let mut seen_codes = HashSet::new();
     for (index, feature) in collection.features.iter().enumerate() {
         match check_feature(index, feature) {
-            Ok(feature) if !seen_codes.insert(feature.code.clone()) => {
-                problems.push(FeatureProblem {
-                    index: Some(index),
-                    message: format!("code {} appears more than once in the file", feature.code),
-                })
-            }
-            Ok(feature) => checked.push(feature),
-            Err(messages) => problems.extend(messages.into_iter().map(|message| FeatureProblem {
+            Ok(feature) if !seen_codes.insert(feature.code.clone()) => problems.push(FeatureProblem {
                 index: Some(index),
-                message,
-            })),
+                message: format!("code {} appears more than once in the file", feature.code),
+            }),
+            Ok(feature) => checked.push(feature),
+            Err(messages) => {
+                problems.extend(messages.into_iter().map(|message| FeatureProblem { index: Some(index), message }))
+            }
         }
     }
     if problems.is_empty() {
@@ -173,9 +149,7 @@ fn check_feature(index: usize, feature: &geojson::Feature) -> Result<CheckedFeat
     let mut messages = Vec::new();
     let text_property = |name: &str| -> Option<String> {
         match feature.property(name)? {
-            serde_json::Value::String(text) => {
-                Some(text.trim().to_owned()).filter(|t| !t.is_empty())
-            }
+            serde_json::Value::String(text) => Some(text.trim().to_owned()).filter(|t| !t.is_empty()),
             serde_json::Value::Number(number) => Some(number.to_string()),
             _ => None,
         }
@@ -202,15 +176,13 @@ fn check_feature(index: usize, feature: &geojson::Feature) -> Result<CheckedFeat
             None
         }
         Some(geometry_value) => match geometry::parse_area(geometry_value) {
-            Ok(area) => {
-                geometry::bounding_box(&area).map(|(min_lon, min_lat, max_lon, max_lat)| Boundary {
-                    geojson: geojson::Geometry::from(&area).to_string(),
-                    min_lon,
-                    min_lat,
-                    max_lon,
-                    max_lat,
-                })
-            }
+            Ok(area) => geometry::bounding_box(&area).map(|(min_lon, min_lat, max_lon, max_lat)| Boundary {
+                geojson: geojson::Geometry::from(&area).to_string(),
+                min_lon,
+                min_lat,
+                max_lon,
+                max_lat,
+            }),
             Err(message) => {
                 messages.push(message);
                 None
@@ -218,14 +190,9 @@ fn check_feature(index: usize, feature: &geojson::Feature) -> Result<CheckedFeat
         },
     };
     match (code, name, boundary) {
-        (Some(code), Some(name), Some(boundary)) if messages.is_empty() => Ok(CheckedFeature {
-            index,
-            code,
-            name,
-            level,
-            parent_code: text_property("parent_code"),
-            boundary,
-        }),
+        (Some(code), Some(name), Some(boundary)) if messages.is_empty() => {
+            Ok(CheckedFeature { index, code, name, level, parent_code: text_property("parent_code"), boundary })
+        }
         _ => Err(messages),
     }
 }
@@ -254,9 +221,7 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_feature_collection() {
-        let problems = check_file(r#"{"type":"Point","coordinates":[1,2]}"#)
-            .err()
-            .expect("rejected");
+        let problems = check_file(r#"{"type":"Point","coordinates":[1,2]}"#).err().expect("rejected");
         assert_eq!(problems[0].index, None);
         assert!(check_file("not json").is_err());
     }

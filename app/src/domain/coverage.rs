@@ -41,10 +41,7 @@ where
 
 /// The latest report per operator, technology and source for the village of a cultural house,
 /// ordered by operator then technology.
-pub async fn latest_for_house<'e, E>(
-    executor: E,
-    house_id: i64,
-) -> Result<Vec<CoverageEntry>, StoreError>
+pub async fn latest_for_house<'e, E>(executor: E, house_id: i64) -> Result<Vec<CoverageEntry>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -67,16 +64,14 @@ where
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(operator, operator_name, technology, quality, source, reported_at)| CoverageEntry {
-                operator,
-                operator_name,
-                technology,
-                quality,
-                source,
-                reported_at,
-            },
-        )
+        .map(|(operator, operator_name, technology, quality, source, reported_at)| CoverageEntry {
+            operator,
+            operator_name,
+            technology,
+            quality,
+            source,
+            reported_at,
+        })
         .collect())
 }
 

@@ -1,7 +1,9 @@
 //! Village cultural houses (nhà văn hóa) and the state of their public Wi-Fi.
 
+use super::access::{self, Denied, Principal, Visibility};
 use super::StoreError;
-use crate::model::{CulturalHouse, WifiStatus};
+use crate::model::{CulturalHouse, Role, WifiStatus};
+use serde::{Deserialize, Serialize};
 use sqlx::{Any, Executor};
 
 /// A viewport in degrees: west, south, east, north (the order of a GeoJSON `bbox`).
@@ -16,12 +18,7 @@ pub struct BBox {
 impl BBox {
     /// The whole world: what "no viewport" means (floats are never bound as NULL, see
     /// `db::nullable_f64`).
-    pub const WORLD: BBox = BBox {
-        min_lon: -180.0,
-        min_lat: -90.0,
-        max_lon: 180.0,
-        max_lat: 90.0,
-    };
+    pub const WORLD: BBox = BBox { min_lon: -180.0, min_lat: -90.0, max_lon: 180.0, max_lat: 90.0 };
 }
 
 /// Which houses a listing returns. Empty `statuses` means every status.
@@ -101,28 +98,41 @@ const SELECT_HOUSES: &str = "
     JOIN admin_unit c ON c.id = v.parent_id
     LEFT JOIN operator o ON o.code = h.wifi_provider";
 
-/// Houses matching the filter, ordered by commune, village and name.
+/// The condition that limits houses to what a viewer may see: `$11` is true when unrestricted,
+/// `$12` the account whose scope applies.
+const VISIBLE_TO_VIEWER: &str = "($11 OR h.village_id IN (SELECT id FROM scope_units))";
+
+/// Houses matching the filter that the viewer may see, ordered by commune, village and name.
 pub async fn list<'e, E>(
     executor: E,
     filter: &HouseFilter,
+    visibility: Visibility,
 ) -> Result<Vec<CulturalHouse>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
+    let requested: Vec<WifiStatus> =
+        if filter.statuses.is_empty() { WifiStatus::ALL.to_vec() } else { filter.statuses.clone() };
+    let allowed: Vec<&str> = requested
+        .iter()
+        .filter(|status| !visibility.only_active_wifi || **status == WifiStatus::Active)
+        .map(|status| status.as_str())
+        .collect();
+    if allowed.is_empty() {
+        return Ok(Vec::new());
+    }
     // Five slots, one per status: a fixed-arity IN keeps the statement identical on both
     // databases and cacheable, which a dynamically built list would not.
-    let statuses: Vec<&str> = if filter.statuses.is_empty() {
-        WifiStatus::ALL.iter().map(|s| s.as_str()).collect()
-    } else {
-        filter.statuses.iter().map(|s| s.as_str()).collect()
-    };
-    let slot = |index: usize| statuses.get(index).or(statuses.first()).copied();
+    let slot = |index: usize| allowed.get(index).or(allowed.first()).copied();
     let sql = format!(
-        "{SELECT_HOUSES}
+        "WITH RECURSIVE {scope}
+         {SELECT_HOUSES}
          WHERE ($1 IS NULL OR c.code = $1)
            AND h.wifi_status IN ($2, $3, $4, $5, $6)
            AND h.lon >= $7 AND h.lat >= $8 AND h.lon <= $9 AND h.lat <= $10
-         ORDER BY c.name, v.name, h.name, h.id"
+           AND {VISIBLE_TO_VIEWER}
+         ORDER BY c.name, v.name, h.name, h.id",
+        scope = access::scope_units_cte(12)
     );
     let bbox = filter.bbox.unwrap_or(BBox::WORLD);
     let rows: Vec<HouseRow> = sqlx::query_as(&sql)
@@ -136,19 +146,31 @@ where
         .bind(bbox.min_lat)
         .bind(bbox.max_lon)
         .bind(bbox.max_lat)
+        .bind(visibility.scope_of_user.is_none())
+        .bind(visibility.scope_of_user.unwrap_or_default())
         .fetch_all(executor)
         .await?;
     rows.into_iter().map(CulturalHouse::try_from).collect()
 }
 
-/// One house by id.
-pub async fn get<'e, E>(executor: E, id: i64) -> Result<CulturalHouse, StoreError>
+/// One house by id, if the viewer may see it (otherwise `NotFound`: existence is not revealed).
+pub async fn get<'e, E>(executor: E, id: i64, visibility: Visibility) -> Result<CulturalHouse, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
-    let sql = format!("{SELECT_HOUSES} WHERE h.id = $1");
-    let row: Option<HouseRow> = sqlx::query_as(&sql)
-        .bind(id)
+    // Same parameter numbers as `list` for the shared visibility clause ($11, $12).
+    let sql = format!(
+        "WITH RECURSIVE {scope} {SELECT_HOUSES}
+         WHERE h.id = $1 AND ($2 = FALSE OR h.wifi_status = 'active') AND {VISIBLE_TO_VIEWER}",
+        scope = access::scope_units_cte(12),
+    );
+    let mut query = sqlx::query_as(&sql).bind(id).bind(visibility.only_active_wifi);
+    for unused in 3..=10_i64 {
+        query = query.bind(unused);
+    }
+    let row: Option<HouseRow> = query
+        .bind(visibility.scope_of_user.is_none())
+        .bind(visibility.scope_of_user.unwrap_or_default())
         .fetch_optional(executor)
         .await?;
     row.ok_or(StoreError::NotFound)?.try_into()
@@ -186,8 +208,135 @@ where
 pub async fn detail(
     pool: &sqlx::AnyPool,
     id: i64,
+    visibility: Visibility,
 ) -> Result<crate::model::CulturalHouseDetail, StoreError> {
-    let house = get(pool, id).await?;
+    let house = get(pool, id, visibility).await?;
     let coverage = super::coverage::latest_for_house(pool, id).await?;
     Ok(crate::model::CulturalHouseDetail { house, coverage })
+}
+
+/// A change to a cultural house's Wi-Fi, as an operator or officer submits it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WifiUpdate {
+    pub status: WifiStatus,
+    /// Operator code; required unless the status is `none` or `planned`.
+    pub provider: Option<String>,
+    pub bandwidth_mbps: Option<f64>,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`.
+    pub installed_at: Option<String>,
+    pub last_verified_at: Option<String>,
+}
+
+/// Reads a date or UTC timestamp and returns it in the stored form.
+fn normalise_moment(field: &str, value: &str) -> Result<String, StoreError> {
+    use time::format_description::well_known::Rfc3339;
+    let value = value.trim();
+    if let Ok(moment) = time::OffsetDateTime::parse(value, &Rfc3339) {
+        return Ok(super::format_utc(moment));
+    }
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &date_format).map(|date| super::format_utc(date.midnight().assume_utc())).map_err(|_| {
+        StoreError::Invalid(format!("{field}: expected YYYY-MM-DD or an RFC 3339 timestamp, got '{value}'"))
+    })
+}
+
+impl WifiUpdate {
+    fn checked(mut self) -> Result<WifiUpdate, StoreError> {
+        let needs_provider = !matches!(self.status, WifiStatus::None | WifiStatus::Planned);
+        if needs_provider && self.provider.is_none() {
+            return Err(StoreError::Invalid(format!("provider: required when the status is {}", self.status)));
+        }
+        if let Some(mbps) = self.bandwidth_mbps {
+            if !mbps.is_finite() || !(0.0..=100_000.0).contains(&mbps) {
+                return Err(StoreError::Invalid("bandwidth_mbps: expected a number from 0 to 100000".to_owned()));
+            }
+        }
+        self.installed_at = self.installed_at.as_deref().map(|v| normalise_moment("installed_at", v)).transpose()?;
+        self.last_verified_at =
+            self.last_verified_at.as_deref().map(|v| normalise_moment("last_verified_at", v)).transpose()?;
+        Ok(self)
+    }
+}
+
+/// Who may change a house's Wi-Fi: admins; commune officers in scope; telecom accounts in scope,
+/// for their own operator only (they may take over a house with no provider, never another
+/// operator's).
+fn check_wifi_permission(principal: &Principal, house: &CulturalHouse, update: &WifiUpdate) -> Result<(), Denied> {
+    match principal.role {
+        Role::Admin | Role::CommuneOfficer => Ok(()),
+        Role::Telecom => {
+            let own = principal.operator.as_deref();
+            let current_is_other = house.wifi_provider.as_deref().is_some_and(|p| Some(p) != own);
+            let new_is_other = update.provider.as_deref().is_some_and(|p| Some(p) != own);
+            if current_is_other || new_is_other {
+                Err(Denied::Operator)
+            } else {
+                Ok(())
+            }
+        }
+        Role::Leader | Role::TeamMember => Err(Denied::Role),
+    }
+}
+
+/// Applies a Wi-Fi change after checking role, scope and operator, and records it in the audit
+/// log in the same transaction. Returns the house as it now is.
+pub async fn update_wifi(
+    db: &super::Db,
+    principal: &Principal,
+    id: i64,
+    update: WifiUpdate,
+) -> Result<CulturalHouse, StoreError> {
+    if !matches!(principal.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) {
+        return Err(StoreError::Denied(Denied::Role));
+    }
+    let update = update.checked()?;
+    let mut tx = db.pool().begin().await?;
+    // Read without scope first so that "not in scope" and "does not exist" can be told apart
+    // for someone allowed to write here at all.
+    let unrestricted = Visibility { only_active_wifi: false, scope_of_user: None };
+    let before = get(&mut *tx, id, unrestricted).await?;
+    let (village_id,): (i64,) =
+        sqlx::query_as("SELECT village_id FROM cultural_house WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    if !access::unit_in_scope(&mut *tx, principal, village_id).await? {
+        return Err(StoreError::Denied(Denied::Scope));
+    }
+    check_wifi_permission(principal, &before, &update).map_err(StoreError::Denied)?;
+    if let Some(provider) = &update.provider {
+        let known: Option<(String,)> =
+            sqlx::query_as("SELECT code FROM operator WHERE code = $1").bind(provider).fetch_optional(&mut *tx).await?;
+        if known.is_none() {
+            return Err(StoreError::Invalid(format!("provider: no operator has code {provider}")));
+        }
+    }
+    let (has_bandwidth, bandwidth) = super::db::nullable_f64(update.bandwidth_mbps);
+    sqlx::query(
+        "UPDATE cultural_house
+         SET wifi_status = $2, wifi_provider = $3, bandwidth_mbps = CASE WHEN $8 THEN $4 END,
+             installed_at = $5, last_verified_at = $6, updated_at = $7, version = version + 1
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(update.status.as_str())
+    .bind(update.provider.as_deref())
+    .bind(bandwidth)
+    .bind(update.installed_at.as_deref())
+    .bind(update.last_verified_at.as_deref())
+    .bind(super::now_utc_text())
+    .bind(has_bandwidth)
+    .execute(&mut *tx)
+    .await?;
+    let after = get(&mut *tx, id, unrestricted).await?;
+    super::audit::record(
+        &mut *tx,
+        super::audit::Actor::Principal(principal),
+        "update_wifi",
+        "cultural_house",
+        &id.to_string(),
+        Some(&serde_json::json!(before)),
+        Some(&serde_json::json!(after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
 }

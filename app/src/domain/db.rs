@@ -111,22 +111,12 @@ impl Db {
 /// Adds `mode=rwc` (create if missing) to a SQLite URL and creates the file's folder, so the first
 /// `make run` on a fresh clone needs no set-up step.
 fn sqlite_url_creating_folder(url: &str) -> Result<String, StoreError> {
-    let path_part = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
+    let path_part =
+        url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default();
     if !path_part.is_empty() && path_part != ":memory:" {
-        if let Some(folder) = Path::new(path_part)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
+        if let Some(folder) = Path::new(path_part).parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder).map_err(|error| {
-                StoreError::Invalid(format!(
-                    "cannot create database folder {}: {error}",
-                    folder.display()
-                ))
+                StoreError::Invalid(format!("cannot create database folder {}: {error}", folder.display()))
             })?;
         }
     }
@@ -154,14 +144,8 @@ mod tests {
 
     #[test]
     fn backend_follows_the_url_scheme() {
-        assert_eq!(
-            Backend::from_url("sqlite://data/x.db").ok(),
-            Some(Backend::Sqlite)
-        );
-        assert_eq!(
-            Backend::from_url("postgres://u@h/db").ok(),
-            Some(Backend::Postgres)
-        );
+        assert_eq!(Backend::from_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
         assert!(Backend::from_url("mysql://h/db").is_err());
     }
 }

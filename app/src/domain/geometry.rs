@@ -12,22 +12,14 @@ pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, Str
     let area = match geo::Geometry::<f64>::try_from(geometry.clone()) {
         Ok(geo::Geometry::Polygon(polygon)) => MultiPolygon(vec![polygon]),
         Ok(geo::Geometry::MultiPolygon(polygons)) => polygons,
-        Ok(other) => {
-            return Err(format!(
-                "geometry must be a Polygon or MultiPolygon, not {}",
-                geometry_kind(&other)
-            ))
-        }
+        Ok(other) => return Err(format!("geometry must be a Polygon or MultiPolygon, not {}", geometry_kind(&other))),
         Err(error) => return Err(format!("unreadable geometry: {error}")),
     };
     if area.0.is_empty() {
         return Err("geometry has no polygon".to_owned());
     }
     for coordinate in area.0.iter().flat_map(|polygon| {
-        polygon
-            .exterior()
-            .coords()
-            .chain(polygon.interiors().iter().flat_map(|ring| ring.coords()))
+        polygon.exterior().coords().chain(polygon.interiors().iter().flat_map(|ring| ring.coords()))
     }) {
         let in_range = coordinate.x.is_finite()
             && coordinate.y.is_finite()
@@ -40,8 +32,7 @@ pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, Str
             ));
         }
     }
-    area.check_validation()
-        .map_err(|problem| format!("invalid geometry: {problem}"))?;
+    area.check_validation().map_err(|problem| format!("invalid geometry: {problem}"))?;
     Ok(area)
 }
 
@@ -62,8 +53,7 @@ fn geometry_kind(geometry: &geo::Geometry<f64>) -> &'static str {
 
 /// The (min_lon, min_lat, max_lon, max_lat) box of an area.
 pub fn bounding_box(area: &MultiPolygon<f64>) -> Option<(f64, f64, f64, f64)> {
-    area.bounding_rect()
-        .map(|rect| (rect.min().x, rect.min().y, rect.max().x, rect.max().y))
+    area.bounding_rect().map(|rect| (rect.min().x, rect.min().y, rect.max().x, rect.max().y))
 }
 
 /// Reads a stored boundary (GeoJSON geometry text). Stored boundaries were validated on the way
@@ -85,10 +75,7 @@ pub fn simplify_for_display(area: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 /// Outer rings as (lon, lat) pairs: what the map draws. Holes are left out on purpose: commune
 /// boundaries have none that matter at district zoom.
 pub fn outer_rings(area: &MultiPolygon<f64>) -> Vec<Vec<(f64, f64)>> {
-    area.0
-        .iter()
-        .map(|polygon| polygon.exterior().coords().map(|c| (c.x, c.y)).collect())
-        .collect()
+    area.0.iter().map(|polygon| polygon.exterior().coords().map(|c| (c.x, c.y)).collect()).collect()
 }
 
 #[cfg(test)]
@@ -101,9 +88,8 @@ mod tests {
 
     #[test]
     fn accepts_a_closed_square() {
-        let square = geometry(
-            r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1],[105,20]]]}"#,
-        );
+        let square =
+            geometry(r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1],[105,20]]]}"#);
         let area = parse_area(&square).expect("square is valid");
         assert_eq!(bounding_box(&area), Some((105.0, 20.0, 105.1, 20.1)));
     }
@@ -113,15 +99,10 @@ mod tests {
         let point = geometry(r#"{"type":"Point","coordinates":[105,20]}"#);
         assert!(parse_area(&point).unwrap_err().contains("Point"));
 
-        let swapped = geometry(
-            r#"{"type":"Polygon","coordinates":[[[20,105],[20.1,105],[20.1,105.1],[20,105]]]}"#,
-        );
+        let swapped = geometry(r#"{"type":"Polygon","coordinates":[[[20,105],[20.1,105],[20.1,105.1],[20,105]]]}"#);
         assert!(parse_area(&swapped).unwrap_err().contains("[lon, lat]"));
 
-        let bow_tie =
-            geometry(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#);
-        assert!(parse_area(&bow_tie)
-            .unwrap_err()
-            .starts_with("invalid geometry"));
+        let bow_tie = geometry(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#);
+        assert!(parse_area(&bow_tie).unwrap_err().starts_with("invalid geometry"));
     }
 }

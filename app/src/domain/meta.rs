@@ -11,10 +11,8 @@ pub async fn is_demo<'e, E>(executor: E) -> Result<bool, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
-    let value: Option<(String,)> = sqlx::query_as("SELECT value FROM app_meta WHERE key = $1")
-        .bind(DATASET_KEY)
-        .fetch_optional(executor)
-        .await?;
+    let value: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM app_meta WHERE key = $1").bind(DATASET_KEY).fetch_optional(executor).await?;
     Ok(value.is_some_and(|(value,)| value == DEMO_DATASET))
 }
 

@@ -2,13 +2,20 @@
 //! the UI) and the REST API (for operators and exports) both call into here, so no rule is
 //! written twice. Compiled only on the server (`ssr`).
 
+pub mod access;
+pub mod accounts;
 pub mod admin_units;
+pub mod audit;
+pub mod auth_backend;
 pub mod boundary_import;
 pub mod coverage;
 pub mod cultural_houses;
 pub mod db;
 pub mod geometry;
 pub mod meta;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
 
 pub use db::{Backend, Db};
 
@@ -18,6 +25,8 @@ pub use db::{Backend, Db};
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    #[error(transparent)]
+    Denied(#[from] access::Denied),
     #[error("{0}")]
     Invalid(String),
     #[error("database error: {0}")]

@@ -8,9 +8,7 @@
 
 use crate::model::CulturalHouse;
 use leptos::prelude::*;
-use leptos_leaflet::leaflet::{
-    DivIconOptions, FeatureGroup, Icon, LatLng, Marker, MarkerOptions, Point,
-};
+use leptos_leaflet::leaflet::{DivIconOptions, FeatureGroup, Icon, LatLng, Marker, MarkerOptions, Point};
 use leptos_leaflet::prelude::MapReadSignal;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -27,11 +25,7 @@ const HOUSE_ID_OPTION: &str = "houseId";
 const MARKER_SIZE: f64 = 26.0;
 
 /// Keeps the map's markers equal to `visible`; a tap on one selects its house.
-pub fn sync_markers(
-    map: MapReadSignal,
-    visible: Memo<Vec<CulturalHouse>>,
-    selected: RwSignal<Option<i64>>,
-) {
+pub fn sync_markers(map: MapReadSignal, visible: Memo<Vec<CulturalHouse>>, selected: RwSignal<Option<i64>>) {
     let group = StoredValue::new_local(None::<FeatureGroup>);
     Effect::new(move |_| {
         let Some(map) = map.get() else { return };
@@ -76,10 +70,7 @@ fn new_group(selected: RwSignal<Option<i64>>) -> FeatureGroup {
 
 fn house_marker(house: &CulturalHouse) -> Marker {
     let icon_options = DivIconOptions::new();
-    icon_options.set_class_name(format!(
-        "house-marker status-{}",
-        house.wifi_status.as_str()
-    ));
+    icon_options.set_class_name(format!("house-marker status-{}", house.wifi_status.as_str()));
     icon_options.set_icon_size(Point::new(MARKER_SIZE, MARKER_SIZE));
     icon_options.set_icon_anchor(Point::new(MARKER_SIZE / 2.0, MARKER_SIZE / 2.0));
     let options = MarkerOptions::new();
@@ -87,10 +78,6 @@ fn house_marker(house: &CulturalHouse) -> Marker {
     options.set_title(house.name.clone());
     options.set_alt(house.name.clone());
     // Ids are far below 2^53, so they survive the trip through a JavaScript number.
-    let _ = js_sys::Reflect::set(
-        &options,
-        &HOUSE_ID_OPTION.into(),
-        &JsValue::from_f64(house.id as f64),
-    );
+    let _ = js_sys::Reflect::set(&options, &HOUSE_ID_OPTION.into(), &JsValue::from_f64(house.id as f64));
     Marker::new_with_options(&LatLng::new(house.lat, house.lon), &options)
 }

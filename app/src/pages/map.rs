@@ -69,10 +69,7 @@ impl Filters {
 
     fn matches(&self, house: &CulturalHouse) -> bool {
         self.status.is_none_or(|status| house.wifi_status == status)
-            && self
-                .commune
-                .as_ref()
-                .is_none_or(|code| &house.commune_code == code)
+            && self.commune.as_ref().is_none_or(|code| &house.commune_code == code)
     }
 }
 
@@ -81,46 +78,29 @@ fn MapView(data: MapData) -> impl IntoView {
     let texts = use_texts();
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));
-    let MapData {
-        houses,
-        communes,
-        tiles,
-        is_demo,
-    } = data;
-    let bounds = MapData {
-        houses: houses.clone(),
-        communes: communes.clone(),
-        tiles: tiles.clone(),
-        is_demo,
-    }
-    .bounds();
+    let bounds = data.bounds();
+    let MapData { houses, communes, tiles, is_demo, public_view } = data;
     let houses = StoredValue::new(houses);
     let visible = Memo::new(move |_| {
         let filters = filters.get();
-        houses.with_value(|houses| {
-            houses
-                .iter()
-                .filter(|house| filters.matches(house))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        houses.with_value(|houses| houses.iter().filter(|house| filters.matches(house)).cloned().collect::<Vec<_>>())
     });
     let selected = RwSignal::new(None::<i64>);
     let selected_house = Memo::new(move |_| {
-        selected
-            .get()
-            .and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
+        selected.get().and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
     });
-    let commune_options = communes
-        .iter()
-        .map(|c| (c.code.clone(), c.name.clone()))
-        .collect::<Vec<_>>();
+    let commune_options = communes.iter().map(|c| (c.code.clone(), c.name.clone())).collect::<Vec<_>>();
 
     view! {
         <section class="toolbar" aria-label=move || texts.get().legend>
-            <WifiCount visible/>
-            <FilterBar filters commune_options/>
+            <WifiCount visible public_view/>
+            <FilterBar filters commune_options public_view/>
         </section>
+        {public_view.then(|| view! {
+            <p class="public-notice" data-testid="public-notice">
+                {move || texts.get().public_notice}" "<a href="/dang-nhap">{move || texts.get().sign_in}</a>
+            </p>
+        })}
         <div class="map-wrap">
             <DistrictMap visible communes tiles bounds selected/>
             <Legend/>
@@ -135,28 +115,31 @@ fn MapView(data: MapData) -> impl IntoView {
     }
 }
 
-/// "N/M nhà văn hóa có Wi-Fi" over the houses the filters let through.
+/// "N/M nhà văn hóa có Wi-Fi" over the houses the filters let through; the public view, which
+/// holds only working Wi-Fi, counts "N nhà văn hóa có Wi-Fi miễn phí".
 #[component]
-fn WifiCount(visible: Memo<Vec<CulturalHouse>>) -> impl IntoView {
+fn WifiCount(visible: Memo<Vec<CulturalHouse>>, public_view: bool) -> impl IntoView {
     let texts = use_texts();
-    let active = move || {
-        visible.with(|houses| {
-            houses
-                .iter()
-                .filter(|h| h.wifi_status == WifiStatus::Active)
-                .count()
-        })
-    };
+    if public_view {
+        return view! {
+            <p class="wifi-count" data-testid="wifi-count" aria-live="polite">
+                <strong>{move || visible.with(Vec::len)}</strong>" "{move || texts.get().public_wifi_suffix}
+            </p>
+        }
+        .into_any();
+    }
+    let active = move || visible.with(|houses| houses.iter().filter(|h| h.wifi_status == WifiStatus::Active).count());
     let total = move || visible.with(Vec::len);
     view! {
         <p class="wifi-count" data-testid="wifi-count" aria-live="polite">
             <strong>{active}"/"{total}</strong>" "{move || texts.get().wifi_count_suffix}
         </p>
     }
+    .into_any()
 }
 
 #[component]
-fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>) -> impl IntoView {
+fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, public_view: bool) -> impl IntoView {
     let texts = use_texts();
     let navigate = use_navigate();
     let apply = move |next: Filters| navigate(&next.to_query(), Default::default());
@@ -164,30 +147,20 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>) -> 
         let apply = apply.clone();
         move |event| {
             let value = event_target_value(&event);
-            apply(Filters {
-                status: value.parse().ok(),
-                ..filters.get_untracked()
-            });
+            apply(Filters { status: value.parse().ok(), ..filters.get_untracked() });
         }
     };
     let apply_commune = move |event| {
         let value = event_target_value(&event);
-        apply(Filters {
-            commune: Some(value).filter(|v| !v.is_empty()),
-            ..filters.get_untracked()
-        });
+        apply(Filters { commune: Some(value).filter(|v| !v.is_empty()), ..filters.get_untracked() });
     };
-    let selected_status = move || {
-        filters
-            .get()
-            .status
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default()
-    };
+    let selected_status = move || filters.get().status.map(|s| s.as_str().to_owned()).unwrap_or_default();
     let selected_commune = move || filters.get().commune.unwrap_or_default();
 
     view! {
         <div class="filters">
+            // The public view holds only working Wi-Fi: a status filter would have nothing to do.
+            {(!public_view).then(|| view! {
             <label class="field">
                 <span>{move || texts.get().filter_status}</span>
                 <select data-testid="status-filter" on:change=apply_status prop:value=selected_status>
@@ -202,6 +175,7 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>) -> 
                         .collect_view()}
                 </select>
             </label>
+            })}
             <label class="field">
                 <span>{move || texts.get().filter_commune}</span>
                 <select data-testid="commune-filter" on:change=apply_commune prop:value=selected_commune>
@@ -244,11 +218,7 @@ fn DistrictMap(
     let outlines = communes
         .into_iter()
         .flat_map(|commune| commune.rings.into_iter())
-        .map(|ring| {
-            ring.into_iter()
-                .map(|(lon, lat)| Position::new(lat, lon))
-                .collect::<Vec<_>>()
-        })
+        .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
         .collect::<Vec<_>>();
     let outlines = StoredValue::new(outlines);
     let tiles = StoredValue::new(tiles);
@@ -293,9 +263,7 @@ fn LeafletMap(
         }
     });
     let center = bounds
-        .map(|((south, west), (north, east))| {
-            Position::new((south + north) / 2.0, (west + east) / 2.0)
-        })
+        .map(|((south, west), (north, east))| Position::new((south + north) / 2.0, (west + east) / 2.0))
         .unwrap_or(Position::new(20.2, 105.7));
 
     view! {
@@ -502,10 +470,7 @@ mod tests {
 
     #[test]
     fn filters_round_trip_through_the_url() {
-        let filters = Filters {
-            status: Some(WifiStatus::Broken),
-            commune: Some("15196".into()),
-        };
+        let filters = Filters { status: Some(WifiStatus::Broken), commune: Some("15196".into()) };
         let query = filters.to_query();
         let parsed: ParamsMap = query
             .trim_start_matches('?')
@@ -519,9 +484,7 @@ mod tests {
 
     #[test]
     fn unknown_status_in_the_url_means_no_status_filter() {
-        let query: ParamsMap = [("status", "working".to_owned()), ("commune", String::new())]
-            .into_iter()
-            .collect();
+        let query: ParamsMap = [("status", "working".to_owned()), ("commune", String::new())].into_iter().collect();
         assert_eq!(Filters::from_query(&query), Filters::default());
     }
 
@@ -529,20 +492,8 @@ mod tests {
     fn a_house_passes_when_every_set_filter_matches() {
         let broken_in_thach_lam = house(WifiStatus::Broken, "15196");
         assert!(Filters::default().matches(&broken_in_thach_lam));
-        assert!(Filters {
-            status: Some(WifiStatus::Broken),
-            commune: None
-        }
-        .matches(&broken_in_thach_lam));
-        assert!(!Filters {
-            status: Some(WifiStatus::Active),
-            commune: None
-        }
-        .matches(&broken_in_thach_lam));
-        assert!(!Filters {
-            status: None,
-            commune: Some("15187".into())
-        }
-        .matches(&broken_in_thach_lam));
+        assert!(Filters { status: Some(WifiStatus::Broken), commune: None }.matches(&broken_in_thach_lam));
+        assert!(!Filters { status: Some(WifiStatus::Active), commune: None }.matches(&broken_in_thach_lam));
+        assert!(!Filters { status: None, commune: Some("15187".into()) }.matches(&broken_in_thach_lam));
     }
 }

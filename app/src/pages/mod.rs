@@ -1,3 +1,4 @@
+pub mod account;
 #[cfg(feature = "hydrate")]
 mod house_markers;
 pub mod map;

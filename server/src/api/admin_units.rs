@@ -22,20 +22,11 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<FeatureCollection>, ApiError> {
     let Query(query) = query?;
-    let level_text = query.level.ok_or_else(|| {
-        ApiError::invalid(
-            "level",
-            "required: country, province, district, commune or village",
-        )
-    })?;
-    let level: Level = level_text
-        .parse()
-        .map_err(|error| ApiError::invalid("level", format!("{error}")))?;
-    let parent = query
-        .parent
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
+    let level_text = query
+        .level
+        .ok_or_else(|| ApiError::invalid("level", "required: country, province, district, commune or village"))?;
+    let level: Level = level_text.parse().map_err(|error| ApiError::invalid("level", format!("{error}")))?;
+    let parent = query.parent.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let units = admin_units::list_for_display(db.pool(), level, parent).await?;
     Ok(Json(FeatureCollection {
         bbox: None,

@@ -1,12 +1,15 @@
 //! `GET /api/v1/cultural-houses` and `GET /api/v1/cultural-houses/{id}`.
 
 use super::ApiError;
+use crate::auth::Caller;
+use app::domain::access::Visibility;
 use app::domain::admin_units::{self, Level};
-use app::domain::cultural_houses::{self, BBox, HouseFilter};
+use app::domain::cultural_houses::{self, BBox, HouseFilter, WifiUpdate};
 use app::domain::Db;
 use app::model::{CulturalHouse, CulturalHouseDetail, WifiStatus};
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
+use axum::Extension;
 use axum::Json;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
 use serde::Deserialize;
@@ -26,47 +29,58 @@ pub struct ListQuery {
     commune: Option<String>,
 }
 
+/// The public sees houses with working Wi-Fi everywhere; accounts see every house in scope.
 pub async fn list(
     State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<FeatureCollection>, ApiError> {
     let Query(query) = query?;
     let filter = HouseFilter {
         bbox: query.bbox.as_deref().map(parse_bbox).transpose()?,
-        statuses: query
-            .status
-            .as_deref()
-            .map(parse_statuses)
-            .transpose()?
-            .unwrap_or_default(),
+        statuses: query.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
         commune_code: match query.commune {
             Some(code) => Some(check_commune(&db, code).await?),
             None => None,
         },
     };
-    let houses = cultural_houses::list(db.pool(), &filter).await?;
+    let houses = cultural_houses::list(db.pool(), &filter, Visibility::of(&viewer)).await?;
     Ok(Json(FeatureCollection {
         bbox: None,
-        features: houses
-            .into_iter()
-            .map(|house| house_feature(house, None))
-            .collect(),
+        features: houses.into_iter().map(|house| house_feature(house, None)).collect(),
         foreign_members: None,
     }))
 }
 
 pub async fn get_one(
     State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Feature>, ApiError> {
     let Path(id) = id?;
-    let CulturalHouseDetail { house, coverage } = cultural_houses::detail(db.pool(), id)
-        .await
-        .map_err(|error| match error {
+    let CulturalHouseDetail { house, coverage } =
+        cultural_houses::detail(db.pool(), id, Visibility::of(&viewer)).await.map_err(|error| match error {
             app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
             other => other.into(),
         })?;
     Ok(Json(house_feature(house, Some(json!(coverage)))))
+}
+
+/// `PUT /api/v1/cultural-houses/{id}/wifi`: replaces the Wi-Fi state; answers the house as it now is.
+pub async fn update_wifi(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<WifiUpdate>, JsonRejection>,
+) -> Result<Json<Feature>, ApiError> {
+    let Path(id) = id?;
+    let Json(update) = body?;
+    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let house = cultural_houses::update_wifi(&db, &principal, id, update).await.map_err(|error| match error {
+        app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
+        other => other.into(),
+    })?;
+    Ok(Json(house_feature(house, None)))
 }
 
 /// A house as a GeoJSON Point feature; `coverage` is added for the single-house view.
@@ -106,37 +120,22 @@ fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
     let [min_lon, min_lat, max_lon, max_lat] = numbers[..] else {
         return Err(invalid("expected four numbers minLon,minLat,maxLon,maxLat"));
     };
-    if ![min_lon, max_lon]
-        .iter()
-        .all(|lon| (-180.0..=180.0).contains(lon))
-    {
+    if ![min_lon, max_lon].iter().all(|lon| (-180.0..=180.0).contains(lon)) {
         return Err(invalid("longitudes must be within -180..180"));
     }
-    if ![min_lat, max_lat]
-        .iter()
-        .all(|lat| (-90.0..=90.0).contains(lat))
-    {
+    if ![min_lat, max_lat].iter().all(|lat| (-90.0..=90.0).contains(lat)) {
         return Err(invalid("latitudes must be within -90..90"));
     }
     if min_lon > max_lon || min_lat > max_lat {
-        return Err(invalid(
-            "minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)",
-        ));
+        return Err(invalid("minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)"));
     }
-    Ok(BBox {
-        min_lon,
-        min_lat,
-        max_lon,
-        max_lat,
-    })
+    Ok(BBox { min_lon, min_lat, max_lon, max_lat })
 }
 
 fn parse_statuses(text: &str) -> Result<Vec<WifiStatus>, ApiError> {
     let mut statuses = Vec::new();
     for part in text.split(',').map(str::trim) {
-        let status: WifiStatus = part
-            .parse()
-            .map_err(|error| ApiError::invalid("status", format!("{error}")))?;
+        let status: WifiStatus = part.parse().map_err(|error| ApiError::invalid("status", format!("{error}")))?;
         if !statuses.contains(&status) {
             statuses.push(status);
         }
@@ -152,14 +151,8 @@ async fn check_commune(db: &Db, code: String) -> Result<String, ApiError> {
     }
     match admin_units::find_by_code(db.pool(), &code).await? {
         Some((_, Level::Commune)) => Ok(code),
-        Some((_, level)) => Err(ApiError::invalid(
-            "commune",
-            format!("{code} is a {level}, not a commune"),
-        )),
-        None => Err(ApiError::invalid(
-            "commune",
-            format!("no commune has code {code}"),
-        )),
+        Some((_, level)) => Err(ApiError::invalid("commune", format!("{code} is a {level}, not a commune"))),
+        None => Err(ApiError::invalid("commune", format!("no commune has code {code}"))),
     }
 }
 
@@ -171,23 +164,9 @@ mod tests {
     fn bbox_accepts_four_ordered_numbers_only() {
         assert_eq!(
             parse_bbox("105.4, 20.0,105.9,20.4").ok(),
-            Some(BBox {
-                min_lon: 105.4,
-                min_lat: 20.0,
-                max_lon: 105.9,
-                max_lat: 20.4
-            })
+            Some(BBox { min_lon: 105.4, min_lat: 20.0, max_lon: 105.9, max_lat: 20.4 })
         );
-        for bad in [
-            "",
-            "1,2,3",
-            "1,2,3,4,5",
-            "a,b,c,d",
-            "NaN,0,1,1",
-            "0,0,200,1",
-            "1,1,0,0",
-            "0,-91,1,1",
-        ] {
+        for bad in ["", "1,2,3", "1,2,3,4,5", "a,b,c,d", "NaN,0,1,1", "0,0,200,1", "1,1,0,0", "0,-91,1,1"] {
             assert!(parse_bbox(bad).is_err(), "{bad} should be rejected");
         }
     }

@@ -1,7 +1,8 @@
 //! The API's error type and its JSON rendering: `{"error": {"code": "...", "message": "..."}}`.
 
+use app::domain::access::Denied;
 use app::domain::StoreError;
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,37 +12,46 @@ use serde_json::json;
 pub enum ApiError {
     /// A query parameter or path segment is malformed; `parameter` names it.
     #[error("{parameter}: {message}")]
-    InvalidParameter {
-        parameter: &'static str,
-        message: String,
-    },
+    InvalidParameter { parameter: &'static str, message: String },
     #[error("{0}")]
     BadQuery(String),
+    #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
+    BodyTooLarge,
+    /// The request body is not the JSON the route expects.
+    #[error("{0}")]
+    BadBody(String),
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("no such API route")]
     RouteNotFound,
     #[error("the database does not answer")]
     Unavailable,
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl ApiError {
     pub fn invalid(parameter: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::InvalidParameter {
-            parameter,
-            message: message.into(),
-        }
+        ApiError::InvalidParameter { parameter, message: message.into() }
     }
 
     pub fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_)
-            | ApiError::RouteNotFound
-            | ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
+            ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::Forbidden(_) | ApiError::Store(StoreError::Denied(_)) => StatusCode::FORBIDDEN,
+            ApiError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -49,10 +59,15 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => "invalid_parameter",
-            ApiError::NotFound(_)
-            | ApiError::RouteNotFound
-            | ApiError::Store(StoreError::NotFound) => "not_found",
+            ApiError::BadBody(_) => "invalid_body",
+            ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => "not_found",
             ApiError::Unavailable => "unavailable",
+            ApiError::BodyTooLarge => "body_too_large",
+            ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
+                "unauthenticated"
+            }
+            ApiError::Forbidden(_) | ApiError::Store(StoreError::Denied(_)) => "forbidden",
+            ApiError::Store(StoreError::Invalid(_)) => "invalid_input",
             ApiError::Store(_) => "internal_error",
         }
     }
@@ -61,6 +76,16 @@ impl ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::BadQuery(rejection.body_text())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::BodyTooLarge
+        } else {
+            ApiError::BadBody(rejection.body_text())
+        }
     }
 }
 

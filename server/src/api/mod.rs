@@ -1,20 +1,75 @@
 //! REST API v1: GeoJSON (RFC 7946, lon/lat) for maps and integrations. Every error is JSON.
+//!
+//! [`api_routes`] is the one list of routes: each names its [`Access`], the router is built from
+//! it, and the authorization matrix test walks the same list, so a route cannot be added without
+//! an access rule or escape the test.
 
 pub mod admin_units;
+pub mod audit;
 pub mod cultural_houses;
 pub mod error;
 pub mod health;
+pub mod tokens;
+pub mod users;
 
+use crate::auth::{self, Access, ADMIN, SIGNED_IN, WIFI_EDITORS};
 use app::state::AppState;
-use axum::routing::get;
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 pub use error::ApiError;
+use std::collections::BTreeMap;
 
-/// Routes under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cultural-houses", get(cultural_houses::list))
-        .route("/cultural-houses/{id}", get(cultural_houses::get_one))
-        .route("/admin-units", get(admin_units::list))
+/// One route of the API: method, path (under `/api/v1`), who may call it, and its handler.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> ApiRoute {
+    ApiRoute { method, path, access, handler }
+}
+
+/// Every route under `/api/v1`.
+pub fn api_routes() -> Vec<ApiRoute> {
+    vec![
+        route(Method::GET, "/cultural-houses", Access::Public, get(cultural_houses::list)),
+        route(Method::GET, "/cultural-houses/{id}", Access::Public, get(cultural_houses::get_one)),
+        route(
+            Method::PUT,
+            "/cultural-houses/{id}/wifi",
+            Access::Roles(WIFI_EDITORS),
+            put(cultural_houses::update_wifi),
+        ),
+        route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
+        route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
+        route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
+        route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),
+        route(Method::PATCH, "/users/{id}", Access::Roles(ADMIN), patch(users::update)),
+        route(Method::GET, "/tokens", Access::Roles(ADMIN), get(tokens::list)),
+        route(Method::POST, "/tokens", Access::Roles(ADMIN), post(tokens::create)),
+        route(Method::DELETE, "/tokens/{id}", Access::Roles(ADMIN), delete(tokens::revoke)),
+        route(Method::GET, "/audit", Access::Roles(ADMIN), get(audit::list)),
+    ]
+}
+
+/// The router for `/api/v1`, each route behind the access check it declares.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for api_route in api_routes() {
+        let guarded = api_route
+            .handler
+            .route_layer(axum::middleware::from_fn_with_state((state.clone(), api_route.access), auth::enforce));
+        let merged = match by_path.remove(api_route.path) {
+            Some(existing) => existing.merge(guarded),
+            None => guarded,
+        };
+        by_path.insert(api_route.path, merged);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
         .fallback(|| async { ApiError::RouteNotFound })
 }

@@ -1,0 +1,78 @@
+//! The audit trail: every write records who did it, when, to what, and the before/after state.
+
+use super::access::Principal;
+use super::StoreError;
+use serde::Serialize;
+use sqlx::{Any, Executor};
+
+/// One audit entry as listed for admins.
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub occurred_at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// Who wrote: a principal, or the command line (operators at the server's console).
+#[derive(Clone, Copy, Debug)]
+pub enum Actor<'a> {
+    Principal(&'a Principal),
+    CommandLine,
+}
+
+/// Records one write, inside the caller's transaction so the entry exists exactly when the change does.
+#[allow(clippy::too_many_arguments)]
+pub async fn record<'e, E>(
+    executor: E,
+    actor: Actor<'_>,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let (name, user_id, token_id) = match actor {
+        Actor::Principal(principal) => (principal.audit_name(), Some(principal.user_id), principal.token_id),
+        Actor::CommandLine => ("command line".to_owned(), None, None),
+    };
+    sqlx::query(
+        "INSERT INTO audit_log (occurred_at, actor, user_id, token_id, action, entity_type, entity_id, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(super::now_utc_text())
+    .bind(name)
+    .bind(user_id)
+    .bind(token_id)
+    .bind(action)
+    .bind(entity_type)
+    .bind(entity_id)
+    .bind(before.map(|value| value.to_string()))
+    .bind(after.map(|value| value.to_string()))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// The history of one entity, newest first.
+pub async fn for_entity<'e, E>(executor: E, entity_type: &str, entity_id: &str) -> Result<Vec<AuditEntry>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT id, occurred_at, actor, action, entity_type, entity_id, before_json, after_json
+         FROM audit_log WHERE entity_type = $1 AND entity_id = $2
+         ORDER BY occurred_at DESC, id DESC",
+    )
+    .bind(entity_type)
+    .bind(entity_id)
+    .fetch_all(executor)
+    .await?)
+}

@@ -1,0 +1,172 @@
+//! Signing in, the account page (change password, sign out) and the header's account link.
+
+use crate::auth_api::{signed_in_user, ChangePassword, Login, Logout};
+use crate::model::CurrentUser;
+use crate::use_texts;
+use leptos::html::Input;
+use leptos::prelude::*;
+
+/// Reloads the whole app at `path`, so every page re-renders on the server for the new session.
+fn reload_at(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        // A failed navigation leaves the person on the current page, which still works.
+        let _ = window().location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// The header's right-hand link: the signed-in name (to the account page) or "Sign in".
+#[component]
+pub fn AccountLink() -> impl IntoView {
+    let texts = use_texts();
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! {
+                        <a class="app-bar__link" href="/tai-khoan" data-testid="account-link">{user.display_name}</a>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <a class="app-bar__link" href="/dang-nhap" data-testid="sign-in-link">
+                            {move || texts.get().sign_in}
+                        </a>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let texts = use_texts();
+    let login = ServerAction::<Login>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = login.value().get() {
+            reload_at("/");
+        }
+    });
+    let error = move || login.value().get().and_then(Result::err).map(|error| texts.get().error(&error));
+
+    view! {
+        <section class="page page--narrow">
+            <h2>{move || texts.get().sign_in_title}</h2>
+            <ActionForm action=login attr:class="form" attr:data-testid="login-form">
+                <label class="field">
+                    <span>{move || texts.get().username}</span>
+                    <input type="text" name="username" autocomplete="username" autocapitalize="none" required/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().password}</span>
+                    <input type="password" name="password" autocomplete="current-password" required/>
+                </label>
+                <p class="form__error" role="alert" data-testid="login-error">{error}</p>
+                <button type="submit" class="button" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { texts.get().working } else { texts.get().sign_in }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let texts = use_texts();
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <section class="page page--narrow">
+            <h2>{move || texts.get().account_title}</h2>
+            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => view! { <AccountDetails user/> }.into_any(),
+                        _ => view! {
+                            <p>
+                                {move || texts.get().error_sign_in_required}" "
+                                <a href="/dang-nhap">{move || texts.get().sign_in}</a>
+                            </p>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AccountDetails(user: CurrentUser) -> impl IntoView {
+    let texts = use_texts();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            reload_at("/");
+        }
+    });
+    let role = user.role;
+    view! {
+        <dl class="facts">
+            <dt>{move || texts.get().username}</dt>
+            <dd data-testid="account-username">{user.username}</dd>
+            <dt>{move || texts.get().role}</dt>
+            <dd>{move || texts.get().role(role)}</dd>
+        </dl>
+        <ChangePasswordForm/>
+        <button type="button" class="button button--secondary" data-testid="sign-out" on:click=move |_| {
+            logout.dispatch(Logout {});
+        }>
+            {move || texts.get().sign_out}
+        </button>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let texts = use_texts();
+    let change = ServerAction::<ChangePassword>::new();
+    let new_password = NodeRef::<Input>::new();
+    let repeat = NodeRef::<Input>::new();
+    let mismatch = RwSignal::new(false);
+    let check_repeat = move |event: leptos::ev::SubmitEvent| {
+        let differ = new_password.get().map(|input| input.value()) != repeat.get().map(|input| input.value());
+        mismatch.set(differ);
+        if differ {
+            event.prevent_default();
+        }
+    };
+    let message = move || {
+        if mismatch.get() {
+            return Some(texts.get().passwords_differ.to_owned());
+        }
+        change.value().get().map(|result| match result {
+            Ok(()) => texts.get().password_changed.to_owned(),
+            Err(error) => texts.get().error(&error),
+        })
+    };
+    view! {
+        <h3>{move || texts.get().change_password}</h3>
+        <ActionForm action=change on:submit=check_repeat attr:class="form">
+            <label class="field">
+                <span>{move || texts.get().current_password}</span>
+                <input type="password" name="current" autocomplete="current-password" required/>
+            </label>
+            <label class="field">
+                <span>{move || texts.get().new_password}</span>
+                <input type="password" name="new" autocomplete="new-password" minlength="10" required node_ref=new_password/>
+            </label>
+            <label class="field">
+                <span>{move || texts.get().repeat_password}</span>
+                <input type="password" autocomplete="new-password" minlength="10" required node_ref=repeat/>
+            </label>
+            <p class="form__message" role="status">{message}</p>
+            <button type="submit" class="button" disabled=move || change.pending().get()>
+                {move || texts.get().change_password}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,56 @@
+//! Content-Security-Policy values: the page may load only what it needs.
+
+/// Policy for JSON and other non-page responses: nothing may load, nothing may frame them.
+pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// SHA-256 of the empty string: the map component writes an empty `style` attribute on its
+/// container, the only inline style the page has. Allowing exactly that keeps `unsafe-inline` out.
+const EMPTY_INLINE_STYLE: &str = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
+/// Policy for a rendered page. Scripts: our own files, the inline hydration script carrying this
+/// response's nonce, and WebAssembly compilation. Styles: our own files (Leaflet positions its
+/// layers through the style properties, which CSP does not restrict). Images: our own, inline
+/// data (Leaflet), and the configured tile server's origin.
+pub fn page_policy(nonce: &str, tile_url: &str) -> String {
+    let tiles = tile_origin(tile_url).map(|origin| format!(" {origin}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-hashes' {EMPTY_INLINE_STYLE}; \
+         img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `scheme://host[:port]` of a tile URL template, with a `{s}` subdomain placeholder widened to a
+/// wildcard (`https://{s}.tile.example/…` → `https://*.tile.example`).
+fn tile_origin(tile_url: &str) -> Option<String> {
+    let (scheme, rest) = tile_url.split_once("://")?;
+    let host = rest.split('/').next().filter(|host| !host.is_empty())?;
+    Some(format!("{scheme}://{}", host.replace("{s}", "*")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_origins_are_reduced_to_scheme_and_host() {
+        assert_eq!(
+            tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_origin("https://{s}.tiles.vn:8443/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tiles.vn:8443")
+        );
+        assert_eq!(tile_origin("/tiles/{z}/{x}/{y}.png"), None);
+    }
+
+    #[test]
+    fn the_page_policy_names_the_nonce_and_tile_server() {
+        let policy = page_policy("abc", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+        assert!(policy.contains("'nonce-abc'"));
+        assert!(policy.contains("img-src 'self' data: https://tile.openstreetmap.org;"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
+}

@@ -1,0 +1,90 @@
+//! API tokens (admins only): `GET/POST /tokens`, `DELETE /tokens/{id}`. The secret appears once,
+//! in the answer to the POST; it is never stored or logged.
+
+use super::ApiError;
+use crate::auth::Caller;
+use app::domain::accounts;
+use app::domain::audit::{self, Actor};
+use app::domain::tokens::{self, TokenInfo};
+use app::domain::{Db, StoreError};
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+
+pub async fn list(State(db): State<Db>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    Ok(Json(tokens::list(db.pool()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    /// The account the token acts as.
+    username: String,
+    /// What the token is for, e.g. "Viettel OSS sync".
+    name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    info: TokenInfo,
+    /// The secret: shown this once.
+    token: String,
+}
+
+pub async fn create(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    body: Result<Json<CreateToken>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let Json(request) = body?;
+    let owner = accounts::find_active_by_username(db.pool(), request.username.trim())
+        .await?
+        .ok_or_else(|| StoreError::Invalid(format!("username: no active account {}", request.username.trim())))?;
+    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let (id, token) = tokens::create(&mut *tx, owner.id, &request.name, principal.user_id).await?;
+    let info = tokens::get(&mut *tx, id).await?;
+    audit::record(
+        &mut *tx,
+        Actor::Principal(&principal),
+        "create",
+        "api_token",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!(info)),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { info, token })))
+}
+
+pub async fn revoke(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<TokenInfo>, ApiError> {
+    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let Path(id) = id?;
+    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let before = tokens::get(&mut *tx, id).await.map_err(|error| match error {
+        StoreError::NotFound => ApiError::NotFound("token"),
+        other => other.into(),
+    })?;
+    tokens::revoke(&mut *tx, id).await?;
+    let after = tokens::get(&mut *tx, id).await?;
+    audit::record(
+        &mut *tx,
+        Actor::Principal(&principal),
+        "revoke",
+        "api_token",
+        &id.to_string(),
+        Some(&serde_json::json!(before)),
+        Some(&serde_json::json!(after)),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(Json(after))
+}

@@ -1,0 +1,57 @@
+//! Access control for the REST API: every route declares an [`Access`], and one middleware
+//! resolves the caller and enforces it before the handler runs. Handlers then apply the finer
+//! rules (scope, operator) through the domain layer.
+
+use crate::api::ApiError;
+use app::domain::access::{resolve_viewer, CredentialError, Viewer};
+use app::model::Role;
+use app::state::AppState;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone; what they see still depends on who they are.
+    Public,
+    /// A signed-in account (session or token) with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// Every role: any signed-in account.
+pub const SIGNED_IN: &[Role] = &Role::ALL;
+pub const ADMIN: &[Role] = &[Role::Admin];
+/// Who may change a cultural house's Wi-Fi (scope and operator are checked by the domain).
+pub const WIFI_EDITORS: &[Role] = &[Role::Admin, Role::CommuneOfficer, Role::Telecom];
+
+/// The caller of this request, put in the request extensions by [`enforce`].
+#[derive(Clone, Debug)]
+pub struct Caller(pub Viewer);
+
+/// Resolves the caller and applies the route's [`Access`]: 401 without a valid identity where one
+/// is needed, 403 for a role the route does not admit.
+pub async fn enforce(
+    State((state, access)): State<(AppState, Access)>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let viewer = resolve_viewer(&parts, &state.db).await.map_err(|error| match error {
+        CredentialError::Malformed => ApiError::Unauthenticated("the Authorization header must be 'Bearer <token>'"),
+        CredentialError::InvalidToken => ApiError::Unauthenticated("the API token is invalid or revoked"),
+        CredentialError::Store(error) => error.into(),
+    })?;
+    if let Access::Roles(roles) = access {
+        match &viewer {
+            None => return Err(ApiError::Unauthenticated("sign in or send an API token")),
+            Some(principal) if !roles.contains(&principal.role) => {
+                return Err(ApiError::Forbidden("your role may not use this route"))
+            }
+            Some(_) => {}
+        }
+    }
+    parts.extensions.insert(Caller(viewer));
+    request = Request::from_parts(parts, body);
+    Ok(next.run(request).await)
+}

@@ -1,0 +1,48 @@
+// Accounts on a phone: the public map, signing in, scope, wrong passwords, signing out.
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+const { signIn, waitForHydration, watchCsp } = require('./helpers');
+
+const shots = path.join(__dirname, 'output', 'screenshots');
+
+test('the public map shows only working Wi-Fi, without personal data', async ({ page }) => {
+  const violations = watchCsp(page);
+  await page.goto('/');
+  await expect(page.getByTestId('public-notice')).toBeVisible();
+  await expect(page.getByTestId('wifi-count')).toContainText('nhà văn hóa có Wi-Fi miễn phí');
+  await expect(page.getByTestId('status-filter')).toHaveCount(0);
+  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  await expect(markers.first()).toBeVisible();
+  const count = Number.parseInt(await page.getByTestId('wifi-count').locator('strong').innerText(), 10);
+  await expect(markers).toHaveCount(count);
+  await expect(page.locator('.leaflet-marker-icon.house-marker:not(.status-active)')).toHaveCount(0);
+  expect(violations).toEqual([]);
+});
+
+test('a team member on a phone signs in and sees only the villages of the team', async ({ page }) => {
+  await signIn(page, 'tocongnghe.kimtan');
+  await expect(page.getByTestId('account-link')).toHaveText('Tổ công nghệ số Khu phố 1–2');
+  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  await expect(markers).toHaveCount(2);
+  await expect(page.getByTestId('wifi-count').locator('strong')).toHaveText(/\/2$/);
+  const places = await page.locator('.house-list__place').allTextContents();
+  expect(places.sort()).toEqual(['Khu phố 1 · Thị trấn Kim Tân', 'Khu phố 2 · Thị trấn Kim Tân']);
+  await page.screenshot({ path: path.join(shots, 'team-member-phone.png') });
+
+  await page.getByTestId('account-link').tap();
+  await expect(page.getByTestId('account-username')).toHaveText('tocongnghe.kimtan');
+  await page.getByTestId('sign-out').tap();
+  await expect(page.getByTestId('sign-in-link')).toBeVisible();
+  await expect(page.getByTestId('public-notice')).toBeVisible();
+});
+
+test('a wrong password gets a Vietnamese message that does not say which part was wrong', async ({ page }) => {
+  await page.goto('/dang-nhap');
+  await waitForHydration(page);
+  await page.getByLabel('Tên đăng nhập').fill('lanhdao');
+  await page.getByLabel('Mật khẩu').fill('not the password');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByTestId('login-error')).toHaveText('Tên đăng nhập hoặc mật khẩu không đúng.');
+  await expect(page).toHaveURL(/dang-nhap/);
+  await page.screenshot({ path: path.join(shots, 'login-error-phone.png') });
+});

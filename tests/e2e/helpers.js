@@ -1,0 +1,32 @@
+// Shared steps of the browser tests.
+const { expect } = require('@playwright/test');
+
+/** Every demo account has this password (README, "Demo accounts"). */
+const DEMO_PASSWORD = 'bandoso-demo';
+
+/** Signs in through the login page and waits for the map. */
+async function signIn(page, username, password = DEMO_PASSWORD) {
+  await page.goto('/dang-nhap');
+  await waitForHydration(page);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('account-link')).toBeVisible();
+}
+
+/** Waits until the wasm has taken over the server-rendered page (forms submit through it). */
+async function waitForHydration(page) {
+  await page.locator('body[data-hydrated="true"]').waitFor();
+}
+
+/** Collects Content-Security-Policy violations reported on the page's console. */
+function watchCsp(page) {
+  const violations = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  return violations;
+}
+
+module.exports = { DEMO_PASSWORD, signIn, waitForHydration, watchCsp };
