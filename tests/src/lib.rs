@@ -168,15 +168,19 @@ pub async fn try_login(app: &Router, username: &str, password: &str) -> (StatusC
         .expect("valid request");
     let response = app.clone().oneshot(request).await.expect("router is infallible");
     let status = response.status();
-    let cookie = response
-        .headers()
+    let cookie = session_cookie(response.headers());
+    (status, body_text(response).await, cookie)
+}
+
+/// The session cookie (`name=value`) a response sets, if any.
+pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(http::header::SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .find(|value| value.starts_with(server::SESSION_COOKIE))
         .and_then(|value| value.split(';').next())
-        .map(str::to_owned);
-    (status, body_text(response).await, cookie)
+        .map(str::to_owned)
 }
 
 /// Signs in and returns the session cookie, failing the test when sign-in fails.

@@ -338,14 +338,7 @@ async fn sessions_expire_when_idle_and_end_on_logout_or_password_change() {
             .expect("request");
         let response = tower::ServiceExt::oneshot(app.clone(), change).await.expect("response");
         assert!(response.status().is_success(), "password changed");
-        let renewed = response
-            .headers()
-            .get_all(http::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(server::SESSION_COOKIE))
-            .and_then(|v| v.split(';').next())
-            .map_or(first.clone(), |cookie| As::Session(cookie.to_owned()));
+        let renewed = bandoso_tests::session_cookie(response.headers()).map_or(first.clone(), As::Session);
         let (status, _) = send(&app, Method::GET, "/api/v1/me", &second, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "the other session ended");
         let (status, _) = send(&app, Method::GET, "/api/v1/me", &renewed, None).await;
