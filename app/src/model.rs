@@ -81,6 +81,22 @@ pub struct CulturalHouse {
     pub bandwidth_mbps: Option<f64>,
     pub installed_at: Option<String>,
     pub last_verified_at: Option<String>,
+    /// Grows by one with every change of the Wi-Fi; editors send it back (`If-Match`) so that two
+    /// edits of the same version cannot silently overwrite each other.
+    pub version: i64,
+}
+
+/// One version in the Wi-Fi timeline of a cultural house.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WifiChange {
+    pub version: i64,
+    pub wifi_status: WifiStatus,
+    pub wifi_provider: Option<String>,
+    pub bandwidth_mbps: Option<f64>,
+    pub installed_at: Option<String>,
+    pub last_verified_at: Option<String>,
+    pub changed_at: String,
+    pub changed_by: String,
 }
 
 /// The latest coverage an operator reports (or the field measured) for one technology in a village.

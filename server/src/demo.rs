@@ -162,6 +162,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         "user_scope",
         "app_user",
         "coverage_report",
+        "wifi_change",
         "cultural_house",
         "admin_unit",
         "operator",
@@ -228,7 +229,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
             let house_name = format!("Nhà văn hóa {village_name}");
             let wifi = demo_wifi(&mut rng, is_town);
             cultural_houses::insert(
-                &mut *tx,
+                &mut tx,
                 &NewHouse {
                     village_id: village,
                     name: &house_name,
@@ -240,6 +241,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
                     installed_at: wifi.installed_at.as_deref(),
                     last_verified_at: wifi.last_verified_at.as_deref(),
                 },
+                "demo",
             )
             .await?;
             counts.cultural_houses += 1;

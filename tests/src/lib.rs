@@ -108,6 +108,15 @@ pub fn test_state(db: Db) -> AppState {
     }
 }
 
+/// Adds `who`'s credentials to a request.
+fn with_credentials(request: http::request::Builder, who: &As) -> http::request::Builder {
+    match who {
+        As::Public => request,
+        As::Session(cookie) => request.header(http::header::COOKIE, cookie),
+        As::Token(token) => request.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
+    }
+}
+
 /// Credentials presented with a test request.
 #[derive(Clone, Debug)]
 pub enum As {
@@ -126,12 +135,23 @@ pub async fn send(
     who: &As,
     body: Option<serde_json::Value>,
 ) -> (StatusCode, String) {
+    send_with(app, method, uri, who, body, &[]).await
+}
+
+/// [`send`] with extra request headers.
+pub async fn send_with(
+    app: &Router,
+    method: http::Method,
+    uri: &str,
+    who: &As,
+    body: Option<serde_json::Value>,
+    headers: &[(http::HeaderName, String)],
+) -> (StatusCode, String) {
     let mut request = Request::builder().method(method).uri(uri);
-    request = match who {
-        As::Public => request,
-        As::Session(cookie) => request.header(http::header::COOKIE, cookie),
-        As::Token(token) => request.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
-    };
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request = with_credentials(request, who);
     let body = match body {
         Some(json) => {
             request = request.header(http::header::CONTENT_TYPE, "application/json");
@@ -153,6 +173,29 @@ pub async fn send_json(
     body: Option<serde_json::Value>,
 ) -> (StatusCode, serde_json::Value) {
     let (status, text) = send(app, method, uri, who, body).await;
+    let json = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {text}"));
+    (status, json)
+}
+
+/// The current version of a cultural house (its `ETag`), as `If-Match` wants it.
+pub async fn house_version(app: &Router, who: &As, id: i64) -> String {
+    let request = with_credentials(Request::get(format!("/api/v1/cultural-houses/{id}")), who);
+    let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK, "house {id} is visible");
+    response.headers()[http::header::ETAG].to_str().expect("ascii ETag").to_owned()
+}
+
+/// Puts a Wi-Fi update as `who`, with `If-Match` set to the version `reader` sees now.
+pub async fn put_wifi(
+    app: &Router,
+    who: &As,
+    reader: &As,
+    id: i64,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let version = house_version(app, reader, id).await;
+    let uri = format!("/api/v1/cultural-houses/{id}/wifi");
+    let (status, text) = send_with(app, http::Method::PUT, &uri, who, body, &[(http::header::IF_MATCH, version)]).await;
     let json = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{uri}: body is not JSON ({error}): {text}"));
     (status, json)
 }

@@ -1,6 +1,6 @@
 //! Accounts, roles, scopes, tokens, sessions and the audit trail, on SQLite and PostgreSQL.
 
-use bandoso_tests::{demo_login, login, on_each_backend, send, send_json, try_login, As};
+use bandoso_tests::{demo_login, login, on_each_backend, put_wifi, send, send_json, try_login, As};
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -14,6 +14,11 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/cultural-houses", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/cultural-houses/{id}", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("PUT", "/cultural-houses/{id}/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    (
+        "GET",
+        "/cultural-houses/{id}/wifi-history",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
     ("GET", "/admin-units", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
@@ -138,7 +143,12 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     _ => None,
                 };
                 let method: Method = method.parse().expect("method");
-                let (status, text) = send(&app, method.clone(), &uri, &who, body).await;
+                let headers = if method == Method::PUT {
+                    vec![(http::header::IF_MATCH, bandoso_tests::house_version(&app, &admin, kim_tan_house).await)]
+                } else {
+                    Vec::new()
+                };
+                let (status, text) = bandoso_tests::send_with(&app, method.clone(), &uri, &who, body, &headers).await;
                 if allowed.contains(&name) {
                     assert!(status.is_success(), "{name} {method} {uri} should be allowed, got {status}: {text}");
                 } else {
@@ -190,40 +200,30 @@ async fn scope_and_operator_boundaries_hold_for_wifi_updates() {
         let update = |provider: &str| Some(json!({"status": "active", "provider": provider, "bandwidth_mbps": 50, "last_verified_at": "2025-11-01"}));
 
         let officer = demo_login(&app, "canbo.kimtan").await;
-        let uri = format!("/api/v1/cultural-houses/{van_du_house}/wifi");
-        let (status, body) = send_json(&app, Method::PUT, &uri, &officer, update("viettel")).await;
+        let (status, body) = put_wifi(&app, &officer, &admin, van_du_house, update("viettel")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "officer of Kim Tân on Vân Du: {body}");
         assert_eq!(body["error"]["code"], "forbidden");
-        let uri = format!("/api/v1/cultural-houses/{kim_tan_house}/wifi");
-        let (status, body) = send_json(&app, Method::PUT, &uri, &officer, update("vnpt")).await;
+        let (status, body) = put_wifi(&app, &officer, &admin, kim_tan_house, update("vnpt")).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["properties"]["wifi_provider"], "vnpt");
         assert_eq!(body["properties"]["last_verified_at"], "2025-11-01T00:00:00Z");
 
         let (_, token) = telecom_token(&app, &admin, "boundaries").await;
         let viettel = As::Token(token);
-        let uri = format!("/api/v1/cultural-houses/{vnpt_house}/wifi");
-        let (status, body) = send_json(&app, Method::PUT, &uri, &viettel, update("viettel")).await;
+        let (status, body) = put_wifi(&app, &viettel, &admin, vnpt_house, update("viettel")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "Viettel on a VNPT house: {body}");
-        let uri = format!("/api/v1/cultural-houses/{free_house}/wifi");
-        let (status, body) = send_json(&app, Method::PUT, &uri, &viettel, update("vnpt")).await;
+        let (status, body) = put_wifi(&app, &viettel, &admin, free_house, update("vnpt")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "Viettel cannot hand a house to VNPT: {body}");
-        let (status, body) = send_json(&app, Method::PUT, &uri, &viettel, update("viettel")).await;
+        let (status, body) = put_wifi(&app, &viettel, &admin, free_house, update("viettel")).await;
         assert_eq!(status, StatusCode::OK, "Viettel takes over a house with no provider: {body}");
 
-        let (status, body) = send_json(&app, Method::PUT, &uri, &viettel, Some(json!({"status": "active"}))).await;
+        let (status, body) = put_wifi(&app, &viettel, &admin, free_house, Some(json!({"status": "active"}))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body["error"]["message"].as_str().unwrap_or_default().contains("provider"));
-        let (status, body) = send_json(&app, Method::PUT, &uri, &viettel, Some(json!({"status": "lit"}))).await;
+        let (status, body) = put_wifi(&app, &viettel, &admin, free_house, Some(json!({"status": "lit"}))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        let (status, body) = send_json(
-            &app,
-            Method::PUT,
-            &uri,
-            &viettel,
-            Some(json!({"status": "active", "provider": "viettel", "installed_at": "yesterday"})),
-        )
-        .await;
+        let bad_date = json!({"status": "active", "provider": "viettel", "installed_at": "yesterday"});
+        let (status, body) = put_wifi(&app, &viettel, &admin, free_house, Some(bad_date)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body["error"]["message"].as_str().unwrap_or_default().contains("installed_at"));
 
@@ -499,6 +499,91 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
         let huge = json!({"username": "x".repeat(2 * 1024 * 1024), "name": "too big"});
         let (status, _) = send(&app, Method::POST, "/api/v1/tokens", &admin, Some(huge)).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_wifi_edits_conflict_instead_of_overwriting_and_the_timeline_keeps_every_version() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let officer = demo_login(&app, "canbo.kimtan").await;
+        let house = house_where(&all_houses(&app, &admin).await, |p| p["commune_code"] == "15187");
+        let uri = format!("/api/v1/cultural-houses/{house}/wifi");
+        let read_version = bandoso_tests::house_version(&app, &admin, house).await;
+        assert_eq!(read_version, "\"1\"");
+
+        // Two editors read version 1; the first write wins, the second is told, not overwritten.
+        let first = json!({"status": "broken", "provider": "viettel"});
+        let second = json!({"status": "active", "provider": "vnpt", "bandwidth_mbps": 300});
+        let if_match = [(http::header::IF_MATCH, read_version.clone())];
+        let (status, _) = bandoso_tests::send_with(&app, Method::PUT, &uri, &officer, Some(first), &if_match).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, text) =
+            bandoso_tests::send_with(&app, Method::PUT, &uri, &admin, Some(second.clone()), &if_match).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{text}");
+        let conflict: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(conflict["error"]["code"], "conflict");
+        assert_eq!(conflict["error"]["current_version"], 2);
+        let (status, text) = send(&app, Method::PUT, &uri, &admin, Some(second.clone())).await;
+        assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "If-Match is required: {text}");
+        let garbled = [(http::header::IF_MATCH, "latest".to_owned())];
+        let (status, _) =
+            bandoso_tests::send_with(&app, Method::PUT, &uri, &admin, Some(second.clone()), &garbled).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        let (status, body) = put_wifi(&app, &admin, &admin, house, Some(second)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let history_uri = format!("/api/v1/cultural-houses/{house}/wifi-history");
+        let (status, history) = send_json(&app, Method::GET, &history_uri, &admin, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let versions: Vec<(i64, String, String)> = history
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| {
+                        let text = |key: &str| e[key].as_str().unwrap_or_default().to_owned();
+                        (e["version"].as_i64().unwrap_or_default(), text("wifi_status"), text("changed_by"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(versions.len(), 3, "{history}");
+        assert_eq!(versions[0], (3, "active".to_owned(), "admin".to_owned()));
+        assert_eq!(versions[1], (2, "broken".to_owned(), "canbo.kimtan".to_owned()));
+        assert_eq!((versions[2].0, versions[2].2.as_str()), (1, "demo"));
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_writers_racing_on_one_version_produce_exactly_one_change() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let house = house_where(&all_houses(&app, &admin).await, |p| p["commune_code"] == "15190");
+        let uri = format!("/api/v1/cultural-houses/{house}/wifi");
+        let if_match = vec![(http::header::IF_MATCH, "\"1\"".to_owned())];
+        let attempts = (0..6).map(|n| {
+            let (app, admin, uri, if_match) = (app.clone(), admin.clone(), uri.clone(), if_match.clone());
+            tokio::spawn(async move {
+                let body = json!({"status": "active", "provider": "vnpt", "bandwidth_mbps": 10 * (n + 1)});
+                bandoso_tests::send_with(&app, Method::PUT, &uri, &admin, Some(body), &if_match).await.0
+            })
+        });
+        let mut statuses = Vec::new();
+        for attempt in attempts.collect::<Vec<_>>() {
+            statuses.push(attempt.await.expect("task"));
+        }
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+        assert_eq!(bandoso_tests::house_version(&app, &admin, house).await, "\"2\"");
         test_db
     })
     .await;

@@ -59,6 +59,7 @@ struct HouseRow {
     bandwidth_mbps: Option<f64>,
     installed_at: Option<String>,
     last_verified_at: Option<String>,
+    version: i64,
 }
 
 impl TryFrom<HouseRow> for CulturalHouse {
@@ -84,6 +85,7 @@ impl TryFrom<HouseRow> for CulturalHouse {
             bandwidth_mbps: row.bandwidth_mbps,
             installed_at: row.installed_at,
             last_verified_at: row.last_verified_at,
+            version: row.version,
         })
     }
 }
@@ -92,7 +94,7 @@ const SELECT_HOUSES: &str = "
     SELECT h.id, h.name, v.code AS village_code, v.name AS village,
            c.code AS commune_code, c.name AS commune, h.lon, h.lat, h.wifi_status,
            h.wifi_provider, o.name AS wifi_provider_name, h.bandwidth_mbps, h.installed_at,
-           h.last_verified_at
+           h.last_verified_at, h.version
     FROM cultural_house h
     JOIN admin_unit v ON v.id = h.village_id
     JOIN admin_unit c ON c.id = v.parent_id
@@ -176,8 +178,18 @@ where
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// Creates a house and returns its id.
-pub async fn insert<'e, E>(executor: E, house: &NewHouse<'_>) -> Result<i64, StoreError>
+/// Creates a house (and the first version of its Wi-Fi timeline) and returns its id.
+pub async fn insert(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    house: &NewHouse<'_>,
+    recorded_by: &str,
+) -> Result<i64, StoreError> {
+    let id = insert_row(&mut **tx, house).await?;
+    record_wifi_change(&mut **tx, id, recorded_by).await?;
+    Ok(id)
+}
+
+async fn insert_row<'e, E>(executor: E, house: &NewHouse<'_>) -> Result<i64, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -213,6 +225,66 @@ pub async fn detail(
     let house = get(pool, id, visibility).await?;
     let coverage = super::coverage::latest_for_house(pool, id).await?;
     Ok(crate::model::CulturalHouseDetail { house, coverage })
+}
+
+/// Appends the house's current Wi-Fi state to its timeline.
+async fn record_wifi_change<'e, E>(executor: E, house_id: i64, changed_by: &str) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO wifi_change (cultural_house_id, version, wifi_status, wifi_provider, bandwidth_mbps,
+                                  installed_at, last_verified_at, changed_at, changed_by)
+         SELECT id, version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, updated_at, $2
+         FROM cultural_house WHERE id = $1",
+    )
+    .bind(house_id)
+    .bind(changed_by)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct WifiChangeRow {
+    version: i64,
+    wifi_status: String,
+    wifi_provider: Option<String>,
+    bandwidth_mbps: Option<f64>,
+    installed_at: Option<String>,
+    last_verified_at: Option<String>,
+    changed_at: String,
+    changed_by: String,
+}
+
+/// The Wi-Fi timeline of a house the viewer may see, newest version first.
+pub async fn wifi_history(
+    pool: &sqlx::AnyPool,
+    id: i64,
+    visibility: Visibility,
+) -> Result<Vec<crate::model::WifiChange>, StoreError> {
+    get(pool, id, visibility).await?;
+    let rows: Vec<WifiChangeRow> = sqlx::query_as(
+        "SELECT version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, changed_at, changed_by
+         FROM wifi_change WHERE cultural_house_id = $1 ORDER BY version DESC",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(crate::model::WifiChange {
+                version: row.version,
+                wifi_status: row.wifi_status.parse().map_err(|e| StoreError::Invalid(format!("wifi_change: {e}")))?,
+                wifi_provider: row.wifi_provider,
+                bandwidth_mbps: row.bandwidth_mbps,
+                installed_at: row.installed_at,
+                last_verified_at: row.last_verified_at,
+                changed_at: row.changed_at,
+                changed_by: row.changed_by,
+            })
+        })
+        .collect()
 }
 
 /// A change to a cultural house's Wi-Fi, as an operator or officer submits it.
@@ -285,6 +357,7 @@ pub async fn update_wifi(
     db: &super::Db,
     principal: &Principal,
     id: i64,
+    expected_version: i64,
     update: WifiUpdate,
 ) -> Result<CulturalHouse, StoreError> {
     if !matches!(principal.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) {
@@ -302,6 +375,9 @@ pub async fn update_wifi(
         return Err(StoreError::Denied(Denied::Scope));
     }
     check_wifi_permission(principal, &before, &update).map_err(StoreError::Denied)?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict { current_version: before.version });
+    }
     if let Some(provider) = &update.provider {
         let known: Option<(String,)> =
             sqlx::query_as("SELECT code FROM operator WHERE code = $1").bind(provider).fetch_optional(&mut *tx).await?;
@@ -310,11 +386,11 @@ pub async fn update_wifi(
         }
     }
     let (has_bandwidth, bandwidth) = super::db::nullable_f64(update.bandwidth_mbps);
-    sqlx::query(
+    let updated = sqlx::query(
         "UPDATE cultural_house
          SET wifi_status = $2, wifi_provider = $3, bandwidth_mbps = CASE WHEN $8 THEN $4 END,
              installed_at = $5, last_verified_at = $6, updated_at = $7, version = version + 1
-         WHERE id = $1",
+         WHERE id = $1 AND version = $9",
     )
     .bind(id)
     .bind(update.status.as_str())
@@ -324,8 +400,15 @@ pub async fn update_wifi(
     .bind(update.last_verified_at.as_deref())
     .bind(super::now_utc_text())
     .bind(has_bandwidth)
+    .bind(expected_version)
     .execute(&mut *tx)
     .await?;
+    // A concurrent writer that committed in between leaves nothing to update: report the conflict.
+    if updated.rows_affected() == 0 {
+        let current = get(&mut *tx, id, unrestricted).await?;
+        return Err(StoreError::Conflict { current_version: current.version });
+    }
+    record_wifi_change(&mut *tx, id, &principal.audit_name()).await?;
     let after = get(&mut *tx, id, unrestricted).await?;
     super::audit::record(
         &mut *tx,

@@ -27,6 +27,9 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Denied(#[from] access::Denied),
+    /// The record changed since the version the writer read.
+    #[error("the record changed meanwhile: it is now at version {current_version}")]
+    Conflict { current_version: i64 },
     #[error("{0}")]
     Invalid(String),
     #[error("database error: {0}")]

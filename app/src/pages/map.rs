@@ -465,6 +465,7 @@ mod tests {
             bandwidth_mbps: None,
             installed_at: None,
             last_verified_at: None,
+            version: 1,
         }
     }
 

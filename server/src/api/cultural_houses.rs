@@ -6,9 +6,10 @@ use app::domain::access::Visibility;
 use app::domain::admin_units::{self, Level};
 use app::domain::cultural_houses::{self, BBox, HouseFilter, WifiUpdate};
 use app::domain::Db;
-use app::model::{CulturalHouse, CulturalHouseDetail, WifiStatus};
+use app::model::{CulturalHouse, CulturalHouseDetail, WifiChange, WifiStatus};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::Extension;
 use axum::Json;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
@@ -52,35 +53,78 @@ pub async fn list(
     }))
 }
 
+/// One house; the `ETag` carries its version, to send back as `If-Match` when editing.
 pub async fn get_one(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<Json<Feature>, ApiError> {
+) -> Result<(HeaderMap, Json<Feature>), ApiError> {
     let Path(id) = id?;
     let CulturalHouseDetail { house, coverage } =
         cultural_houses::detail(db.pool(), id, Visibility::of(&viewer)).await.map_err(|error| match error {
             app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
             other => other.into(),
         })?;
-    Ok(Json(house_feature(house, Some(json!(coverage)))))
+    Ok((version_tag(house.version), Json(house_feature(house, Some(json!(coverage))))))
 }
 
-/// `PUT /api/v1/cultural-houses/{id}/wifi`: replaces the Wi-Fi state; answers the house as it now is.
+/// `PUT /api/v1/cultural-houses/{id}/wifi`: replaces the Wi-Fi state; answers the house as it
+/// now is. `If-Match` with the version read (the `ETag` of the house) is required: a stale version
+/// is a 409, so two operators' edits never silently overwrite each other.
 pub async fn update_wifi(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
+    headers: HeaderMap,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<WifiUpdate>, JsonRejection>,
-) -> Result<Json<Feature>, ApiError> {
+) -> Result<(HeaderMap, Json<Feature>), ApiError> {
     let Path(id) = id?;
     let Json(update) = body?;
+    let expected_version = if_match_version(&headers)?;
     let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
-    let house = cultural_houses::update_wifi(&db, &principal, id, update).await.map_err(|error| match error {
-        app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
-        other => other.into(),
-    })?;
-    Ok(Json(house_feature(house, None)))
+    let house =
+        cultural_houses::update_wifi(&db, &principal, id, expected_version, update).await.map_err(
+            |error| match error {
+                app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
+                other => other.into(),
+            },
+        )?;
+    Ok((version_tag(house.version), Json(house_feature(house, None))))
+}
+
+/// `GET /api/v1/cultural-houses/{id}/wifi-history`: every version of the house's Wi-Fi, newest first.
+pub async fn wifi_history(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Vec<WifiChange>>, ApiError> {
+    let Path(id) = id?;
+    let history =
+        cultural_houses::wifi_history(db.pool(), id, Visibility::of(&viewer)).await.map_err(|error| match error {
+            app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
+            other => other.into(),
+        })?;
+    Ok(Json(history))
+}
+
+/// An `ETag` header naming a version.
+fn version_tag(version: i64) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        headers.insert(header::ETAG, value);
+    }
+    headers
+}
+
+/// The version named by `If-Match: "N"`.
+fn if_match_version(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let value = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+    value
+        .to_str()
+        .ok()
+        .map(|text| text.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|version| version.parse::<i64>().ok())
+        .ok_or_else(|| ApiError::invalid("If-Match", "expected the ETag of the house, e.g. \"3\""))
 }
 
 /// A house as a GeoJSON Point feature; `coverage` is added for the single-house view.

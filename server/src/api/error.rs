@@ -15,6 +15,8 @@ pub enum ApiError {
     InvalidParameter { parameter: &'static str, message: String },
     #[error("{0}")]
     BadQuery(String),
+    #[error("send If-Match with the ETag of the version you edited")]
+    PreconditionRequired,
     #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
     BodyTooLarge,
     /// The request body is not the JSON the route expects.
@@ -47,6 +49,8 @@ impl ApiError {
             }
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 StatusCode::UNAUTHORIZED
             }
@@ -63,6 +67,8 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => "not_found",
             ApiError::Unavailable => "unavailable",
             ApiError::BodyTooLarge => "body_too_large",
+            ApiError::PreconditionRequired => "precondition_required",
+            ApiError::Store(StoreError::Conflict { .. }) => "conflict",
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 "unauthenticated"
             }
@@ -111,6 +117,9 @@ impl IntoResponse for ApiError {
         let mut body = json!({ "error": { "code": self.code(), "message": message } });
         if let ApiError::InvalidParameter { parameter, .. } = &self {
             body["error"]["parameter"] = json!(parameter);
+        }
+        if let ApiError::Store(StoreError::Conflict { current_version }) = &self {
+            body["error"]["current_version"] = json!(current_version);
         }
         (status, Json(body)).into_response()
     }

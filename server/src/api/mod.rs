@@ -43,6 +43,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
             Access::Roles(WIFI_EDITORS),
             put(cultural_houses::update_wifi),
         ),
+        route(Method::GET, "/cultural-houses/{id}/wifi-history", Access::Public, get(cultural_houses::wifi_history)),
         route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
