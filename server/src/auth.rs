@@ -24,6 +24,8 @@ pub const SIGNED_IN: &[Role] = &Role::ALL;
 pub const ADMIN: &[Role] = &[Role::Admin];
 /// Who may change a cultural house's Wi-Fi (scope and operator are checked by the domain).
 pub const WIFI_EDITORS: &[Role] = &[Role::Admin, Role::CommuneOfficer, Role::Telecom];
+/// Who may report coverage (telecom for its own operator; admins for any).
+pub const REPORTERS: &[Role] = &[Role::Admin, Role::Telecom];
 
 /// The caller of this request, put in the request extensions by [`enforce`].
 #[derive(Clone, Debug)]

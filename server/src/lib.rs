@@ -11,6 +11,7 @@ use app::domain::auth_backend::Backend;
 use app::domain::sessions::DbSessionStore;
 use app::state::AppState;
 use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::provide_context;
@@ -21,8 +22,11 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// Largest request body accepted (bulk imports get their own, larger limit when they arrive).
+/// Largest request body a route accepts, unless it says otherwise.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest file an import route accepts (50,000 CSV rows take about 3 MB); also the hard cap on
+/// any request body.
+pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "bandoso_session";
 
@@ -50,7 +54,8 @@ pub fn app(state: AppState) -> Router {
         .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(authentication)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_IMPORT_BYTES))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(security::headers))
         .layer(TraceLayer::new_for_http())

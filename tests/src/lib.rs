@@ -151,17 +151,33 @@ pub async fn send_with(
     for (name, value) in headers {
         request = request.header(name, value);
     }
+    let raw = body.map(|json| ("application/json", json.to_string().into_bytes()));
+    send_raw(app, request, who, raw).await
+}
+
+/// Sends `request` as `who` with an optional body of the given content type.
+async fn send_raw(
+    app: &Router,
+    mut request: http::request::Builder,
+    who: &As,
+    body: Option<(&str, Vec<u8>)>,
+) -> (StatusCode, String) {
     request = with_credentials(request, who);
     let body = match body {
-        Some(json) => {
-            request = request.header(http::header::CONTENT_TYPE, "application/json");
-            Body::from(json.to_string())
+        Some((content_type, bytes)) => {
+            request = request.header(http::header::CONTENT_TYPE, content_type);
+            Body::from(bytes)
         }
         None => Body::empty(),
     };
     let response = app.clone().oneshot(request.body(body).expect("valid request")).await.expect("router is infallible");
     let status = response.status();
     (status, body_text(response).await)
+}
+
+/// Posts a file body (e.g. `text/csv`) as `who`.
+pub async fn post_file(app: &Router, uri: &str, who: &As, content_type: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+    send_raw(app, Request::post(uri), who, Some((content_type, bytes))).await
 }
 
 /// [`send`], parsing the answer as JSON (failing the test with the body when it is not).

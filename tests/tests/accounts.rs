@@ -20,6 +20,13 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
         &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
     ),
     ("GET", "/admin-units", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("POST", "/coverage-reports", &["admin", "viettel"]),
+    (
+        "GET",
+        "/villages/{code}/coverage-history",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
+    ("POST", "/imports/coverage", &["admin", "viettel"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
     ("POST", "/users", &["admin"]),
@@ -126,6 +133,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     path.replace("/cultural-houses/{id}", &format!("/cultural-houses/{kim_tan_house}"))
                         .replace("/users/{id}", &format!("/users/{spare_user}"))
                         .replace("/tokens/{id}", &format!("/tokens/{spare_token}"))
+                        .replace("{code}", "15187-01")
                 );
                 let uri = match *path {
                     "/audit" => format!("{uri}?entity_type=user&entity_id={spare_user}"),
@@ -139,6 +147,9 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         "role": "leader", "scope": ["391"]
                     })),
                     ("POST", "/tokens") => Some(json!({"username": "viettel", "name": format!("by {name}")})),
+                    ("POST", "/coverage-reports") => Some(json!({
+                        "village_code": "15187-01", "operator": "viettel", "technology": "4G", "quality": "good"
+                    })),
                     ("PATCH", _) => Some(json!({"display_name": format!("Renamed by {name}")})),
                     _ => None,
                 };
@@ -148,7 +159,12 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 } else {
                     Vec::new()
                 };
-                let (status, text) = bandoso_tests::send_with(&app, method.clone(), &uri, &who, body, &headers).await;
+                let (status, text) = if *path == "/imports/coverage" {
+                    let csv = b"village_code,operator,technology,quality\n15187-01,viettel,5G,fair\n".to_vec();
+                    bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await
+                } else {
+                    bandoso_tests::send_with(&app, method.clone(), &uri, &who, body, &headers).await
+                };
                 if allowed.contains(&name) {
                     assert!(status.is_success(), "{name} {method} {uri} should be allowed, got {status}: {text}");
                 } else {

@@ -90,3 +90,341 @@ where
     .await?;
     Ok(())
 }
+
+/// Mobile and fixed-line technologies a report can name.
+pub const TECHNOLOGIES: [&str; 5] = ["2G", "3G", "4G", "5G", "FTTH"];
+/// Coverage qualities, worst first.
+pub const QUALITIES: [&str; 4] = ["none", "weak", "fair", "good"];
+
+/// A coverage report as an operator submits it (one API call or one CSV row).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmittedReport {
+    pub village_code: String,
+    /// Defaults to the operator of a telecom account.
+    pub operator: Option<String>,
+    pub technology: String,
+    pub quality: String,
+    /// `YYYY-MM-DD` or RFC 3339; defaults to now.
+    pub reported_at: Option<String>,
+}
+
+/// One report as listed in a village's history.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct ReportEntry {
+    pub id: i64,
+    pub operator: String,
+    pub technology: String,
+    pub quality: String,
+    pub source: String,
+    pub reported_at: String,
+    pub reported_by: Option<String>,
+}
+
+/// A report that passed every check, ready to insert.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedReport {
+    pub village_id: i64,
+    pub operator: String,
+    pub technology: String,
+    pub quality: String,
+    pub reported_at: String,
+}
+
+/// What a principal may report on: the villages in scope (code → id) and the operators it may
+/// speak for (`None`: any, for admins).
+pub struct ReportingRights {
+    villages: std::collections::HashMap<String, i64>,
+    own_operator: Option<String>,
+    known_operators: std::collections::HashSet<String>,
+}
+
+impl ReportingRights {
+    /// Rights given directly: villages (code → id) in scope, the operator reported for (`None`:
+    /// any known operator) and the known operator codes.
+    pub fn new(
+        villages: std::collections::HashMap<String, i64>,
+        own_operator: Option<String>,
+        known_operators: std::collections::HashSet<String>,
+    ) -> ReportingRights {
+        ReportingRights { villages, own_operator, known_operators }
+    }
+
+    /// Loads the rights of `principal` (admin or telecom).
+    pub async fn load(
+        pool: &sqlx::AnyPool,
+        principal: &super::access::Principal,
+    ) -> Result<ReportingRights, StoreError> {
+        use crate::model::Role;
+        let own_operator = match principal.role {
+            Role::Admin => None,
+            Role::Telecom => principal.operator.clone(),
+            _ => return Err(StoreError::Denied(super::access::Denied::Role)),
+        };
+        let sql = format!(
+            "WITH RECURSIVE {scope}
+             SELECT code, id FROM admin_unit
+             WHERE level = 'village' AND valid_to IS NULL AND ($2 OR id IN (SELECT id FROM scope_units))",
+            scope = super::access::scope_units_cte(1)
+        );
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as(&sql).bind(principal.user_id).bind(principal.role == Role::Admin).fetch_all(pool).await?;
+        let operators: Vec<(String,)> = sqlx::query_as("SELECT code FROM operator").fetch_all(pool).await?;
+        Ok(ReportingRights {
+            villages: rows.into_iter().collect(),
+            own_operator,
+            known_operators: operators.into_iter().map(|(code,)| code).collect(),
+        })
+    }
+
+    /// Checks one submitted report; the errors name the field and the value, one per problem.
+    pub fn check(&self, report: &SubmittedReport) -> Result<CheckedReport, Vec<String>> {
+        let mut problems = Vec::new();
+        let village_code = report.village_code.trim();
+        let village_id = self.villages.get(village_code).copied();
+        if village_id.is_none() {
+            problems.push(format!("village_code: '{village_code}' is not a village in your scope"));
+        }
+        let operator = match (report.operator.as_deref().map(str::trim).filter(|o| !o.is_empty()), &self.own_operator) {
+            (Some(given), Some(own)) if given != own => {
+                problems.push(format!("operator: '{given}' is not your operator ({own})"));
+                None
+            }
+            (Some(given), _) if !self.known_operators.contains(given) => {
+                problems.push(format!("operator: no operator has code '{given}'"));
+                None
+            }
+            (Some(given), _) => Some(given.to_owned()),
+            (None, Some(own)) => Some(own.clone()),
+            (None, None) => {
+                problems.push("operator: required".to_owned());
+                None
+            }
+        };
+        let technology = report.technology.trim().to_uppercase();
+        if !TECHNOLOGIES.contains(&technology.as_str()) {
+            problems.push(format!(
+                "technology: '{}' is not one of {}",
+                report.technology.trim(),
+                TECHNOLOGIES.join(", ")
+            ));
+        }
+        let quality = report.quality.trim().to_lowercase();
+        if !QUALITIES.contains(&quality.as_str()) {
+            problems.push(format!("quality: '{}' is not one of {}", report.quality.trim(), QUALITIES.join(", ")));
+        }
+        let reported_at = match report.reported_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Some(super::now_utc_text()),
+            Some(text) => match super::normalise_moment("reported_at", text) {
+                Ok(moment) => Some(moment),
+                Err(error) => {
+                    problems.push(error.to_string());
+                    None
+                }
+            },
+        };
+        match (village_id, operator, reported_at) {
+            (Some(village_id), Some(operator), Some(reported_at)) if problems.is_empty() => {
+                Ok(CheckedReport { village_id, operator, technology, quality, reported_at })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Inserts checked reports in the caller's transaction.
+pub async fn insert_checked(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    reports: &[CheckedReport],
+    reported_by: &str,
+) -> Result<(), StoreError> {
+    for report in reports {
+        let new = NewReport {
+            village_id: report.village_id,
+            operator: &report.operator,
+            technology: &report.technology,
+            quality: &report.quality,
+            source: "operator",
+            reported_at: &report.reported_at,
+            reported_by: Some(reported_by),
+        };
+        insert(&mut **tx, &new).await?;
+    }
+    Ok(())
+}
+
+/// Every report of a village, newest first.
+pub async fn village_history<'e, E>(executor: E, village_code: &str) -> Result<Vec<ReportEntry>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT r.id, r.operator, r.technology, r.quality, r.source, r.reported_at, r.reported_by
+         FROM coverage_report r JOIN admin_unit v ON v.id = r.village_id
+         WHERE v.code = $1 AND v.level = 'village'
+         ORDER BY r.reported_at DESC, r.id DESC",
+    )
+    .bind(village_code)
+    .fetch_all(executor)
+    .await?)
+}
+
+/// A line of a CSV file that could not be imported, and why.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RowProblem {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    pub message: String,
+}
+
+/// What a CSV import did (or, in a dry run, would do).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ImportOutcome {
+    pub rows: usize,
+    pub dry_run: bool,
+}
+
+/// Columns of a coverage CSV file, in any order; `operator` and `reported_at` may be left out.
+pub const CSV_COLUMNS: [&str; 5] = ["village_code", "operator", "technology", "quality", "reported_at"];
+
+/// Reads and checks a whole coverage CSV file. Every bad line is reported; nothing is returned for
+/// import unless every line is good.
+pub fn check_csv(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>> {
+    let whole_file = |message: String| vec![RowProblem { line: 1, message }];
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        whole_file(format!(
+            "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
+            error.valid_up_to()
+        ))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|error| whole_file(format!("unreadable header: {error}")))?.clone();
+    for required in ["village_code", "technology", "quality"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(whole_file(format!(
+                "missing column '{required}'; the header must name {}",
+                CSV_COLUMNS.join(", ")
+            )));
+        }
+    }
+    if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(h)) {
+        return Err(whole_file(format!("unknown column '{unknown}'; columns are {}", CSV_COLUMNS.join(", "))));
+    }
+    let mut checked = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map_or(0, |p| p.line());
+                problems.push(RowProblem { line, message: format!("unreadable row: {error}") });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        match record.deserialize::<SubmittedReport>(Some(&headers)) {
+            Err(error) => problems.push(RowProblem { line, message: format!("unreadable row: {error}") }),
+            Ok(report) => match rights.check(&report) {
+                Ok(report) => checked.push(report),
+                Err(messages) => problems.extend(messages.into_iter().map(|message| RowProblem { line, message })),
+            },
+        }
+    }
+    if checked.is_empty() && problems.is_empty() {
+        return Err(whole_file("the file has a header but no rows".to_owned()));
+    }
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rights() -> ReportingRights {
+        ReportingRights::new(
+            [("15187-01".to_owned(), 1), ("15187-02".to_owned(), 2)].into_iter().collect(),
+            Some("viettel".to_owned()),
+            ["viettel", "vnpt", "mobifone"].into_iter().map(str::to_owned).collect(),
+        )
+    }
+
+    #[test]
+    fn a_good_file_with_a_byte_order_mark_and_vietnamese_free_text_is_read() {
+        let file =
+            "\u{feff}village_code,technology,quality,reported_at\n15187-01,4g,Good,2025-10-01\n15187-02,FTTH,fair,\n";
+        let reports = check_csv(file.as_bytes(), &rights()).expect("valid");
+        assert_eq!(reports.len(), 2);
+        assert_eq!(reports[0].technology, "4G");
+        assert_eq!(reports[0].quality, "good");
+        assert_eq!(reports[0].operator, "viettel");
+        assert_eq!(reports[0].reported_at, "2025-10-01T00:00:00Z");
+    }
+
+    #[test]
+    fn every_bad_line_is_named_with_its_problem() {
+        let file = "village_code,operator,technology,quality\n15187-01,viettel,4G,good\n99999-01,viettel,4G,good\n15187-02,vnpt,6G,great\n";
+        let problems = check_csv(file.as_bytes(), &rights()).expect_err("rejected");
+        let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4, 4, 4], "{problems:?}");
+        assert!(problems[0].message.contains("99999-01"));
+        assert!(problems[1].message.starts_with("operator"));
+        assert!(problems[2].message.starts_with("technology"));
+        assert!(problems[3].message.starts_with("quality"));
+    }
+
+    #[test]
+    fn whole_file_problems_are_reported_on_line_one() {
+        let latin1 = b"village_code,technology,quality\nTh\xe0nh,4G,good\n";
+        assert!(check_csv(latin1, &rights()).expect_err("not UTF-8")[0].message.contains("UTF-8"));
+        let missing = "village_code,quality\n15187-01,good\n";
+        assert!(check_csv(missing.as_bytes(), &rights()).expect_err("missing")[0].message.contains("'technology'"));
+        let unknown = "village_code,technology,quality,colour\n";
+        assert!(check_csv(unknown.as_bytes(), &rights()).expect_err("unknown")[0].message.contains("'colour'"));
+        assert!(check_csv(b"village_code,technology,quality\n", &rights()).is_err(), "no rows");
+        assert!(check_csv(b"", &rights()).is_err(), "empty");
+    }
+
+    /// A small deterministic fuzzer: random bytes and random mutations of a valid file must give
+    /// an answer (accepted or rejected), never a panic.
+    #[test]
+    fn the_parser_never_panics_on_random_or_mutated_input() {
+        let valid =
+            b"village_code,operator,technology,quality,reported_at\n15187-01,viettel,4G,good,2025-10-01\n".to_vec();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let rights = rights();
+        for round in 0..3000 {
+            let input: Vec<u8> = if round % 2 == 0 {
+                let length = (next() % 300) as usize;
+                (0..length).map(|_| (next() % 256) as u8).collect()
+            } else {
+                let mut mutated = valid.clone();
+                for _ in 0..1 + next() % 6 {
+                    let position = (next() as usize) % mutated.len();
+                    match next() % 3 {
+                        0 => mutated[position] = (next() % 256) as u8,
+                        1 => mutated.insert(position, [b',', b'\n', b'"', 0xC3][(next() % 4) as usize]),
+                        _ => {
+                            mutated.remove(position);
+                        }
+                    }
+                    if mutated.is_empty() {
+                        break;
+                    }
+                }
+                mutated
+            };
+            let _ = check_csv(&input, &rights);
+        }
+    }
+}

@@ -300,19 +300,6 @@ pub struct WifiUpdate {
     pub last_verified_at: Option<String>,
 }
 
-/// Reads a date or UTC timestamp and returns it in the stored form.
-fn normalise_moment(field: &str, value: &str) -> Result<String, StoreError> {
-    use time::format_description::well_known::Rfc3339;
-    let value = value.trim();
-    if let Ok(moment) = time::OffsetDateTime::parse(value, &Rfc3339) {
-        return Ok(super::format_utc(moment));
-    }
-    let date_format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value, &date_format).map(|date| super::format_utc(date.midnight().assume_utc())).map_err(|_| {
-        StoreError::Invalid(format!("{field}: expected YYYY-MM-DD or an RFC 3339 timestamp, got '{value}'"))
-    })
-}
-
 impl WifiUpdate {
     fn checked(mut self) -> Result<WifiUpdate, StoreError> {
         let needs_provider = !matches!(self.status, WifiStatus::None | WifiStatus::Planned);
@@ -324,9 +311,10 @@ impl WifiUpdate {
                 return Err(StoreError::Invalid("bandwidth_mbps: expected a number from 0 to 100000".to_owned()));
             }
         }
-        self.installed_at = self.installed_at.as_deref().map(|v| normalise_moment("installed_at", v)).transpose()?;
+        self.installed_at =
+            self.installed_at.as_deref().map(|v| super::normalise_moment("installed_at", v)).transpose()?;
         self.last_verified_at =
-            self.last_verified_at.as_deref().map(|v| normalise_moment("last_verified_at", v)).transpose()?;
+            self.last_verified_at.as_deref().map(|v| super::normalise_moment("last_verified_at", v)).transpose()?;
         Ok(self)
     }
 }

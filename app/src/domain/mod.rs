@@ -57,3 +57,16 @@ pub fn format_utc(moment: time::OffsetDateTime) -> String {
         utc.second()
     )
 }
+
+/// Reads a date or UTC timestamp and returns it in the stored form.
+pub fn normalise_moment(field: &str, value: &str) -> Result<String, StoreError> {
+    use time::format_description::well_known::Rfc3339;
+    let value = value.trim();
+    if let Ok(moment) = time::OffsetDateTime::parse(value, &Rfc3339) {
+        return Ok(format_utc(moment));
+    }
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &date_format).map(|date| format_utc(date.midnight().assume_utc())).map_err(|_| {
+        StoreError::Invalid(format!("{field}: expected YYYY-MM-DD or an RFC 3339 timestamp, got '{value}'"))
+    })
+}

@@ -2,7 +2,7 @@
 
 use app::domain::access::Denied;
 use app::domain::StoreError;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,6 +15,9 @@ pub enum ApiError {
     InvalidParameter { parameter: &'static str, message: String },
     #[error("{0}")]
     BadQuery(String),
+    /// A file that cannot be imported; every problem with its line.
+    #[error("the file was not imported: {} problem(s)", .0.len())]
+    InvalidFile(Vec<app::domain::coverage::RowProblem>),
     #[error("send If-Match with the ETag of the version you edited")]
     PreconditionRequired,
     #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
@@ -50,6 +53,7 @@ impl ApiError {
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 StatusCode::UNAUTHORIZED
@@ -68,6 +72,7 @@ impl ApiError {
             ApiError::Unavailable => "unavailable",
             ApiError::BodyTooLarge => "body_too_large",
             ApiError::PreconditionRequired => "precondition_required",
+            ApiError::InvalidFile(_) => "invalid_file",
             ApiError::Store(StoreError::Conflict { .. }) => "conflict",
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 "unauthenticated"
@@ -87,6 +92,16 @@ impl From<QueryRejection> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::BodyTooLarge
+        } else {
+            ApiError::BadBody(rejection.body_text())
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::BodyTooLarge
         } else {
@@ -117,6 +132,9 @@ impl IntoResponse for ApiError {
         let mut body = json!({ "error": { "code": self.code(), "message": message } });
         if let ApiError::InvalidParameter { parameter, .. } = &self {
             body["error"]["parameter"] = json!(parameter);
+        }
+        if let ApiError::InvalidFile(problems) = &self {
+            body["error"]["problems"] = json!(problems);
         }
         if let ApiError::Store(StoreError::Conflict { current_version }) = &self {
             body["error"]["current_version"] = json!(current_version);

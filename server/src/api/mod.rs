@@ -6,14 +6,16 @@
 
 pub mod admin_units;
 pub mod audit;
+pub mod coverage;
 pub mod cultural_houses;
 pub mod error;
 pub mod health;
 pub mod tokens;
 pub mod users;
 
-use crate::auth::{self, Access, ADMIN, SIGNED_IN, WIFI_EDITORS};
+use crate::auth::{self, Access, ADMIN, REPORTERS, SIGNED_IN, WIFI_EDITORS};
 use app::state::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
@@ -45,6 +47,14 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         route(Method::GET, "/cultural-houses/{id}/wifi-history", Access::Public, get(cultural_houses::wifi_history)),
         route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
+        route(Method::POST, "/coverage-reports", Access::Roles(REPORTERS), post(coverage::create)),
+        route(Method::GET, "/villages/{code}/coverage-history", Access::Public, get(coverage::village_history)),
+        route(
+            Method::POST,
+            "/imports/coverage",
+            Access::Roles(REPORTERS),
+            post(coverage::import_csv).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
+        ),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
         route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),

@@ -1,0 +1,98 @@
+//! Coverage reports from operators: one at a time (JSON) or a whole CSV file, and a village's
+//! report history. Reports are never edited, only added: the map reads the latest.
+
+use super::ApiError;
+use crate::auth::Caller;
+use app::domain::audit::{self, Actor};
+use app::domain::coverage::{self, ImportOutcome, ReportEntry, ReportingRights, SubmittedReport};
+use app::domain::{Db, StoreError};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::json;
+
+/// `POST /api/v1/coverage-reports`: one report; a telecom account reports for its own operator only.
+pub async fn create(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    body: Result<Json<SubmittedReport>, JsonRejection>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let Json(submitted) = body?;
+    let rights = ReportingRights::load(db.pool(), &principal).await?;
+    let checked = rights.check(&submitted).map_err(|problems| StoreError::Invalid(problems.join("; ")))?;
+    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    coverage::insert_checked(&mut tx, std::slice::from_ref(&checked), &principal.audit_name()).await?;
+    audit::record(
+        &mut *tx,
+        Actor::Principal(&principal),
+        "report",
+        "village_coverage",
+        submitted.village_code.trim(),
+        None,
+        Some(&json!(submitted)),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "village_code": submitted.village_code.trim(),
+            "operator": checked.operator,
+            "technology": checked.technology,
+            "quality": checked.quality,
+            "reported_at": checked.reported_at,
+        })),
+    ))
+}
+
+/// `GET /api/v1/villages/{code}/coverage-history`: every report of a village, newest first.
+pub async fn village_history(
+    State(db): State<Db>,
+    code: Result<Path<String>, PathRejection>,
+) -> Result<Json<Vec<ReportEntry>>, ApiError> {
+    let Path(code) = code?;
+    Ok(Json(coverage::village_history(db.pool(), code.trim()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// `true`: check the file and say what would be imported, write nothing.
+    dry_run: Option<bool>,
+}
+
+/// `POST /api/v1/imports/coverage[?dry_run=true]` with a CSV body (UTF-8, header line naming the
+/// columns). All or nothing: any bad line rejects the file with every problem listed by line.
+pub async fn import_csv(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    query: Result<Query<ImportQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ImportOutcome>, ApiError> {
+    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let Query(query) = query?;
+    let body = body?;
+    let rights = ReportingRights::load(db.pool(), &principal).await?;
+    let reports = coverage::check_csv(&body, &rights).map_err(ApiError::InvalidFile)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    if !dry_run {
+        let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+        coverage::insert_checked(&mut tx, &reports, &principal.audit_name()).await?;
+        audit::record(
+            &mut *tx,
+            Actor::Principal(&principal),
+            "import_csv",
+            "coverage_report",
+            "*",
+            None,
+            Some(&json!({ "rows": reports.len() })),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+    }
+    Ok(Json(ImportOutcome { rows: reports.len(), dry_run }))
+}

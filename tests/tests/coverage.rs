@@ -1,0 +1,118 @@
+//! Coverage reports and CSV imports by operators, on SQLite and PostgreSQL.
+
+use bandoso_tests::{demo_login, on_each_backend, post_file, send_json, As, TestDb};
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+async fn report_count(test_db: &TestDb) -> i64 {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM coverage_report").fetch_one(test_db.db.pool()).await.expect("count");
+    count
+}
+
+async fn viettel_token(app: &axum::Router) -> As {
+    let admin = demo_login(app, "admin").await;
+    let body = json!({"username": "viettel", "name": "coverage tests"});
+    let (status, created) = send_json(app, Method::POST, "/api/v1/tokens", &admin, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    As::Token(created["token"].as_str().expect("secret").to_owned())
+}
+
+#[tokio::test]
+async fn an_operator_reports_coverage_for_its_own_network_only() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let viettel = viettel_token(&app).await;
+        let report =
+            json!({"village_code": "15190-01", "technology": "5G", "quality": "good", "reported_at": "2026-11-01"});
+        let (status, created) = send_json(&app, Method::POST, "/api/v1/coverage-reports", &viettel, Some(report)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["operator"], "viettel");
+        let (_, history) =
+            send_json(&app, Method::GET, "/api/v1/villages/15190-01/coverage-history", &As::Public, None).await;
+        assert_eq!(history[0]["technology"], "5G");
+        assert_eq!(history[0]["reported_at"], "2026-11-01T00:00:00Z");
+        assert!(history[0]["reported_by"].as_str().unwrap_or_default().starts_with("viettel"));
+
+        let other = json!({"village_code": "15190-01", "operator": "vnpt", "technology": "4G", "quality": "weak"});
+        let (status, body) = send_json(&app, Method::POST, "/api/v1/coverage-reports", &viettel, Some(other)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["error"]["message"].as_str().unwrap_or_default().contains("not your operator"), "{body}");
+        let officer = demo_login(&app, "canbo.kimtan").await;
+        let mine = json!({"village_code": "15187-01", "operator": "vnpt", "technology": "4G", "quality": "weak"});
+        let (status, _) = send_json(&app, Method::POST, "/api/v1/coverage-reports", &officer, Some(mine)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "officers do not report for operators");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_csv_import_is_checked_whole_and_written_all_or_nothing() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let viettel = viettel_token(&app).await;
+        let before = report_count(&test_db).await;
+        let good = "\u{feff}village_code,technology,quality,reported_at\n15187-01,4G,good,2026-11-02\n15187-02,5G,fair,2026-11-02\n15190-01,FTTH,good,2026-11-02\n";
+
+        let (status, dry) = post_file(&app, "/api/v1/imports/coverage?dry_run=true", &viettel, "text/csv", good.into()).await;
+        assert_eq!(status, StatusCode::OK, "{dry}");
+        let dry: Value = serde_json::from_str(&dry).expect("JSON");
+        assert_eq!((dry["rows"].as_u64(), dry["dry_run"].as_bool()), (Some(3), Some(true)));
+        assert_eq!(report_count(&test_db).await, before, "a dry run writes nothing");
+
+        let (status, done) = post_file(&app, "/api/v1/imports/coverage", &viettel, "text/csv", good.into()).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        assert_eq!(report_count(&test_db).await, before + 3);
+
+        let bad = "village_code,technology,quality\n15187-01,4G,good\n00000-99,4G,good\n15187-02,4G,superb\n";
+        let (status, text) = post_file(&app, "/api/v1/imports/coverage", &viettel, "text/csv", bad.into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let rejected: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(rejected["error"]["code"], "invalid_file");
+        let problems = rejected["error"]["problems"].as_array().cloned().unwrap_or_default();
+        let lines: Vec<u64> = problems.iter().filter_map(|p| p["line"].as_u64()).collect();
+        assert_eq!(lines, [3, 4], "{problems:?}");
+        assert_eq!(report_count(&test_db).await, before + 3, "the good first line was not written either");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_files_get_precise_errors_and_import_nothing() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let viettel = viettel_token(&app).await;
+        let before = report_count(&test_db).await;
+        let latin1 = b"village_code,technology,quality\n15187-01,4G,t\xf4t\n".to_vec();
+        let missing_column = b"village_code,quality\n15187-01,good\n".to_vec();
+        let mut garbage = Vec::with_capacity(10 * 1024 * 1024);
+        let mut state: u32 = 2166136261;
+        while garbage.len() < 10 * 1024 * 1024 {
+            state = state.wrapping_mul(16777619) ^ 0x5bd1e995;
+            garbage.extend_from_slice(&state.to_le_bytes());
+        }
+        let cases: [(&str, Vec<u8>, &str); 3] = [
+            ("wrong encoding", latin1, "UTF-8"),
+            ("missing column", missing_column, "'technology'"),
+            ("10 MB of garbage", garbage, ""),
+        ];
+        for (case, bytes, expected) in cases {
+            let (status, text) = post_file(&app, "/api/v1/imports/coverage", &viettel, "text/csv", bytes).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{case}: {}", &text[..text.len().min(300)]);
+            let body: Value = serde_json::from_str(&text).expect("JSON");
+            let first = body["error"]["problems"][0]["message"].as_str().unwrap_or_default().to_owned();
+            assert!(first.contains(expected), "{case}: {first}");
+        }
+        let too_big = vec![b'a'; server::MAX_IMPORT_BYTES + 1];
+        let (status, _) = post_file(&app, "/api/v1/imports/coverage", &viettel, "text/csv", too_big).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(report_count(&test_db).await, before);
+        test_db
+    })
+    .await;
+}
