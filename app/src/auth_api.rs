@@ -102,7 +102,7 @@ async fn change_password_inner(current: String, new: String) -> Result<(), AppEr
     if !matches {
         return Err(AppError::InvalidCredentials);
     }
-    let mut tx = state.db.pool().begin().await.map_err(crate::domain::StoreError::from)?;
+    let mut tx = state.db.begin_write().await?;
     accounts::set_password(&mut *tx, user.id, &new).await?;
     let principal = crate::domain::access::Principal::from_user(&user, None);
     audit::record(

@@ -190,7 +190,7 @@ struct NewAccount<'a> {
 /// Creates an account in one transaction with its audit entry (actor: the command line).
 async fn create_account(db: &Db, account: &NewAccount<'_>) -> Result<i64, CliError> {
     let password_hash = accounts::prepare_password(account.password)?;
-    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = db.begin_write().await?;
     let user = NewUser {
         username: account.username,
         display_name: account.display_name,

@@ -152,7 +152,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     if has_units(db).await? && !meta::is_demo(db.pool()).await? {
         return Err(DemoError::RealDataPresent);
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Children before parents, so that every foreign key holds after each statement.
     for table in [
         "session",

@@ -116,3 +116,57 @@ async fn bad_files_get_precise_errors_and_import_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_wifi_csv_updates_many_houses_at_once_within_the_operator_boundary() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let (_, houses) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
+        let houses = houses["features"].as_array().cloned().unwrap_or_default();
+        let find = |predicate: &dyn Fn(&Value) -> bool| {
+            houses.iter().find(|h| predicate(&h["properties"])).map(|h| h["properties"].clone()).expect("such a house")
+        };
+        let own = find(&|p| p["wifi_provider"] == "viettel" && p["wifi_status"] == "active");
+        let free = find(&|p| p["wifi_provider"].is_null());
+        let foreign = find(&|p| p["wifi_provider"] == "vnpt");
+        let viettel = viettel_token(&app).await;
+
+        let bad = format!(
+            "cultural_house_id,village_code,status,provider,bandwidth_mbps\n{},,broken,viettel,\n,{},active,viettel,200\n{},,active,viettel,100\n,99999-01,active,viettel,\n",
+            own["id"], free["village_code"].as_str().unwrap_or_default(), foreign["id"]
+        );
+        let (status, text) = post_file(&app, "/api/v1/imports/wifi", &viettel, "text/csv", bad.into_bytes()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        let problems: Value = serde_json::from_str(&text).expect("JSON");
+        let lines: Vec<u64> =
+            problems["error"]["problems"].as_array().map(|p| p.iter().filter_map(|p| p["line"].as_u64()).collect()).unwrap_or_default();
+        assert_eq!(lines, [4, 5], "{problems}");
+        let version = |id: &Value| {
+            let (app, admin, id) = (app.clone(), admin.clone(), id.as_i64().unwrap_or_default());
+            async move { bandoso_tests::house_version(&app, &admin, id).await }
+        };
+        assert_eq!(version(&own["id"]).await, "\"1\"", "nothing written");
+
+        let good = format!(
+            "cultural_house_id,village_code,status,provider,bandwidth_mbps,last_verified_at\n{},,broken,viettel,,2026-11-20\n,{},active,Viettel,200,2026-11-20\n",
+            own["id"], free["village_code"].as_str().unwrap_or_default()
+        );
+        let (status, dry) = post_file(&app, "/api/v1/imports/wifi?dry_run=true", &viettel, "text/csv", good.clone().into_bytes()).await;
+        assert_eq!(status, StatusCode::OK, "{dry}");
+        assert_eq!(version(&own["id"]).await, "\"1\"", "a dry run writes nothing");
+        let (status, done) = post_file(&app, "/api/v1/imports/wifi", &viettel, "text/csv", good.into_bytes()).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        assert_eq!(version(&own["id"]).await, "\"2\"");
+        let uri = format!("/api/v1/cultural-houses/{}", free["id"]);
+        let (_, now) = send_json(&app, Method::GET, &uri, &admin, None).await;
+        assert_eq!(now["properties"]["wifi_provider"], "viettel");
+        assert_eq!(now["properties"]["bandwidth_mbps"], 200.0);
+        let audit_uri = format!("/api/v1/audit?entity_type=cultural_house&entity_id={}", own["id"]);
+        let (_, audit) = send_json(&app, Method::GET, &audit_uri, &admin, None).await;
+        assert_eq!(audit.as_array().map(Vec::len), Some(1));
+        test_db
+    })
+    .await;
+}

@@ -57,7 +57,7 @@ pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSumm
     let features = check_file(geojson_text).map_err(ImportError::Rejected)?;
     let mut problems = Vec::new();
     let mut summary = ImportSummary::default();
-    let mut transaction = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut transaction = db.begin_write().await?;
     for feature in &features {
         let problem = |message: String| FeatureProblem { index: Some(feature.index), message };
         match admin_units::find_by_code(&mut *transaction, &feature.code).await? {

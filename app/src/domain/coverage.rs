@@ -1,6 +1,7 @@
 //! Mobile and fixed coverage reports per village, operator and technology. Every report is kept
 //! (history); readers ask for the latest per operator and technology.
 
+use super::csv_import::{check_rows, read_csv, RowProblem};
 use super::StoreError;
 use crate::model::CoverageEntry;
 use sqlx::{Any, Executor};
@@ -269,76 +270,14 @@ where
     .await?)
 }
 
-/// A line of a CSV file that could not be imported, and why.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct RowProblem {
-    /// 1-based line number in the file (the header is line 1).
-    pub line: u64,
-    pub message: String,
-}
-
-/// What a CSV import did (or, in a dry run, would do).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct ImportOutcome {
-    pub rows: usize,
-    pub dry_run: bool,
-}
-
 /// Columns of a coverage CSV file, in any order; `operator` and `reported_at` may be left out.
 pub const CSV_COLUMNS: [&str; 5] = ["village_code", "operator", "technology", "quality", "reported_at"];
 
 /// Reads and checks a whole coverage CSV file. Every bad line is reported; nothing is returned for
 /// import unless every line is good.
 pub fn check_csv(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>> {
-    let whole_file = |message: String| vec![RowProblem { line: 1, message }];
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        whole_file(format!(
-            "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
-            error.valid_up_to()
-        ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|error| whole_file(format!("unreadable header: {error}")))?.clone();
-    for required in ["village_code", "technology", "quality"] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(whole_file(format!(
-                "missing column '{required}'; the header must name {}",
-                CSV_COLUMNS.join(", ")
-            )));
-        }
-    }
-    if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(h)) {
-        return Err(whole_file(format!("unknown column '{unknown}'; columns are {}", CSV_COLUMNS.join(", "))));
-    }
-    let mut checked = Vec::new();
-    let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                problems.push(RowProblem { line, message: format!("unreadable row: {error}") });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        match record.deserialize::<SubmittedReport>(Some(&headers)) {
-            Err(error) => problems.push(RowProblem { line, message: format!("unreadable row: {error}") }),
-            Ok(report) => match rights.check(&report) {
-                Ok(report) => checked.push(report),
-                Err(messages) => problems.extend(messages.into_iter().map(|message| RowProblem { line, message })),
-            },
-        }
-    }
-    if checked.is_empty() && problems.is_empty() {
-        return Err(whole_file("the file has a header but no rows".to_owned()));
-    }
-    if problems.is_empty() {
-        Ok(checked)
-    } else {
-        Err(problems)
-    }
+    let rows = read_csv::<SubmittedReport>(bytes, &["village_code", "technology", "quality"], &CSV_COLUMNS)?;
+    check_rows(rows, |report| rights.check(report))
 }
 
 #[cfg(test)]

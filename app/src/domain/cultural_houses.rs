@@ -352,7 +352,7 @@ pub async fn update_wifi(
         return Err(StoreError::Denied(Denied::Role));
     }
     let update = update.checked()?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Read without scope first so that "not in scope" and "does not exist" can be told apart
     // for someone allowed to write here at all.
     let unrestricted = Visibility { only_active_wifi: false, scope_of_user: None };
@@ -373,6 +373,21 @@ pub async fn update_wifi(
             return Err(StoreError::Invalid(format!("provider: no operator has code {provider}")));
         }
     }
+    let after = write_wifi(&mut tx, principal, &before, &update).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Writes a checked Wi-Fi change at the version `before` was read at: bumps the version, appends
+/// the timeline and the audit log. A concurrent writer that committed in between leaves nothing
+/// to update, which is reported as a conflict.
+async fn write_wifi(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    principal: &Principal,
+    before: &CulturalHouse,
+    update: &WifiUpdate,
+) -> Result<CulturalHouse, StoreError> {
+    let unrestricted = Visibility { only_active_wifi: false, scope_of_user: None };
     let (has_bandwidth, bandwidth) = super::db::nullable_f64(update.bandwidth_mbps);
     let updated = sqlx::query(
         "UPDATE cultural_house
@@ -380,7 +395,7 @@ pub async fn update_wifi(
              installed_at = $5, last_verified_at = $6, updated_at = $7, version = version + 1
          WHERE id = $1 AND version = $9",
     )
-    .bind(id)
+    .bind(before.id)
     .bind(update.status.as_str())
     .bind(update.provider.as_deref())
     .bind(bandwidth)
@@ -388,26 +403,130 @@ pub async fn update_wifi(
     .bind(update.last_verified_at.as_deref())
     .bind(super::now_utc_text())
     .bind(has_bandwidth)
-    .bind(expected_version)
-    .execute(&mut *tx)
+    .bind(before.version)
+    .execute(&mut **tx)
     .await?;
-    // A concurrent writer that committed in between leaves nothing to update: report the conflict.
     if updated.rows_affected() == 0 {
-        let current = get(&mut *tx, id, unrestricted).await?;
+        let current = get(&mut **tx, before.id, unrestricted).await?;
         return Err(StoreError::Conflict { current_version: current.version });
     }
-    record_wifi_change(&mut *tx, id, &principal.audit_name()).await?;
-    let after = get(&mut *tx, id, unrestricted).await?;
+    record_wifi_change(&mut **tx, before.id, &principal.audit_name()).await?;
+    let after = get(&mut **tx, before.id, unrestricted).await?;
     super::audit::record(
-        &mut *tx,
+        &mut **tx,
         super::audit::Actor::Principal(principal),
         "update_wifi",
         "cultural_house",
-        &id.to_string(),
+        &before.id.to_string(),
         Some(&serde_json::json!(before)),
         Some(&serde_json::json!(after)),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
+}
+
+/// Columns of a Wi-Fi CSV file, in any order. A row names its house by `cultural_house_id`, or by
+/// `village_code` when the village has exactly one cultural house.
+pub const WIFI_CSV_COLUMNS: [&str; 7] =
+    ["cultural_house_id", "village_code", "status", "provider", "bandwidth_mbps", "installed_at", "last_verified_at"];
+
+#[derive(Clone, Debug, Deserialize)]
+struct WifiRow {
+    cultural_house_id: Option<i64>,
+    village_code: Option<String>,
+    status: String,
+    provider: Option<String>,
+    bandwidth_mbps: Option<f64>,
+    installed_at: Option<String>,
+    last_verified_at: Option<String>,
+}
+
+/// The houses a principal may change the Wi-Fi of, for checking an import row by row.
+pub struct WifiImportRights {
+    principal: Principal,
+    houses: std::collections::HashMap<i64, CulturalHouse>,
+    by_village: std::collections::HashMap<String, Vec<i64>>,
+    known_operators: std::collections::HashSet<String>,
+}
+
+impl WifiImportRights {
+    pub async fn load(pool: &sqlx::AnyPool, principal: &Principal) -> Result<WifiImportRights, StoreError> {
+        if !matches!(principal.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) {
+            return Err(StoreError::Denied(Denied::Role));
+        }
+        let visible = list(pool, &HouseFilter::default(), Visibility::of(&Some(principal.clone()))).await?;
+        let mut by_village: std::collections::HashMap<String, Vec<i64>> = std::collections::HashMap::new();
+        for house in &visible {
+            by_village.entry(house.village_code.clone()).or_default().push(house.id);
+        }
+        let operators: Vec<(String,)> = sqlx::query_as("SELECT code FROM operator").fetch_all(pool).await?;
+        Ok(WifiImportRights {
+            principal: principal.clone(),
+            houses: visible.into_iter().map(|house| (house.id, house)).collect(),
+            by_village,
+            known_operators: operators.into_iter().map(|(code,)| code).collect(),
+        })
+    }
+
+    fn check(&self, row: &WifiRow) -> Result<(CulturalHouse, WifiUpdate), Vec<String>> {
+        let house = match (row.cultural_house_id, row.village_code.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+        {
+            (Some(id), _) => self
+                .houses
+                .get(&id)
+                .ok_or_else(|| vec![format!("cultural_house_id: {id} is not a house in your scope")])?,
+            (None, Some(code)) => match self.by_village.get(code).map(Vec::as_slice) {
+                Some([id]) => &self.houses[id],
+                Some(ids) => {
+                    return Err(vec![format!(
+                        "village_code: {code} has {} cultural houses; give cultural_house_id",
+                        ids.len()
+                    )])
+                }
+                None => return Err(vec![format!("village_code: '{code}' has no cultural house in your scope")]),
+            },
+            (None, None) => return Err(vec!["cultural_house_id or village_code: one is required".to_owned()]),
+        };
+        let status: WifiStatus =
+            row.status.trim().to_lowercase().parse().map_err(|error| vec![format!("status: {error}")])?;
+        let update = WifiUpdate {
+            status,
+            provider: row.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_lowercase),
+            bandwidth_mbps: row.bandwidth_mbps,
+            installed_at: row.installed_at.clone().filter(|v| !v.trim().is_empty()),
+            last_verified_at: row.last_verified_at.clone().filter(|v| !v.trim().is_empty()),
+        }
+        .checked()
+        .map_err(|error| vec![error.to_string()])?;
+        if let Some(provider) = update.provider.as_deref().filter(|p| !self.known_operators.contains(*p)) {
+            return Err(vec![format!("provider: no operator has code '{provider}'")]);
+        }
+        check_wifi_permission(&self.principal, house, &update)
+            .map_err(|denied| vec![format!("{}: {denied}", house.name)])?;
+        Ok((house.clone(), update))
+    }
+}
+
+/// Reads and checks a whole Wi-Fi CSV file (every problem, by line) without writing.
+pub fn check_wifi_csv(
+    bytes: &[u8],
+    rights: &WifiImportRights,
+) -> Result<Vec<(CulturalHouse, WifiUpdate)>, Vec<super::csv_import::RowProblem>> {
+    let rows = super::csv_import::read_csv::<WifiRow>(bytes, &["status"], &WIFI_CSV_COLUMNS)?;
+    super::csv_import::check_rows(rows, |row| rights.check(row))
+}
+
+/// Applies checked rows in one transaction (all or nothing), each with its timeline and audit
+/// entry. A row whose house changed since the file was checked fails the whole import (409).
+pub async fn import_wifi(
+    db: &super::Db,
+    principal: &Principal,
+    rows: &[(CulturalHouse, WifiUpdate)],
+) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    for (before, update) in rows {
+        write_wifi(&mut tx, principal, before, update).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth_backend;
 pub mod boundary_import;
 pub mod coverage;
+pub mod csv_import;
 pub mod cultural_houses;
 pub mod db;
 pub mod geometry;

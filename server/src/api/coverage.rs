@@ -4,7 +4,8 @@
 use super::ApiError;
 use crate::auth::Caller;
 use app::domain::audit::{self, Actor};
-use app::domain::coverage::{self, ImportOutcome, ReportEntry, ReportingRights, SubmittedReport};
+use app::domain::coverage::{self, ReportEntry, ReportingRights, SubmittedReport};
+use app::domain::csv_import::ImportOutcome;
 use app::domain::{Db, StoreError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
@@ -24,7 +25,7 @@ pub async fn create(
     let Json(submitted) = body?;
     let rights = ReportingRights::load(db.pool(), &principal).await?;
     let checked = rights.check(&submitted).map_err(|problems| StoreError::Invalid(problems.join("; ")))?;
-    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = db.begin_write().await?;
     coverage::insert_checked(&mut tx, std::slice::from_ref(&checked), &principal.audit_name()).await?;
     audit::record(
         &mut *tx,
@@ -80,7 +81,7 @@ pub async fn import_csv(
     let reports = coverage::check_csv(&body, &rights).map_err(ApiError::InvalidFile)?;
     let dry_run = query.dry_run.unwrap_or(false);
     if !dry_run {
-        let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+        let mut tx = db.begin_write().await?;
         coverage::insert_checked(&mut tx, &reports, &principal.audit_name()).await?;
         audit::record(
             &mut *tx,

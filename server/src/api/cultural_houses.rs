@@ -4,6 +4,7 @@ use super::ApiError;
 use crate::auth::Caller;
 use app::domain::access::Visibility;
 use app::domain::admin_units::{self, Level};
+use app::domain::csv_import::ImportOutcome;
 use app::domain::cultural_houses::{self, BBox, HouseFilter, WifiUpdate};
 use app::domain::Db;
 use app::model::{CulturalHouse, CulturalHouseDetail, WifiChange, WifiStatus};
@@ -222,4 +223,31 @@ mod tests {
         assert!(parse_statuses("active,wrong").is_err());
         assert!(parse_statuses("").is_err());
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// `true`: check the file and say what would change, write nothing.
+    dry_run: Option<bool>,
+}
+
+/// `POST /api/v1/imports/wifi[?dry_run=true]` with a CSV body: the Wi-Fi of many houses at once,
+/// all or nothing, each change in the house's timeline and the audit log.
+pub async fn import_wifi(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    query: Result<Query<ImportQuery>, QueryRejection>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<ImportOutcome>, ApiError> {
+    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let Query(query) = query?;
+    let body = body?;
+    let rights = cultural_houses::WifiImportRights::load(db.pool(), &principal).await?;
+    let rows = cultural_houses::check_wifi_csv(&body, &rights).map_err(ApiError::InvalidFile)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    if !dry_run {
+        cultural_houses::import_wifi(&db, &principal, &rows).await?;
+    }
+    Ok(Json(ImportOutcome { rows: rows.len(), dry_run }))
 }

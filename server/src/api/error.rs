@@ -17,7 +17,7 @@ pub enum ApiError {
     BadQuery(String),
     /// A file that cannot be imported; every problem with its line.
     #[error("the file was not imported: {} problem(s)", .0.len())]
-    InvalidFile(Vec<app::domain::coverage::RowProblem>),
+    InvalidFile(Vec<app::domain::csv_import::RowProblem>),
     #[error("send If-Match with the ETag of the version you edited")]
     PreconditionRequired,
     #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]

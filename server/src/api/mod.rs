@@ -47,6 +47,12 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         route(Method::GET, "/cultural-houses/{id}/wifi-history", Access::Public, get(cultural_houses::wifi_history)),
         route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
+        route(
+            Method::POST,
+            "/imports/wifi",
+            Access::Roles(WIFI_EDITORS),
+            post(cultural_houses::import_wifi).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
+        ),
         route(Method::POST, "/coverage-reports", Access::Roles(REPORTERS), post(coverage::create)),
         route(Method::GET, "/villages/{code}/coverage-history", Access::Public, get(coverage::village_history)),
         route(

@@ -44,7 +44,7 @@ pub async fn create(
     let owner = accounts::find_active_by_username(db.pool(), request.username.trim())
         .await?
         .ok_or_else(|| StoreError::Invalid(format!("username: no active account {}", request.username.trim())))?;
-    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = db.begin_write().await?;
     let (id, token) = tokens::create(&mut *tx, owner.id, &request.name, principal.user_id).await?;
     let info = tokens::get(&mut *tx, id).await?;
     audit::record(
@@ -68,7 +68,7 @@ pub async fn revoke(
 ) -> Result<Json<TokenInfo>, ApiError> {
     let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
     let Path(id) = id?;
-    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = db.begin_write().await?;
     let before = tokens::get(&mut *tx, id).await.map_err(|error| match error {
         StoreError::NotFound => ApiError::NotFound("token"),
         other => other.into(),

@@ -85,7 +85,7 @@ pub async fn create(
     let principal = signed_in(viewer)?;
     let Json(request) = body?;
     let password_hash = accounts::prepare_password(&request.password)?;
-    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = db.begin_write().await?;
     let new_user = NewUser {
         username: request.username.trim(),
         display_name: &request.display_name,
@@ -146,7 +146,7 @@ pub async fn update(
     let principal = signed_in(viewer)?;
     let Path(id) = id?;
     let Json(request) = body?;
-    let mut tx = db.pool().begin().await.map_err(StoreError::from)?;
+    let mut tx = db.begin_write().await?;
     let before = load_view(&mut tx, id).await.map_err(|error| match error {
         StoreError::NotFound => ApiError::NotFound("user"),
         other => other.into(),

@@ -1,0 +1,93 @@
+//! Reading CSV files for bulk imports: UTF-8 (with or without a byte-order mark), a header line
+//! naming the columns in any order, and every problem reported with its line so that one attempt
+//! shows everything to fix. Nothing here writes: callers import only when every row is good.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A line of a file that could not be imported, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RowProblem {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    pub message: String,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportOutcome {
+    pub rows: usize,
+    pub dry_run: bool,
+}
+
+/// Parses every row of a CSV file into `T`, checking the header against the `required` and
+/// `allowed` column names. Returns each row with its line number, or every problem found.
+pub fn read_csv<T: DeserializeOwned>(
+    bytes: &[u8],
+    required: &[&str],
+    allowed: &[&str],
+) -> Result<Vec<(u64, T)>, Vec<RowProblem>> {
+    let whole_file = |message: String| vec![RowProblem { line: 1, message }];
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        whole_file(format!(
+            "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
+            error.valid_up_to()
+        ))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|error| whole_file(format!("unreadable header: {error}")))?.clone();
+    for column in required {
+        if !headers.iter().any(|header| header == *column) {
+            return Err(whole_file(format!("missing column '{column}'; the header must name {}", allowed.join(", "))));
+        }
+    }
+    if let Some(unknown) = headers.iter().find(|header| !allowed.contains(header)) {
+        return Err(whole_file(format!("unknown column '{unknown}'; columns are {}", allowed.join(", "))));
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        match record {
+            Err(error) => {
+                let line = error.position().map_or(0, |p| p.line());
+                problems.push(RowProblem { line, message: format!("unreadable row: {error}") });
+            }
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                match record.deserialize::<T>(Some(&headers)) {
+                    Ok(row) => rows.push((line, row)),
+                    Err(error) => problems.push(RowProblem { line, message: format!("unreadable row: {error}") }),
+                }
+            }
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        return Err(whole_file("the file has a header but no rows".to_owned()));
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks every parsed row with `check` (which lists a row's problems); all rows or all problems.
+pub fn check_rows<T, U>(
+    rows: Vec<(u64, T)>,
+    mut check: impl FnMut(&T) -> Result<U, Vec<String>>,
+) -> Result<Vec<U>, Vec<RowProblem>> {
+    let mut checked = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for (line, row) in rows {
+        match check(&row) {
+            Ok(good) => checked.push(good),
+            Err(messages) => problems.extend(messages.into_iter().map(|message| RowProblem { line, message })),
+        }
+    }
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(problems)
+    }
+}
