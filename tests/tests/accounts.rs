@@ -20,6 +20,17 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
         &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
     ),
     ("GET", "/admin-units", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    (
+        "GET",
+        "/exports/cultural-houses.csv",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
+    (
+        "GET",
+        "/exports/cultural-houses.geojson",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
+    ("GET", "/exports/coverage.csv", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("POST", "/coverage-reports", &["admin", "viettel"]),
     (
         "GET",

@@ -170,3 +170,43 @@ async fn a_wifi_csv_updates_many_houses_at_once_within_the_operator_boundary() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn exports_follow_the_viewer_and_open_in_spreadsheets() {
+    on_each_backend(|test_db| async move {
+        let counts = server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let (status, all) =
+            bandoso_tests::send(&app, Method::GET, "/api/v1/exports/cultural-houses.csv", &admin, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            all.starts_with("\u{feff}id,name,village_code,village,commune_code,commune,lon,lat,wifi_status"),
+            "{}",
+            &all[..120]
+        );
+        assert_eq!(all.lines().count(), counts.cultural_houses + 1, "a header and one line per house");
+        assert!(all.contains("Nhà văn hóa Khu phố 1,15187-01"));
+
+        let (_, public) =
+            bandoso_tests::send(&app, Method::GET, "/api/v1/exports/cultural-houses.csv", &As::Public, None).await;
+        let public_rows: Vec<&str> = public.lines().skip(1).collect();
+        assert!(!public_rows.is_empty() && public_rows.len() < counts.cultural_houses);
+        assert!(public_rows.iter().all(|row| row.contains(",active,")), "the public export holds working Wi-Fi only");
+
+        let (status, geojson) =
+            send_json(&app, Method::GET, "/api/v1/exports/cultural-houses.geojson", &admin, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(geojson["features"].as_array().map(Vec::len), Some(counts.cultural_houses));
+
+        let (status, coverage) =
+            bandoso_tests::send(&app, Method::GET, "/api/v1/exports/coverage.csv", &As::Public, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(coverage
+            .starts_with("\u{feff}village_code,village,commune_code,operator,technology,quality,source,reported_at"));
+        assert!(!coverage.contains("2025-03-15"), "only the latest report of each kind is exported");
+        assert!(coverage.lines().count() > counts.villages * 3, "3 operators report 4G in every village");
+        test_db
+    })
+    .await;
+}

@@ -254,6 +254,41 @@ pub async fn insert_checked(
     Ok(())
 }
 
+/// One row of the coverage export: the latest report per village, operator, technology and source.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, sqlx::FromRow)]
+pub struct LatestCoverage {
+    pub village_code: String,
+    pub village: String,
+    pub commune_code: Option<String>,
+    pub operator: String,
+    pub technology: String,
+    pub quality: String,
+    pub source: String,
+    pub reported_at: String,
+}
+
+/// The latest report of every village, operator, technology and source, by village code.
+pub async fn latest_everywhere<'e, E>(executor: E) -> Result<Vec<LatestCoverage>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT v.code AS village_code, v.name AS village, c.code AS commune_code, r.operator, r.technology,
+                r.quality, r.source, r.reported_at
+         FROM coverage_report r
+         JOIN admin_unit v ON v.id = r.village_id
+         LEFT JOIN admin_unit c ON c.id = v.parent_id
+         WHERE NOT EXISTS (
+             SELECT 1 FROM coverage_report newer
+             WHERE newer.village_id = r.village_id AND newer.operator = r.operator
+               AND newer.technology = r.technology AND newer.source = r.source
+               AND (newer.reported_at > r.reported_at OR (newer.reported_at = r.reported_at AND newer.id > r.id)))
+         ORDER BY v.code, r.operator, r.technology, r.source",
+    )
+    .fetch_all(executor)
+    .await?)
+}
+
 /// Every report of a village, newest first.
 pub async fn village_history<'e, E>(executor: E, village_code: &str) -> Result<Vec<ReportEntry>, StoreError>
 where

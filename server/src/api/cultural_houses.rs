@@ -47,11 +47,16 @@ pub async fn list(
         },
     };
     let houses = cultural_houses::list(db.pool(), &filter, Visibility::of(&viewer)).await?;
-    Ok(Json(FeatureCollection {
+    Ok(Json(feature_collection(houses)))
+}
+
+/// Houses as a GeoJSON FeatureCollection of Points.
+pub fn feature_collection(houses: Vec<CulturalHouse>) -> FeatureCollection {
+    FeatureCollection {
         bbox: None,
         features: houses.into_iter().map(|house| house_feature(house, None)).collect(),
         foreign_members: None,
-    }))
+    }
 }
 
 /// One house; the `ETag` carries its version, to send back as `If-Match` when editing.

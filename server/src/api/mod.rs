@@ -9,6 +9,7 @@ pub mod audit;
 pub mod coverage;
 pub mod cultural_houses;
 pub mod error;
+pub mod exports;
 pub mod health;
 pub mod tokens;
 pub mod users;
@@ -47,6 +48,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         route(Method::GET, "/cultural-houses/{id}/wifi-history", Access::Public, get(cultural_houses::wifi_history)),
         route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
+        route(Method::GET, "/exports/cultural-houses.csv", Access::Public, get(exports::cultural_houses_csv)),
+        route(Method::GET, "/exports/cultural-houses.geojson", Access::Public, get(exports::cultural_houses_geojson)),
+        route(Method::GET, "/exports/coverage.csv", Access::Public, get(exports::coverage_csv)),
         route(
             Method::POST,
             "/imports/wifi",
