@@ -125,6 +125,28 @@ pub struct Texts {
     pub role_commune_officer: &'static str,
     pub role_team_member: &'static str,
     pub role_telecom: &'static str,
+    pub operator_page_link: &'static str,
+    pub operator_page_title: &'static str,
+    pub upload_kind: &'static str,
+    pub upload_kind_wifi: &'static str,
+    pub upload_kind_coverage: &'static str,
+    pub choose_file: &'static str,
+    pub check_file: &'static str,
+    pub import_file: &'static str,
+    /// "Uploading… {percent}%"
+    pub uploading_percent: &'static str,
+    pub checking: &'static str,
+    /// "{rows} rows are valid; nothing written yet."
+    pub rows_valid: &'static str,
+    /// "Imported {rows} rows."
+    pub rows_imported: &'static str,
+    /// "The file was not imported: {count} problems."
+    pub file_rejected: &'static str,
+    pub line: &'static str,
+    pub problem: &'static str,
+    pub no_file: &'static str,
+    pub columns_wifi: &'static str,
+    pub columns_coverage: &'static str,
 }
 
 impl Texts {
@@ -242,6 +264,24 @@ pub static VI: Texts = Texts {
     role_commune_officer: "Cán bộ xã",
     role_team_member: "Thành viên tổ công nghệ số",
     role_telecom: "Nhà mạng",
+    operator_page_link: "Cập nhật Wi-Fi và vùng phủ sóng",
+    operator_page_title: "Cập nhật Wi-Fi và vùng phủ sóng",
+    upload_kind: "Loại dữ liệu",
+    upload_kind_wifi: "Wi-Fi nhà văn hóa",
+    upload_kind_coverage: "Vùng phủ sóng theo thôn",
+    choose_file: "Tệp CSV (UTF-8)",
+    check_file: "Kiểm tra tệp",
+    import_file: "Nhập dữ liệu",
+    uploading_percent: "Đang tải lên… {percent}%",
+    checking: "Đang kiểm tra…",
+    rows_valid: "{rows} dòng hợp lệ. Chưa ghi gì; bấm “Nhập dữ liệu” để ghi.",
+    rows_imported: "Đã nhập {rows} dòng.",
+    file_rejected: "Tệp không được nhập: {count} lỗi. Sửa rồi thử lại; không dòng nào được ghi.",
+    line: "Dòng",
+    problem: "Lỗi",
+    no_file: "Hãy chọn một tệp CSV.",
+    columns_wifi: "Cột: cultural_house_id hoặc village_code, status (active, broken, installing, planned, none), provider, bandwidth_mbps, installed_at, last_verified_at.",
+    columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
 };
 
 pub static EN: Texts = Texts {
@@ -312,6 +352,24 @@ pub static EN: Texts = Texts {
     role_commune_officer: "Commune officer",
     role_team_member: "Digital tech team member",
     role_telecom: "Telecom operator",
+    operator_page_link: "Update Wi-Fi and coverage",
+    operator_page_title: "Update Wi-Fi and coverage",
+    upload_kind: "Data",
+    upload_kind_wifi: "Cultural house Wi-Fi",
+    upload_kind_coverage: "Coverage per village",
+    choose_file: "CSV file (UTF-8)",
+    check_file: "Check file",
+    import_file: "Import",
+    uploading_percent: "Uploading… {percent}%",
+    checking: "Checking…",
+    rows_valid: "{rows} rows are valid. Nothing written yet; press “Import” to write them.",
+    rows_imported: "Imported {rows} rows.",
+    file_rejected: "The file was not imported: {count} problems. Fix them and try again; no row was written.",
+    line: "Line",
+    problem: "Problem",
+    no_file: "Choose a CSV file.",
+    columns_wifi: "Columns: cultural_house_id or village_code, status (active, broken, installing, planned, none), provider, bandwidth_mbps, installed_at, last_verified_at.",
+    columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
 };
 
 #[cfg(test)]

@@ -160,6 +160,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::PartiallyBlocked/>
                     <Route path=path!("dang-nhap") view=pages::account::LoginPage/>
                     <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::PartiallyBlocked/>
+                    <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::PartiallyBlocked/>
                 </Routes>
             </main>
         </Router>

@@ -116,6 +116,12 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
             <dt>{move || texts.get().role}</dt>
             <dd>{move || texts.get().role(role)}</dd>
         </dl>
+        {matches!(role, crate::model::Role::Admin | crate::model::Role::CommuneOfficer | crate::model::Role::Telecom)
+            .then(|| view! {
+                <p><a class="button-link" href="/nha-mang" data-testid="operator-page-link">
+                    {move || texts.get().operator_page_link}
+                </a></p>
+            })}
         <ChangePasswordForm/>
         <button type="button" class="button button--secondary" data-testid="sign-out" on:click=move |_| {
             logout.dispatch(Logout {});

@@ -70,7 +70,8 @@ fn new_group(selected: RwSignal<Option<i64>>) -> FeatureGroup {
 
 fn house_marker(house: &CulturalHouse) -> Marker {
     let icon_options = DivIconOptions::new();
-    icon_options.set_class_name(format!("house-marker status-{}", house.wifi_status.as_str()));
+    // `house-<id>` lets tests and styles find one house's marker.
+    icon_options.set_class_name(format!("house-marker status-{} house-{}", house.wifi_status.as_str(), house.id));
     icon_options.set_icon_size(Point::new(MARKER_SIZE, MARKER_SIZE));
     icon_options.set_icon_anchor(Point::new(MARKER_SIZE / 2.0, MARKER_SIZE / 2.0));
     let options = MarkerOptions::new();

@@ -1,0 +1,278 @@
+//! The operators' page: upload a Wi-Fi or coverage CSV, check it (dry run) and import it, with the
+//! upload's progress and every problem of a rejected file by line.
+//!
+//! It talks to the REST import routes (`/api/v1/imports/...`), the same ones operators' systems
+//! use, with the browser session as credentials.
+
+use crate::auth_api::signed_in_user;
+use crate::model::Role;
+use crate::use_texts;
+use leptos::html::Input;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// Which import a file goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Wifi,
+    Coverage,
+}
+
+impl Kind {
+    fn route(self) -> &'static str {
+        match self {
+            Kind::Wifi => "/api/v1/imports/wifi",
+            Kind::Coverage => "/api/v1/imports/coverage",
+        }
+    }
+}
+
+/// One problem of a rejected file, as the API reports it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Problem {
+    pub line: u64,
+    pub message: String,
+}
+
+/// Where an upload stands. (Only the browser uploads; the server renders the idle form.)
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum UploadState {
+    Idle,
+    Uploading(u32),
+    Checking,
+    Accepted { rows: u64, dry_run: bool },
+    Rejected(Vec<Problem>),
+    Failed(String),
+}
+
+/// Reads the import API's answer: `{rows, dry_run}` or `{error: {message, problems}}`.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn read_answer(status: u16, body: &str) -> UploadState {
+    #[derive(Deserialize)]
+    struct Outcome {
+        rows: u64,
+        dry_run: bool,
+    }
+    #[derive(Deserialize)]
+    struct ErrorBody {
+        error: ErrorDetail,
+    }
+    #[derive(Deserialize)]
+    struct ErrorDetail {
+        message: String,
+        #[serde(default)]
+        problems: Vec<Problem>,
+    }
+    if (200..300).contains(&status) {
+        return match serde_json::from_str::<Outcome>(body) {
+            Ok(outcome) => UploadState::Accepted { rows: outcome.rows, dry_run: outcome.dry_run },
+            Err(error) => UploadState::Failed(error.to_string()),
+        };
+    }
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(answer) if !answer.error.problems.is_empty() => UploadState::Rejected(answer.error.problems),
+        Ok(answer) => UploadState::Failed(answer.error.message),
+        Err(_) => UploadState::Failed(format!("HTTP {status}")),
+    }
+}
+
+/// Sends the file with XMLHttpRequest, whose upload events give the progress that `fetch` cannot.
+#[cfg(feature = "hydrate")]
+fn send_file(url: String, file: web_sys::File, state: RwSignal<UploadState>) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let failed = |message: &str| state.set(UploadState::Failed(message.to_owned()));
+    let Ok(request) = web_sys::XmlHttpRequest::new() else { return failed("XMLHttpRequest") };
+    if request.open_with_async("POST", &url, true).is_err()
+        || request.set_request_header("Content-Type", "text/csv").is_err()
+    {
+        return failed("XMLHttpRequest.open");
+    }
+    if let Ok(upload) = request.upload() {
+        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+            if event.length_computable() && event.total() > 0.0 {
+                let percent = (100.0 * event.loaded() / event.total()).round() as u32;
+                state.set(if percent >= 100 { UploadState::Checking } else { UploadState::Uploading(percent) });
+            }
+        });
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        // The handler must live as long as the request; it is small and freed with the page.
+        on_progress.forget();
+    }
+    let finished = request.clone();
+    let on_load = Closure::once_into_js(move || {
+        let body = finished.response_text().ok().flatten().unwrap_or_default();
+        state.set(read_answer(finished.status().unwrap_or(0), &body));
+    });
+    request.set_onload(Some(on_load.unchecked_ref()));
+    let on_error = Closure::once_into_js(move || state.set(UploadState::Failed("network".to_owned())));
+    request.set_onerror(Some(on_error.unchecked_ref()));
+    state.set(UploadState::Uploading(0));
+    if request.send_with_opt_blob(Some(&file)).is_err() {
+        failed("XMLHttpRequest.send");
+    }
+}
+
+#[component]
+pub fn OperatorUploadPage() -> impl IntoView {
+    let texts = use_texts();
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <section class="page page--wide">
+            <h2>{move || texts.get().operator_page_title}</h2>
+            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) if matches!(user.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) => {
+                            view! { <UploadForm/> }.into_any()
+                        }
+                        Ok(Some(_)) => view! { <p role="alert">{move || texts.get().error_forbidden}</p> }.into_any(),
+                        _ => view! {
+                            <p>
+                                {move || texts.get().error_sign_in_required}" "
+                                <a href="/dang-nhap">{move || texts.get().sign_in}</a>
+                            </p>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn UploadForm() -> impl IntoView {
+    let texts = use_texts();
+    let kind = RwSignal::new(Kind::Wifi);
+    let state = RwSignal::new(UploadState::Idle);
+    let file_input = NodeRef::<Input>::new();
+    let busy = move || matches!(state.get(), UploadState::Uploading(_) | UploadState::Checking);
+    let start = move |dry_run: bool| {
+        let url = format!("{}{}", kind.get_untracked().route(), if dry_run { "?dry_run=true" } else { "" });
+        let file = file_input.get_untracked().and_then(|input| input.files()).and_then(|files| files.get(0));
+        match file {
+            None => state.set(UploadState::Failed(texts.get_untracked().no_file.to_owned())),
+            #[cfg(feature = "hydrate")]
+            Some(file) => send_file(url, file, state),
+            #[cfg(not(feature = "hydrate"))]
+            Some(_) => {
+                let _ = url;
+            }
+        }
+    };
+    let columns = move || match kind.get() {
+        Kind::Wifi => texts.get().columns_wifi,
+        Kind::Coverage => texts.get().columns_coverage,
+    };
+
+    view! {
+        <form class="form" on:submit=|event| event.prevent_default()>
+            <label class="field">
+                <span>{move || texts.get().upload_kind}</span>
+                <select data-testid="upload-kind" on:change=move |event| {
+                    kind.set(if event_target_value(&event) == "coverage" { Kind::Coverage } else { Kind::Wifi });
+                    state.set(UploadState::Idle);
+                }>
+                    <option value="wifi">{move || texts.get().upload_kind_wifi}</option>
+                    <option value="coverage">{move || texts.get().upload_kind_coverage}</option>
+                </select>
+            </label>
+            <p class="hint">{columns}</p>
+            <label class="field">
+                <span>{move || texts.get().choose_file}</span>
+                <input type="file" accept=".csv,text/csv" data-testid="upload-file" node_ref=file_input
+                    on:change=move |_| state.set(UploadState::Idle)/>
+            </label>
+            <div class="button-row">
+                <button type="button" class="button button--secondary" data-testid="check-file" disabled=busy
+                    on:click=move |_| start(true)>
+                    {move || texts.get().check_file}
+                </button>
+                <button type="button" class="button" data-testid="import-file" disabled=busy
+                    on:click=move |_| start(false)>
+                    {move || texts.get().import_file}
+                </button>
+            </div>
+        </form>
+        <UploadResult state/>
+    }
+}
+
+#[component]
+fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
+    let texts = use_texts();
+    move || {
+        let texts = texts.get();
+        match state.get() {
+            UploadState::Idle => ().into_any(),
+            UploadState::Uploading(percent) => view! {
+                <div class="upload-status" role="status" data-testid="upload-status">
+                    <progress max="100" value=percent></progress>
+                    <span>{texts.uploading_percent.replace("{percent}", &percent.to_string())}</span>
+                </div>
+            }
+            .into_any(),
+            UploadState::Checking => view! {
+                <div class="upload-status" role="status" data-testid="upload-status">
+                    <progress></progress>
+                    <span>{texts.checking}</span>
+                </div>
+            }
+            .into_any(),
+            UploadState::Accepted { rows, dry_run } => {
+                let template = if dry_run { texts.rows_valid } else { texts.rows_imported };
+                view! {
+                    <p class="notice notice--ok" role="status" data-testid="upload-result">
+                        {template.replace("{rows}", &rows.to_string())}
+                    </p>
+                }
+                .into_any()
+            }
+            UploadState::Rejected(problems) => view! {
+                <div role="alert" data-testid="upload-problems">
+                    <p class="notice notice--error">
+                        {texts.file_rejected.replace("{count}", &problems.len().to_string())}
+                    </p>
+                    <table class="problems">
+                        <thead>
+                            <tr><th scope="col">{texts.line}</th><th scope="col">{texts.problem}</th></tr>
+                        </thead>
+                        <tbody>
+                            {problems
+                                .into_iter()
+                                .map(|problem| view! { <tr><td>{problem.line}</td><td>{problem.message}</td></tr> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any(),
+            UploadState::Failed(message) => view! {
+                <p class="notice notice--error" role="alert" data-testid="upload-result">
+                    {format!("{} ({message})", texts.load_failed)}
+                </p>
+            }
+            .into_any(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_answers_become_states() {
+        assert_eq!(read_answer(200, r#"{"rows":3,"dry_run":true}"#), UploadState::Accepted { rows: 3, dry_run: true });
+        let rejected = r#"{"error":{"code":"invalid_file","message":"x","problems":[{"line":4,"message":"bad"}]}}"#;
+        assert_eq!(read_answer(422, rejected), UploadState::Rejected(vec![Problem { line: 4, message: "bad".into() }]));
+        assert_eq!(
+            read_answer(403, r#"{"error":{"code":"forbidden","message":"no"}}"#),
+            UploadState::Failed("no".into())
+        );
+        assert_eq!(read_answer(502, "<html>"), UploadState::Failed("HTTP 502".into()));
+    }
+}
