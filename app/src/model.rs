@@ -10,6 +10,7 @@ use std::str::FromStr;
 /// as "has Wi-Fi"; `Broken` is kept apart because a broken access point needs a different action
 /// (a repair call) than a missing one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum WifiStatus {
     Active,
@@ -88,6 +89,7 @@ pub struct CulturalHouse {
 
 /// One version in the Wi-Fi timeline of a cultural house.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WifiChange {
     pub version: i64,
     pub wifi_status: WifiStatus,
@@ -168,6 +170,7 @@ impl MapData {
 /// What an account may do (seed §I.2: data security throughout). Scope (a set of administrative
 /// units) limits where; the role limits what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, everywhere.

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod openapi;
 pub mod security;
 
 use app::domain::auth_backend::Backend;
@@ -50,6 +51,8 @@ pub fn app(state: AppState) -> Router {
     let authentication = AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
     Router::new()
         .route("/healthz", axum::routing::get(api::health::healthz))
+        .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .route("/api/docs", axum::routing::get(openapi::page))
         .nest("/api/v1", api::routes(&state))
         .leptos_routes_with_context(&state, generate_route_list(App), provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))

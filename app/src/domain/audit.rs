@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::{Any, Executor};
 
 /// One audit entry as listed for admins.
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
     pub occurred_at: String,

@@ -98,7 +98,7 @@ pub const TECHNOLOGIES: [&str; 5] = ["2G", "3G", "4G", "5G", "FTTH"];
 pub const QUALITIES: [&str; 4] = ["none", "weak", "fair", "good"];
 
 /// A coverage report as an operator submits it (one API call or one CSV row).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmittedReport {
     pub village_code: String,
@@ -111,7 +111,7 @@ pub struct SubmittedReport {
 }
 
 /// One report as listed in a village's history.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, sqlx::FromRow)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, serde::Serialize, sqlx::FromRow)]
 pub struct ReportEntry {
     pub id: i64,
     pub operator: String,

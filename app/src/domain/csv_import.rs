@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// A line of a file that could not be imported, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize)]
 pub struct RowProblem {
     /// 1-based line number in the file (the header is line 1).
     pub line: u64,
@@ -14,7 +14,7 @@ pub struct RowProblem {
 }
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize)]
 pub struct ImportOutcome {
     pub rows: usize,
     pub dry_run: bool,

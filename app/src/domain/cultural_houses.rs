@@ -288,7 +288,7 @@ pub async fn wifi_history(
 }
 
 /// A change to a cultural house's Wi-Fi, as an operator or officer submits it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WifiUpdate {
     pub status: WifiStatus,

@@ -13,7 +13,7 @@ use sqlx::{Any, Executor};
 pub const TOKEN_PREFIX: &str = "bds_";
 
 /// A token as listed (never the secret).
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
 pub struct TokenInfo {
     pub id: i64,
     pub user_id: i64,

@@ -1,5 +1,6 @@
 //! `GET /api/v1/admin-units?level=commune[&parent=CODE]`: boundaries simplified for display.
 
+use super::error::ErrorBody;
 use super::ApiError;
 use app::domain::admin_units::{self, DisplayUnit, Level};
 use app::domain::Db;
@@ -17,6 +18,10 @@ pub struct ListQuery {
     parent: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/admin-units", tag = "administrative units",
+    params(("level" = String, Query, description = "country, province, district, commune or village"),
+        ("parent" = Option<String>, Query, description = "Code of the parent unit")),
+    responses((status = 200, description = "GeoJSON FeatureCollection of boundaries simplified for display", body = Object), (status = 400, description = "Malformed parameters or body", body = ErrorBody)))]
 pub async fn list(
     State(db): State<Db>,
     query: Result<Query<ListQuery>, QueryRejection>,

@@ -1,5 +1,6 @@
 //! `GET /api/v1/audit?entity_type=…&entity_id=…` (admins): the history of one entity.
 
+use super::error::ErrorBody;
 use super::ApiError;
 use app::domain::audit::{self, AuditEntry};
 use app::domain::Db;
@@ -15,6 +16,11 @@ pub struct AuditQuery {
     entity_id: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/audit", tag = "administration",
+    params(("entity_type" = String, Query, description = "e.g. cultural_house, user, api_token, village_coverage"),
+        ("entity_id" = String, Query, description = "Id (or code) of the entity")),
+    responses((status = 200, description = "History of the entity, newest first", body = Vec<AuditEntry>), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn list(
     State(db): State<Db>,
     query: Result<Query<AuditQuery>, QueryRejection>,

@@ -1,6 +1,7 @@
 //! Coverage reports from operators: one at a time (JSON) or a whole CSV file, and a village's
 //! report history. Reports are never edited, only added: the map reads the latest.
 
+use super::error::ErrorBody;
 use super::ApiError;
 use crate::auth::Caller;
 use app::domain::audit::{self, Actor};
@@ -15,6 +16,11 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 
+#[utoipa::path(post, path = "/api/v1/coverage-reports", tag = "coverage",
+    request_body = SubmittedReport,
+    responses((status = 201, description = "Recorded", body = Object), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 /// `POST /api/v1/coverage-reports`: one report; a telecom account reports for its own operator only.
 pub async fn create(
     State(db): State<Db>,
@@ -50,6 +56,9 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/villages/{code}/coverage-history", tag = "coverage",
+    params(("code" = String, Path, description = "Village code")),
+    responses((status = 200, description = "Every report, newest first", body = Vec<ReportEntry>)))]
 /// `GET /api/v1/villages/{code}/coverage-history`: every report of a village, newest first.
 pub async fn village_history(
     State(db): State<Db>,
@@ -66,6 +75,14 @@ pub struct ImportQuery {
     dry_run: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/v1/imports/coverage", tag = "imports",
+    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing")),
+    request_body(content = String, content_type = "text/csv",
+        description = "Columns: village_code, operator, technology, quality, reported_at"),
+    responses((status = 200, description = "Imported (or would import) this many rows", body = ImportOutcome), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 413, description = "Larger than 16 MiB", body = ErrorBody),
+        (status = 422, description = "Rejected whole; `problems` lists each bad line", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 /// `POST /api/v1/imports/coverage[?dry_run=true]` with a CSV body (UTF-8, header line naming the
 /// columns). All or nothing: any bad line rejects the file with every problem listed by line.
 pub async fn import_csv(

@@ -1,5 +1,6 @@
 //! `GET /api/v1/cultural-houses` and `GET /api/v1/cultural-houses/{id}`.
 
+use super::error::ErrorBody;
 use super::ApiError;
 use crate::auth::Caller;
 use app::domain::access::Visibility;
@@ -31,6 +32,13 @@ pub struct ListQuery {
     commune: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cultural-houses", tag = "cultural houses",
+    params(
+        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat"),
+        ("status" = Option<String>, Query, description = "One or more of active, broken, installing, planned, none, comma separated"),
+        ("commune" = Option<String>, Query, description = "GSO code of a commune"),
+    ),
+    responses((status = 200, description = "GeoJSON FeatureCollection of Points", content_type = "application/geo+json", body = Object), (status = 400, description = "Malformed parameters or body", body = ErrorBody)))]
 /// The public sees houses with working Wi-Fi everywhere; accounts see every house in scope.
 pub async fn list(
     State(db): State<Db>,
@@ -59,6 +67,10 @@ pub fn feature_collection(houses: Vec<CulturalHouse>) -> FeatureCollection {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/cultural-houses/{id}", tag = "cultural houses",
+    params(("id" = i64, Path, description = "Cultural house id")),
+    responses((status = 200, description = "GeoJSON Feature with `coverage`; the ETag header is the version", body = Object),
+        (status = 404, description = "No such house visible to the caller", body = ErrorBody)))]
 /// One house; the `ETag` carries its version, to send back as `If-Match` when editing.
 pub async fn get_one(
     State(db): State<Db>,
@@ -74,6 +86,15 @@ pub async fn get_one(
     Ok((version_tag(house.version), Json(house_feature(house, Some(json!(coverage))))))
 }
 
+#[utoipa::path(put, path = "/api/v1/cultural-houses/{id}/wifi", tag = "cultural houses",
+    params(("id" = i64, Path, description = "Cultural house id"),
+        ("If-Match" = String, Header, description = "The ETag (version) of the house as read, e.g. \"3\"")),
+    request_body = WifiUpdate,
+    responses((status = 200, description = "The house as it now is (GeoJSON Feature); new ETag", body = Object), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 409, description = "Changed meanwhile; `current_version` says by how much", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 /// `PUT /api/v1/cultural-houses/{id}/wifi`: replaces the Wi-Fi state; answers the house as it
 /// now is. `If-Match` with the version read (the `ETag` of the house) is required: a stale version
 /// is a 409, so two operators' edits never silently overwrite each other.
@@ -98,6 +119,10 @@ pub async fn update_wifi(
     Ok((version_tag(house.version), Json(house_feature(house, None))))
 }
 
+#[utoipa::path(get, path = "/api/v1/cultural-houses/{id}/wifi-history", tag = "cultural houses",
+    params(("id" = i64, Path, description = "Cultural house id")),
+    responses((status = 200, description = "Every version, newest first", body = Vec<WifiChange>),
+        (status = 404, description = "No such house visible to the caller", body = ErrorBody)))]
 /// `GET /api/v1/cultural-houses/{id}/wifi-history`: every version of the house's Wi-Fi, newest first.
 pub async fn wifi_history(
     State(db): State<Db>,
@@ -237,6 +262,14 @@ pub struct ImportQuery {
     dry_run: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/v1/imports/wifi", tag = "imports",
+    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing")),
+    request_body(content = String, content_type = "text/csv",
+        description = "Columns: cultural_house_id or village_code, status, provider, bandwidth_mbps, installed_at, last_verified_at"),
+    responses((status = 200, description = "Imported (or would import) this many rows", body = ImportOutcome), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 413, description = "Larger than 16 MiB", body = ErrorBody),
+        (status = 422, description = "Rejected whole; `problems` lists each bad line", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 /// `POST /api/v1/imports/wifi[?dry_run=true]` with a CSV body: the Wi-Fi of many houses at once,
 /// all or nothing, each change in the house's timeline and the audit log.
 pub async fn import_wifi(

@@ -6,7 +6,8 @@ use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, Que
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -116,6 +117,29 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+/// The body of every error answer of the API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `invalid_parameter`, `forbidden`, `conflict`.
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The query parameter or header at fault, for `invalid_parameter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// Every problem of a rejected file, by line, for `invalid_file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<app::domain::csv_import::RowProblem>>,
+    /// The version the record is at now, for `conflict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status_code();
@@ -129,16 +153,25 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let mut body = json!({ "error": { "code": self.code(), "message": message } });
-        if let ApiError::InvalidParameter { parameter, .. } = &self {
-            body["error"]["parameter"] = json!(parameter);
-        }
-        if let ApiError::InvalidFile(problems) = &self {
-            body["error"]["problems"] = json!(problems);
-        }
-        if let ApiError::Store(StoreError::Conflict { current_version }) = &self {
-            body["error"]["current_version"] = json!(current_version);
-        }
+        let code = self.code().to_owned();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                parameter: match &self {
+                    ApiError::InvalidParameter { parameter, .. } => Some((*parameter).to_owned()),
+                    _ => None,
+                },
+                current_version: match &self {
+                    ApiError::Store(StoreError::Conflict { current_version }) => Some(*current_version),
+                    _ => None,
+                },
+                problems: match self {
+                    ApiError::InvalidFile(problems) => Some(problems),
+                    _ => None,
+                },
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

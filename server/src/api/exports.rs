@@ -33,6 +33,8 @@ fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Resp
     response
 }
 
+#[utoipa::path(get, path = "/api/v1/exports/cultural-houses.csv", tag = "exports",
+    responses((status = 200, description = "CSV (UTF-8 with BOM) of the houses the caller may see", content_type = "text/csv", body = String)))]
 /// `GET /api/v1/exports/cultural-houses.csv`
 pub async fn cultural_houses_csv(
     State(db): State<Db>,
@@ -42,6 +44,8 @@ pub async fn cultural_houses_csv(
     csv_download("nha-van-hoa.csv", &houses)
 }
 
+#[utoipa::path(get, path = "/api/v1/exports/cultural-houses.geojson", tag = "exports",
+    responses((status = 200, description = "GeoJSON of the houses the caller may see", content_type = "application/geo+json", body = Object)))]
 /// `GET /api/v1/exports/cultural-houses.geojson`
 pub async fn cultural_houses_geojson(
     State(db): State<Db>,
@@ -52,6 +56,8 @@ pub async fn cultural_houses_geojson(
     Ok(download("nha-van-hoa.geojson", "application/geo+json", collection.to_string().into_bytes()))
 }
 
+#[utoipa::path(get, path = "/api/v1/exports/coverage.csv", tag = "exports",
+    responses((status = 200, description = "CSV of the latest report per village, operator, technology and source", content_type = "text/csv", body = String)))]
 /// `GET /api/v1/exports/coverage.csv`: the latest report per village, operator, technology, source.
 pub async fn coverage_csv(State(db): State<Db>) -> Result<Response, ApiError> {
     let rows = coverage::latest_everywhere(db.pool()).await?;

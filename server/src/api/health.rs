@@ -1,11 +1,15 @@
 //! `GET /healthz`: 200 when the database answers, 503 otherwise (for load balancers and uptime checks).
 
+use super::error::ErrorBody;
 use super::ApiError;
 use app::domain::Db;
 use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The database answers", body = Object),
+        (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn healthz(State(db): State<Db>) -> Result<Json<Value>, ApiError> {
     db.ping().await.map_err(|error| {
         tracing::warn!(%error, "health check: database does not answer");

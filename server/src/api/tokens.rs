@@ -1,6 +1,7 @@
 //! API tokens (admins only): `GET/POST /tokens`, `DELETE /tokens/{id}`. The secret appears once,
 //! in the answer to the POST; it is never stored or logged.
 
+use super::error::ErrorBody;
 use super::ApiError;
 use crate::auth::Caller;
 use app::domain::accounts;
@@ -13,11 +14,14 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "administration",
+    responses((status = 200, description = "Every token, newest first (never the secret)", body = Vec<TokenInfo>), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn list(State(db): State<Db>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     Ok(Json(tokens::list(db.pool()).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
     /// The account the token acts as.
@@ -26,7 +30,7 @@ pub struct CreateToken {
     name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
     info: TokenInfo,
@@ -34,6 +38,11 @@ pub struct CreatedToken {
     token: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "administration",
+    request_body = CreateToken,
+    responses((status = 201, description = "Created; `token` is the secret, shown this once", body = CreatedToken), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 422, description = "Unknown account or bad name", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn create(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
@@ -61,6 +70,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(CreatedToken { info, token })))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "administration",
+    params(("id" = i64, Path, description = "Token id")),
+    responses((status = 200, description = "Revoked", body = TokenInfo), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 404, description = "No such token", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn revoke(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,

@@ -1,5 +1,6 @@
 //! Accounts: `GET /me`, and for admins `GET/POST /users`, `PATCH /users/{id}`. Every write is audited.
 
+use super::error::ErrorBody;
 use super::ApiError;
 use crate::auth::Caller;
 use app::domain::access::Principal;
@@ -14,7 +15,7 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 /// An account as the API shows it: never the password hash.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub username: String,
@@ -48,6 +49,9 @@ fn signed_in(viewer: Option<Principal>) -> Result<Principal, ApiError> {
     viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, description = "The calling account", body = UserView), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 /// The caller's own account.
 pub async fn me(
     State(db): State<Db>,
@@ -57,6 +61,9 @@ pub async fn me(
     Ok(Json(view_of(&db, principal.user_id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, description = "Every account", body = Vec<UserView>), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn list(State(db): State<Db>) -> Result<Json<Vec<UserView>>, ApiError> {
     let mut views = Vec::new();
     for row in accounts::list_rows(db.pool()).await? {
@@ -65,7 +72,7 @@ pub async fn list(State(db): State<Db>) -> Result<Json<Vec<UserView>>, ApiError>
     Ok(Json(views))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     username: String,
@@ -77,6 +84,11 @@ pub struct CreateUser {
     scope: Vec<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts",
+    request_body = CreateUser,
+    responses((status = 201, description = "Created", body = UserView), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn create(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
@@ -110,13 +122,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     display_name: Option<String>,
     role: Option<Role>,
     /// `null` clears it (when the role changes away from telecom).
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
     operator: Option<Option<String>>,
     scope: Option<Vec<String>>,
     disabled: Option<bool>,
@@ -137,6 +150,13 @@ mod double_option {
     }
 }
 
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "Account id")),
+    request_body = UpdateUser,
+    responses((status = 200, description = "Updated", body = UserView), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
 pub async fn update(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
