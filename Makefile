@@ -16,7 +16,8 @@ DATABASE_URL ?= sqlite://data/bandoso.db
 BANDOSO_ADDR ?= 127.0.0.1:3000
 # An existing PostgreSQL server for the PostgreSQL half of the test suite (each test makes its own database).
 BANDOSO_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-E2E_ADDR := 127.0.0.1:3180
+# A free port for the browser tests' server, so a run never collides with another server.
+E2E_PORT = $(shell node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
@@ -116,4 +117,4 @@ test-rust:
 # Browser tests: the release build on a throw-away SQLite database with demo data.
 .PHONY: test-e2e
 test-e2e: build chromium
-	E2E_ADDR=$(E2E_ADDR) npx playwright test --config tests/e2e/playwright.config.js
+	E2E_ADDR=127.0.0.1:$(E2E_PORT) npx playwright test --config tests/e2e/playwright.config.js

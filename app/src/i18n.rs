@@ -147,6 +147,13 @@ pub struct Texts {
     pub no_file: &'static str,
     pub columns_wifi: &'static str,
     pub columns_coverage: &'static str,
+    pub timeline_heading: &'static str,
+    pub layer: &'static str,
+    pub layer_wifi_only: &'static str,
+    pub layer_dead_zones: &'static str,
+    pub layer_coverage: &'static str,
+    pub version: &'static str,
+    pub changed_by: &'static str,
 }
 
 impl Texts {
@@ -281,6 +288,13 @@ pub static VI: Texts = Texts {
     problem: "Lỗi",
     no_file: "Hãy chọn một tệp CSV.",
     columns_wifi: "Cột: cultural_house_id hoặc village_code, status (active, broken, installing, planned, none), provider, bandwidth_mbps, installed_at, last_verified_at.",
+    timeline_heading: "Lịch sử Wi-Fi",
+    layer: "Lớp bản đồ",
+    layer_wifi_only: "Chỉ Wi-Fi nhà văn hóa",
+    layer_dead_zones: "Vùng lõm sóng (không có 4G/5G tốt)",
+    layer_coverage: "Vùng phủ sóng",
+    version: "Phiên bản",
+    changed_by: "Người cập nhật",
     columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
 };
 
@@ -369,6 +383,13 @@ pub static EN: Texts = Texts {
     problem: "Problem",
     no_file: "Choose a CSV file.",
     columns_wifi: "Columns: cultural_house_id or village_code, status (active, broken, installing, planned, none), provider, bandwidth_mbps, installed_at, last_verified_at.",
+    timeline_heading: "Wi-Fi history",
+    layer: "Map layer",
+    layer_wifi_only: "Cultural house Wi-Fi only",
+    layer_dead_zones: "Dead zones (no good 4G/5G)",
+    layer_coverage: "Coverage",
+    version: "Version",
+    changed_by: "Updated by",
     columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
 };
 

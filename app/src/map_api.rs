@@ -58,6 +58,42 @@ async fn load_map_data_inner() -> Result<MapData, AppError> {
     })
 }
 
+/// The latest coverage of every village, for the coverage and dead-zone layers.
+#[server(endpoint = "map/coverage")]
+pub async fn load_coverage() -> Result<Vec<crate::model::VillageCoverage>, AppError> {
+    load_coverage_inner().await.map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_coverage_inner() -> Result<Vec<crate::model::VillageCoverage>, AppError> {
+    let state = state()?;
+    let latest = crate::domain::coverage::latest_everywhere(state.db.pool()).await?;
+    Ok(latest
+        .into_iter()
+        .filter(|entry| entry.source == "operator")
+        .map(|entry| crate::model::VillageCoverage {
+            village_code: entry.village_code,
+            operator: entry.operator,
+            technology: entry.technology,
+            quality: entry.quality,
+        })
+        .collect())
+}
+
+/// The Wi-Fi timeline of one house, newest first, for the details panel.
+#[server(endpoint = "map/history")]
+pub async fn load_wifi_history(id: i64) -> Result<Vec<crate::model::WifiChange>, AppError> {
+    load_wifi_history_inner(id).await.map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_wifi_history_inner(id: i64) -> Result<Vec<crate::model::WifiChange>, AppError> {
+    use crate::domain::access::Visibility;
+    let state = state()?;
+    let visibility = Visibility::of(&viewer(&state).await?);
+    Ok(crate::domain::cultural_houses::wifi_history(state.db.pool(), id, visibility).await?)
+}
+
 /// One house with its village's latest coverage per operator, for the details panel.
 #[server(endpoint = "map/house")]
 pub async fn load_house_detail(id: i64) -> Result<CulturalHouseDetail, AppError> {

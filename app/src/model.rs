@@ -119,6 +119,36 @@ pub struct CulturalHouseDetail {
     pub coverage: Vec<CoverageEntry>,
 }
 
+/// The latest quality one operator reports for one technology in one village (map layers).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageCoverage {
+    pub village_code: String,
+    pub operator: String,
+    pub technology: String,
+    pub quality: String,
+}
+
+/// Technologies that count as mobile broadband for the dead-zone layer.
+pub const MOBILE_BROADBAND: [&str; 2] = ["4G", "5G"];
+
+/// Villages where no operator reports good mobile broadband (4G or 5G): the "dead zones" where
+/// the plan's target of high-speed Internet for everyone is furthest away.
+pub fn dead_zone_villages<'a>(
+    village_codes: impl IntoIterator<Item = &'a str>,
+    coverage: &[VillageCoverage],
+) -> Vec<String> {
+    let well_covered: std::collections::HashSet<&str> = coverage
+        .iter()
+        .filter(|entry| entry.quality == "good" && MOBILE_BROADBAND.contains(&entry.technology.as_str()))
+        .map(|entry| entry.village_code.as_str())
+        .collect();
+    let mut dead: Vec<String> =
+        village_codes.into_iter().filter(|code| !well_covered.contains(code)).map(str::to_owned).collect();
+    dead.sort();
+    dead.dedup();
+    dead
+}
+
 /// A commune's boundary, simplified for display: outer rings of its polygons as (lon, lat).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommuneArea {
@@ -228,6 +258,19 @@ pub struct CurrentUser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_village_is_a_dead_zone_unless_someone_reports_good_4g_or_5g() {
+        let entry = |village: &str, technology: &str, quality: &str| VillageCoverage {
+            village_code: village.into(),
+            operator: "viettel".into(),
+            technology: technology.into(),
+            quality: quality.into(),
+        };
+        let coverage =
+            [entry("a", "4G", "good"), entry("b", "4G", "fair"), entry("b", "FTTH", "good"), entry("c", "5G", "good")];
+        assert_eq!(dead_zone_villages(["a", "b", "c", "d"], &coverage), ["b", "d"]);
+    }
 
     #[test]
     fn role_round_trips_through_its_name() {

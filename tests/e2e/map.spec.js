@@ -50,6 +50,7 @@ test('a leader sees every cultural house, opens details on tap, and filters by s
   await expect(detail.getByTestId('detail-village')).not.toBeEmpty();
   await expect(detail.getByTestId('detail-commune')).not.toBeEmpty();
   await expect(detail.getByTestId('coverage-table')).toContainText('Viettel');
+  await expect(detail.getByTestId('wifi-timeline')).toContainText('Phiên bản 1');
   await page.screenshot({ path: path.join(shots, 'detail-phone.png') });
   await detail.getByRole('button', { name: 'Đóng' }).tap();
   await expect(detail).toBeHidden();
@@ -68,6 +69,25 @@ test('a leader sees every cultural house, opens details on tap, and filters by s
   await page.getByTestId('status-filter').selectOption('');
   await expect(markers).toHaveCount(all.total);
   expect(violations).toEqual([]);
+});
+
+test('coverage and dead-zone layers shade the villages', async ({ page }) => {
+  await signIn(page, 'lanhdao');
+  const circles = page.locator('.leaflet-overlay-pane path.layer-circle');
+  await expect(circles).toHaveCount(0);
+  const picker = page.getByTestId('layer-picker');
+  await expect(picker.locator('option[value="coverage:viettel:4G"]')).toHaveCount(1);
+  await picker.selectOption('coverage:viettel:4G');
+  const total = Number.parseInt((await page.getByTestId('wifi-count').locator('strong').innerText()).split('/')[1], 10);
+  await expect(circles).toHaveCount(total);
+  await expect(page.locator('.legend')).toContainText('Tốt');
+  await picker.selectOption('dead');
+  const dead = page.locator('.leaflet-overlay-pane path.layer-circle.dead-zone');
+  await expect(dead.first()).toBeAttached();
+  expect(await dead.count()).toBeLessThan(total);
+  await page.screenshot({ path: path.join(shots, 'dead-zones-phone.png') });
+  await picker.selectOption('wifi');
+  await expect(circles).toHaveCount(0);
 });
 
 test('the commune filter narrows the map to one commune', async ({ page }) => {

@@ -4,7 +4,9 @@ const { defineConfig, devices } = require('@playwright/test');
 
 const root = path.resolve(__dirname, '..', '..');
 const addr = process.env.E2E_ADDR || '127.0.0.1:3180';
-const database = path.join(root, 'target', 'e2e', 'e2e.db');
+// One folder per port: runs side by side never share a database.
+const dataDir = path.join('target', `e2e-${addr.split(':').pop()}`);
+const database = path.join(root, dataDir, 'e2e.db');
 
 module.exports = defineConfig({
   testDir: __dirname,
@@ -32,7 +34,7 @@ module.exports = defineConfig({
   },
   webServer: {
     // A fresh demo database each run; tiles point at a closed port to prove the map needs none.
-    command: `rm -rf target/e2e && mkdir -p target/e2e && ./target/release/bandoso serve --demo --addr ${addr}`,
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ./target/release/bandoso serve --demo --addr ${addr}`,
     cwd: root,
     env: {
       DATABASE_URL: `sqlite://${database}`,

@@ -54,6 +54,8 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
 const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/data", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/house", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("/api/map/history", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("/api/map/coverage", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/password", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/login", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -191,7 +193,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
             }
             for (path, allowed) in SERVER_FN_MATRIX {
                 let form = match *path {
-                    "/api/map/house" => format!("id={kim_tan_house}"),
+                    "/api/map/house" | "/api/map/history" => format!("id={kim_tan_house}"),
                     "/api/auth/login" => format!("username={}&password=bandoso-demo", actor.unwrap_or("admin")),
                     "/api/auth/password" => "current=bandoso-demo&new=bandoso-demo".to_owned(),
                     _ => String::new(),

@@ -3,7 +3,7 @@
 //! the wasm arrives and by screen readers).
 
 use crate::i18n::Texts;
-use crate::map_api::{load_house_detail, load_map_data};
+use crate::map_api::{load_house_detail, load_map_data, load_wifi_history};
 use crate::model::{CommuneArea, CulturalHouse, MapData, WifiStatus};
 use crate::use_texts;
 use leptos::prelude::*;
@@ -90,11 +90,27 @@ fn MapView(data: MapData) -> impl IntoView {
         selected.get().and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
     });
     let commune_options = communes.iter().map(|c| (c.code.clone(), c.name.clone())).collect::<Vec<_>>();
+    let layer = RwSignal::new(MapLayer::Wifi);
+    // Coverage is loaded in the browser only, once the page is up: the first paint needs none,
+    // and the server-rendered page must not wait for it. (Effects never run on the server.)
+    let coverage = RwSignal::new(Vec::<crate::model::VillageCoverage>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(loaded) = crate::map_api::load_coverage().await {
+                coverage.set(loaded);
+            }
+        });
+    });
+    let circles = Signal::derive(move || {
+        coverage.with(|coverage| houses.with_value(|houses| layer_circles(&layer.get(), houses, coverage)))
+    });
+    let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
     view! {
         <section class="toolbar" aria-label=move || texts.get().legend>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
+            <LayerPicker layer layer_options/>
         </section>
         {public_view.then(|| view! {
             <p class="public-notice" data-testid="public-notice">
@@ -102,8 +118,8 @@ fn MapView(data: MapData) -> impl IntoView {
             </p>
         })}
         <div class="map-wrap">
-            <DistrictMap visible communes tiles bounds selected/>
-            <Legend/>
+            <DistrictMap visible communes tiles bounds selected circles/>
+            <Legend layer/>
         </div>
         {move || selected_house.get().map(|house| view! { <DetailSheet house selected/> })}
         <HouseList visible selected/>
@@ -211,6 +227,7 @@ fn DistrictMap(
     tiles: crate::model::TileSource,
     bounds: Option<((f64, f64), (f64, f64))>,
     selected: RwSignal<Option<i64>>,
+    circles: Signal<Vec<LayerCircle>>,
 ) -> impl IntoView {
     let texts = use_texts();
     let mounted = RwSignal::new(false);
@@ -232,6 +249,7 @@ fn DistrictMap(
                     tiles=tiles.get_value()
                     bounds
                     selected
+                    circles
                 />
             </Show>
         </div>
@@ -245,6 +263,7 @@ fn LeafletMap(
     tiles: crate::model::TileSource,
     bounds: Option<((f64, f64), (f64, f64))>,
     selected: RwSignal<Option<i64>>,
+    circles: Signal<Vec<LayerCircle>>,
 ) -> impl IntoView {
     let (map, set_map) = create_map_signal();
     #[cfg(feature = "hydrate")]
@@ -282,25 +301,182 @@ fn LeafletMap(
                     />
                 })
                 .collect_view()}
+            <For each=move || circles.get() key=|circle| circle.key.clone() let:circle>
+                <Circle
+                    center=JsSignal::derive_local(move || Position::new(circle.lat, circle.lon))
+                    radius=1500.0
+                    class_name=format!("layer-circle {}", circle.class)
+                    weight=2.0
+                    fill_opacity=0.35
+                    interactive=false
+                />
+            </For>
         </MapContainer>
     }
 }
 
 #[component]
-fn Legend() -> impl IntoView {
+fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
     let texts = use_texts();
-    view! {
-        <ul class="legend" aria-label=move || texts.get().legend>
-            {WifiStatus::ALL
-                .into_iter()
-                .map(|status| view! {
+    let wifi = move || {
+        WifiStatus::ALL
+            .into_iter()
+            .map(|status| {
+                view! {
                     <li>
                         <span class=format!("dot {}", status_class(status)) aria-hidden="true"></span>
                         {move || texts.get().status(status)}
                     </li>
-                })
-                .collect_view()}
+                }
+            })
+            .collect_view()
+    };
+    let qualities = move || {
+        ["good", "fair", "weak", "none"]
+            .into_iter()
+            .map(|quality| {
+                view! {
+                    <li>
+                        <span class=format!("dot coverage-{quality}") aria-hidden="true"></span>
+                        {move || texts.get().quality(quality)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <ul class="legend" aria-label=move || texts.get().legend>
+            {wifi}
+            {move || match layer.get() {
+                MapLayer::Wifi => ().into_any(),
+                MapLayer::Coverage { .. } => qualities().into_any(),
+                MapLayer::DeadZones => view! {
+                    <li>
+                        <span class="dot dead-zone" aria-hidden="true"></span>
+                        {move || texts.get().layer_dead_zones}
+                    </li>
+                }
+                .into_any(),
+            }}
         </ul>
+    }
+}
+
+/// What the map shows beside the cultural houses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum MapLayer {
+    Wifi,
+    /// The latest quality one operator reports for one technology, village by village.
+    Coverage {
+        operator: String,
+        technology: String,
+    },
+    /// Villages without good 4G/5G from any operator.
+    DeadZones,
+}
+
+impl MapLayer {
+    fn value(&self) -> String {
+        match self {
+            MapLayer::Wifi => "wifi".to_owned(),
+            MapLayer::DeadZones => "dead".to_owned(),
+            MapLayer::Coverage { operator, technology } => format!("coverage:{operator}:{technology}"),
+        }
+    }
+
+    fn from_value(value: &str) -> MapLayer {
+        match value.split(':').collect::<Vec<_>>()[..] {
+            ["dead"] => MapLayer::DeadZones,
+            ["coverage", operator, technology] => {
+                MapLayer::Coverage { operator: operator.to_owned(), technology: technology.to_owned() }
+            }
+            _ => MapLayer::Wifi,
+        }
+    }
+}
+
+/// The (operator, technology) pairs that have reports, for the layer picker.
+fn coverage_choices(coverage: &[crate::model::VillageCoverage]) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> =
+        coverage.iter().map(|entry| (entry.operator.clone(), entry.technology.clone())).collect();
+    choices.sort();
+    choices.dedup();
+    choices
+}
+
+/// A shaded circle around a village's cultural house.
+#[derive(Clone, Debug, PartialEq)]
+struct LayerCircle {
+    key: String,
+    lat: f64,
+    lon: f64,
+    class: String,
+}
+
+/// The circles of a layer: one per village with a visible cultural house.
+fn layer_circles(
+    layer: &MapLayer,
+    houses: &[CulturalHouse],
+    coverage: &[crate::model::VillageCoverage],
+) -> Vec<LayerCircle> {
+    let mut villages: Vec<&CulturalHouse> = Vec::new();
+    for house in houses {
+        if !villages.iter().any(|known| known.village_code == house.village_code) {
+            villages.push(house);
+        }
+    }
+    let circle = |house: &CulturalHouse, class: String| LayerCircle {
+        key: format!("{}-{class}", house.village_code),
+        lat: house.lat,
+        lon: house.lon,
+        class,
+    };
+    match layer {
+        MapLayer::Wifi => Vec::new(),
+        MapLayer::DeadZones => {
+            let dead = crate::model::dead_zone_villages(villages.iter().map(|h| h.village_code.as_str()), coverage);
+            villages
+                .into_iter()
+                .filter(|house| dead.contains(&house.village_code))
+                .map(|house| circle(house, "dead-zone".to_owned()))
+                .collect()
+        }
+        MapLayer::Coverage { operator, technology } => villages
+            .into_iter()
+            .map(|house| {
+                let quality = coverage
+                    .iter()
+                    .find(|e| {
+                        e.village_code == house.village_code && &e.operator == operator && &e.technology == technology
+                    })
+                    .map_or("none", |entry| entry.quality.as_str());
+                circle(house, format!("coverage-{quality}"))
+            })
+            .collect(),
+    }
+}
+
+#[component]
+fn LayerPicker(layer: RwSignal<MapLayer>, layer_options: Signal<Vec<(String, String)>>) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <label class="field">
+            <span>{move || texts.get().layer}</span>
+            <select data-testid="layer-picker" on:change=move |event| layer.set(MapLayer::from_value(&event_target_value(&event)))
+                prop:value=move || layer.get().value()>
+                <option value="wifi">{move || texts.get().layer_wifi_only}</option>
+                <option value="dead">{move || texts.get().layer_dead_zones}</option>
+                {move || layer_options
+                    .get()
+                    .into_iter()
+                    .map(|(operator, technology)| {
+                        let value = MapLayer::Coverage { operator: operator.clone(), technology: technology.clone() }.value();
+                        let label = format!("{} {operator} {technology}", texts.get().layer_coverage);
+                        view! { <option value=value>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
 
@@ -318,6 +494,7 @@ fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl In
     let texts = use_texts();
     let id = house.id;
     let detail = Resource::new(move || id, load_house_detail);
+    let history = Resource::new(move || id, load_wifi_history);
     let status = house.wifi_status;
     let CulturalHouse {
         name,
@@ -378,7 +555,44 @@ fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl In
                     }
                 })}
             </Suspense>
+            <h3>{move || texts.get().timeline_heading}</h3>
+            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(changes) => view! { <WifiTimeline changes/> }.into_any(),
+                        Err(_) => view! { <p role="alert">{move || texts.get().load_failed}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// The versions of a house's Wi-Fi, newest first.
+#[component]
+fn WifiTimeline(changes: Vec<crate::model::WifiChange>) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <ol class="timeline" data-testid="wifi-timeline">
+            {changes
+                .into_iter()
+                .map(|change| {
+                    let status = change.wifi_status;
+                    view! {
+                        <li>
+                            <span class=format!("dot {}", status_class(status)) aria-hidden="true"></span>
+                            <strong>{move || texts.get().status(status)}</strong>
+                            {change.wifi_provider.map(|provider| format!(" · {provider}"))}
+                            <span class="timeline__meta">
+                                {format!(" · {} · ", date_part(&change.changed_at))}
+                                {move || texts.get().version}
+                                {format!(" {} · {}", change.version, change.changed_by)}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
     }
 }
 
