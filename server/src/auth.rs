@@ -31,6 +31,12 @@ pub const REPORTERS: &[Role] = &[Role::Admin, Role::Telecom];
 #[derive(Clone, Debug)]
 pub struct Caller(pub Viewer);
 
+/// The signed-in principal, for handlers of routes that need one (their [`Access`] already
+/// refused the public, so this only fails if a route's access rule and handler disagree).
+pub fn signed_in(viewer: Viewer) -> Result<app::domain::access::Principal, ApiError> {
+    viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))
+}
+
 /// Resolves the caller and applies the route's [`Access`]: 401 without a valid identity where one
 /// is needed, 403 for a role the route does not admit.
 pub async fn enforce(

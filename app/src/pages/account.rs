@@ -85,17 +85,23 @@ pub fn AccountPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) => view! { <AccountDetails user/> }.into_any(),
-                        _ => view! {
-                            <p>
-                                {move || texts.get().error_sign_in_required}" "
-                                <a href="/dang-nhap">{move || texts.get().sign_in}</a>
-                            </p>
-                        }
-                        .into_any(),
+                        _ => view! { <SignInPrompt/> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// "Please sign in" with a link to the login page, for pages that need an account.
+#[component]
+pub fn SignInPrompt() -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <p>
+            {move || texts.get().error_sign_in_required}" "
+            <a href="/dang-nhap">{move || texts.get().sign_in}</a>
+        </p>
     }
 }
 

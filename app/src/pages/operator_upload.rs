@@ -129,13 +129,7 @@ pub fn OperatorUploadPage() -> impl IntoView {
                             view! { <UploadForm/> }.into_any()
                         }
                         Ok(Some(_)) => view! { <p role="alert">{move || texts.get().error_forbidden}</p> }.into_any(),
-                        _ => view! {
-                            <p>
-                                {move || texts.get().error_sign_in_required}" "
-                                <a href="/dang-nhap">{move || texts.get().sign_in}</a>
-                            </p>
-                        }
-                        .into_any(),
+                        _ => view! { <super::account::SignInPrompt/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -3,7 +3,7 @@
 
 use super::error::ErrorBody;
 use super::ApiError;
-use crate::auth::Caller;
+use crate::auth::{signed_in, Caller};
 use app::domain::audit::{self, Actor};
 use app::domain::coverage::{self, ReportEntry, ReportingRights, SubmittedReport};
 use app::domain::csv_import::ImportOutcome;
@@ -27,7 +27,7 @@ pub async fn create(
     Extension(Caller(viewer)): Extension<Caller>,
     body: Result<Json<SubmittedReport>, JsonRejection>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let principal = signed_in(viewer)?;
     let Json(submitted) = body?;
     let rights = ReportingRights::load(db.pool(), &principal).await?;
     let checked = rights.check(&submitted).map_err(|problems| StoreError::Invalid(problems.join("; ")))?;
@@ -91,7 +91,7 @@ pub async fn import_csv(
     query: Result<Query<ImportQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportOutcome>, ApiError> {
-    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let principal = signed_in(viewer)?;
     let Query(query) = query?;
     let body = body?;
     let rights = ReportingRights::load(db.pool(), &principal).await?;

@@ -2,7 +2,7 @@
 
 use super::error::ErrorBody;
 use super::ApiError;
-use crate::auth::Caller;
+use crate::auth::{signed_in, Caller};
 use app::domain::access::Visibility;
 use app::domain::admin_units::{self, Level};
 use app::domain::csv_import::ImportOutcome;
@@ -108,7 +108,7 @@ pub async fn update_wifi(
     let Path(id) = id?;
     let Json(update) = body?;
     let expected_version = if_match_version(&headers)?;
-    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let principal = signed_in(viewer)?;
     let house =
         cultural_houses::update_wifi(&db, &principal, id, expected_version, update).await.map_err(
             |error| match error {
@@ -278,7 +278,7 @@ pub async fn import_wifi(
     query: Result<Query<ImportQuery>, QueryRejection>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<ImportOutcome>, ApiError> {
-    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let principal = signed_in(viewer)?;
     let Query(query) = query?;
     let body = body?;
     let rights = cultural_houses::WifiImportRights::load(db.pool(), &principal).await?;

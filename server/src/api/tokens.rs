@@ -3,7 +3,7 @@
 
 use super::error::ErrorBody;
 use super::ApiError;
-use crate::auth::Caller;
+use crate::auth::{signed_in, Caller};
 use app::domain::accounts;
 use app::domain::audit::{self, Actor};
 use app::domain::tokens::{self, TokenInfo};
@@ -48,7 +48,7 @@ pub async fn create(
     Extension(Caller(viewer)): Extension<Caller>,
     body: Result<Json<CreateToken>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let principal = signed_in(viewer)?;
     let Json(request) = body?;
     let owner = accounts::find_active_by_username(db.pool(), request.username.trim())
         .await?
@@ -80,7 +80,7 @@ pub async fn revoke(
     Extension(Caller(viewer)): Extension<Caller>,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<TokenInfo>, ApiError> {
-    let principal = viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))?;
+    let principal = signed_in(viewer)?;
     let Path(id) = id?;
     let mut tx = db.begin_write().await?;
     let before = tokens::get(&mut *tx, id).await.map_err(|error| match error {

@@ -2,8 +2,7 @@
 
 use super::error::ErrorBody;
 use super::ApiError;
-use crate::auth::Caller;
-use app::domain::access::Principal;
+use crate::auth::{signed_in, Caller};
 use app::domain::accounts::{self, NewUser, UserRow};
 use app::domain::audit::{self, Actor};
 use app::domain::{Db, StoreError};
@@ -43,10 +42,6 @@ async fn load_view(connection: &mut sqlx::AnyConnection, id: i64) -> Result<User
 async fn view_of(db: &Db, id: i64) -> Result<UserView, StoreError> {
     let mut connection = db.pool().acquire().await?;
     load_view(&mut connection, id).await
-}
-
-fn signed_in(viewer: Option<Principal>) -> Result<Principal, ApiError> {
-    viewer.ok_or(ApiError::Unauthenticated("sign in or send an API token"))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
