@@ -28,6 +28,9 @@ pub enum AppError {
     /// Input that breaks a rule; the message names the field.
     #[error("{0}")]
     Invalid(String),
+    /// Someone else changed the record since it was read.
+    #[error("changed meanwhile (now version {current_version})")]
+    Conflict { current_version: i64 },
 }
 
 impl FromServerFnError for AppError {
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
         }
     }
 
@@ -72,6 +76,7 @@ impl From<crate::domain::StoreError> for AppError {
             crate::domain::StoreError::Denied(Denied::NotSignedIn) => AppError::SignInRequired,
             crate::domain::StoreError::Denied(_) => AppError::Forbidden,
             crate::domain::StoreError::Invalid(message) => AppError::Invalid(message),
+            crate::domain::StoreError::Conflict { current_version } => AppError::Conflict { current_version },
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Unavailable

@@ -49,12 +49,20 @@ async fn load_map_data_inner() -> Result<MapData, AppError> {
             name: unit.name,
         })
         .collect();
+    use crate::model::{Role, WifiEditing};
+    let wifi_editing = match viewer.as_ref().map(|principal| (principal.role, principal.operator.clone())) {
+        Some((Role::Admin | Role::CommuneOfficer, _)) => WifiEditing::AnyOperator,
+        Some((Role::Telecom, Some(operator))) => WifiEditing::OwnOperator(operator),
+        _ => WifiEditing::No,
+    };
     Ok(MapData {
         houses,
         communes,
         tiles: state.tiles.clone(),
         is_demo: meta::is_demo(pool).await?,
         public_view: viewer.is_none(),
+        wifi_editing,
+        operators: crate::domain::coverage::operators(pool).await?,
     })
 }
 
@@ -78,6 +86,47 @@ async fn load_coverage_inner() -> Result<Vec<crate::model::VillageCoverage>, App
             quality: entry.quality,
         })
         .collect())
+}
+
+/// Saves a Wi-Fi change made by hand in the details panel, at the version the form was filled
+/// from (a change by someone else meanwhile is a conflict, never overwritten).
+#[server(endpoint = "map/wifi")]
+pub async fn save_wifi(
+    id: i64,
+    version: i64,
+    status: crate::model::WifiStatus,
+    provider: Option<String>,
+    bandwidth_mbps: Option<f64>,
+    installed_at: Option<String>,
+    last_verified_at: Option<String>,
+) -> Result<crate::model::CulturalHouse, AppError> {
+    save_wifi_inner(id, version, status, provider, bandwidth_mbps, installed_at, last_verified_at)
+        .await
+        .map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn save_wifi_inner(
+    id: i64,
+    version: i64,
+    status: crate::model::WifiStatus,
+    provider: Option<String>,
+    bandwidth_mbps: Option<f64>,
+    installed_at: Option<String>,
+    last_verified_at: Option<String>,
+) -> Result<crate::model::CulturalHouse, AppError> {
+    use crate::domain::cultural_houses::{self, WifiUpdate};
+    let state = state()?;
+    let principal = viewer(&state).await?.ok_or(AppError::SignInRequired)?;
+    let blank_is_none = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+    let update = WifiUpdate {
+        status,
+        provider: blank_is_none(provider),
+        bandwidth_mbps,
+        installed_at: blank_is_none(installed_at),
+        last_verified_at: blank_is_none(last_verified_at),
+    };
+    Ok(cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
 }
 
 /// The Wi-Fi timeline of one house, newest first, for the details panel.

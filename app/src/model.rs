@@ -165,6 +165,17 @@ pub struct TileSource {
     pub attribution: String,
 }
 
+/// What a viewer may do with cultural houses' Wi-Fi on the map (the server checks again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WifiEditing {
+    /// Read only.
+    No,
+    /// Any operator: admins, and commune officers in their communes.
+    AnyOperator,
+    /// Only this operator: telecom accounts.
+    OwnOperator(String),
+}
+
 /// Everything the map page needs in one round trip (slow 3G: one request beats three).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapData {
@@ -175,6 +186,10 @@ pub struct MapData {
     pub is_demo: bool,
     /// True for a visitor who is not signed in: only working Wi-Fi is shown.
     pub public_view: bool,
+    /// Whether the viewer may edit Wi-Fi by hand, and for which operators.
+    pub wifi_editing: WifiEditing,
+    /// Every operator (code, name), for the editor's provider choice.
+    pub operators: Vec<(String, String)>,
 }
 
 impl MapData {

@@ -46,3 +46,22 @@ test('a wrong password gets a Vietnamese message that does not say which part wa
   await expect(page).toHaveURL(/dang-nhap/);
   await page.screenshot({ path: path.join(shots, 'login-error-phone.png') });
 });
+
+test('a commune officer updates a cultural house Wi-Fi by hand on a phone', async ({ page }) => {
+  await signIn(page, 'canbo.kimtan');
+  await expect(page.locator('.leaflet-marker-icon.house-marker').first()).toBeVisible();
+  // Open the house from the list below the map (the other way in, beside tapping its marker).
+  await page.locator('.house-list summary').tap();
+  const item = page.locator('.house-list button').first();
+  const id = await item.getAttribute('data-house-id');
+  const classes = await page.locator(`.leaflet-marker-icon.house-${id}`).getAttribute('class');
+  const next = classes.includes('status-planned') ? 'none' : 'planned';
+  await item.tap();
+  const detail = page.getByTestId('house-detail');
+  await detail.getByTestId('wifi-edit').locator('summary').tap();
+  await detail.getByTestId('edit-status').selectOption(next);
+  await detail.getByTestId('edit-verified').fill('2026-11-24');
+  await page.screenshot({ path: path.join(shots, 'wifi-edit-phone.png') });
+  await detail.getByTestId('edit-save').tap();
+  await expect(page.locator(`.leaflet-marker-icon.house-${id}`)).toHaveClass(new RegExp(`status-${next}`));
+});

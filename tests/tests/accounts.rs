@@ -57,6 +57,7 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/history", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/coverage", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("/api/map/wifi", &["admin", "canbo.kimtan"]),
     ("/api/auth/password", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/login", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/logout", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -196,6 +197,10 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     "/api/map/house" | "/api/map/history" => format!("id={kim_tan_house}"),
                     "/api/auth/login" => format!("username={}&password=bandoso-demo", actor.unwrap_or("admin")),
                     "/api/auth/password" => "current=bandoso-demo&new=bandoso-demo".to_owned(),
+                    "/api/map/wifi" => {
+                        let version = bandoso_tests::house_version(&app, &admin, kim_tan_house).await;
+                        format!("id={kim_tan_house}&version={}&status=active&provider=viettel", version.trim_matches('"'))
+                    }
                     _ => String::new(),
                 };
                 let mut request = http::Request::post(*path).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");

@@ -293,3 +293,47 @@ async fn the_public_sees_only_working_wifi_and_accounts_only_their_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn wifi_saved_by_hand_through_the_map_page_respects_versions_and_scope() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let (_, all) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
+        let all = features(&all).clone();
+        let house_in = |commune: &str| {
+            all.iter()
+                .find(|f| f["properties"]["commune_code"] == commune)
+                .and_then(|f| f["id"].as_i64())
+                .expect("a house")
+        };
+        let bandoso_tests::As::Session(cookie) = demo_login(&app, "canbo.kimtan").await else {
+            unreachable!("a session")
+        };
+        let save = |id: i64, version: i64| {
+            let (app, cookie) = (app.clone(), cookie.clone());
+            async move {
+                let form = format!("id={id}&version={version}&status=broken&provider=vnpt&last_verified_at=2026-11-20");
+                let request = http::Request::post("/api/map/wifi")
+                    .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(http::header::COOKIE, cookie)
+                    .body(axum::body::Body::from(form))
+                    .expect("request");
+                let response = tower::ServiceExt::oneshot(app, request).await.expect("response");
+                (response.status(), bandoso_tests::body_text(response).await)
+            }
+        };
+        let own = house_in("15187");
+        let (status, body) = save(own, 1).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("\"wifi_status\":\"broken\"") && body.contains("\"version\":2"), "{body}");
+        let (status, body) = save(own, 1).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a stale form is a conflict: {body}");
+        assert!(body.contains("Conflict"), "{body}");
+        let (status, _) = save(house_in("15190"), 1).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "outside the officer's commune");
+        test_db
+    })
+    .await;
+}

@@ -76,6 +76,14 @@ where
         .collect())
 }
 
+/// Every operator as (code, name), by name.
+pub async fn operators<'e, E>(executor: E) -> Result<Vec<(String, String)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as("SELECT code, name FROM operator ORDER BY name").fetch_all(executor).await?)
+}
+
 /// Creates or renames a network operator (Viettel, VNPT, MobiFone, …).
 pub async fn upsert_operator<'e, E>(executor: E, code: &str, name: &str) -> Result<(), StoreError>
 where

@@ -20,12 +20,13 @@ pub fn MapPage() -> impl IntoView {
     let texts = use_texts();
     // Blocking: the server sends the page with the data in place, so it reads before hydration.
     let data = Resource::new_blocking(|| (), |_| load_map_data());
+    let data_resource = data;
 
     view! {
         <Suspense fallback=move || view! { <p class="notice">{move || texts.get().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(data) => view! { <MapView data/> }.into_any(),
+                    Ok(data) => view! { <MapView data on_saved=Callback::new(move |()| data_refetch(data_resource))/> }.into_any(),
                     Err(_) => view! {
                         <p class="notice notice--error" role="alert">{move || texts.get().load_failed}</p>
                     }
@@ -34,6 +35,11 @@ pub fn MapPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Loads the map data again (after a change made on this page), re-rendering the map.
+fn data_refetch(data: Resource<Result<MapData, crate::error::AppError>>) {
+    data.refetch();
 }
 
 /// The active filters, read from the URL so a filtered view can be shared as a link.
@@ -74,12 +80,13 @@ impl Filters {
 }
 
 #[component]
-fn MapView(data: MapData) -> impl IntoView {
+fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     let texts = use_texts();
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));
     let bounds = data.bounds();
-    let MapData { houses, communes, tiles, is_demo, public_view } = data;
+    let MapData { houses, communes, tiles, is_demo, public_view, wifi_editing, operators } = data;
+    let operators = StoredValue::new(operators);
     let houses = StoredValue::new(houses);
     let visible = Memo::new(move |_| {
         let filters = filters.get();
@@ -121,7 +128,16 @@ fn MapView(data: MapData) -> impl IntoView {
             <DistrictMap visible communes tiles bounds selected circles/>
             <Legend layer/>
         </div>
-        {move || selected_house.get().map(|house| view! { <DetailSheet house selected/> })}
+        {move || {
+            selected_house.get().map(|house| {
+                let editor = match &wifi_editing {
+                    crate::model::WifiEditing::No => None,
+                    crate::model::WifiEditing::AnyOperator => Some(None),
+                    crate::model::WifiEditing::OwnOperator(operator) => Some(Some(operator.clone())),
+                };
+                view! { <DetailSheet house selected editor operators=operators.get_value() on_saved/> }
+            })
+        }}
         <HouseList visible selected/>
         <footer class="app-footer">
             {is_demo.then(|| view! {
@@ -129,6 +145,7 @@ fn MapView(data: MapData) -> impl IntoView {
             })}
         </footer>
     }
+    .into_any()
 }
 
 /// "N/M nhà văn hóa có Wi-Fi" over the houses the filters let through; the public view, which
@@ -490,9 +507,21 @@ fn date_part(timestamp: &str) -> String {
 }
 
 #[component]
-fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl IntoView {
+fn DetailSheet(
+    house: CulturalHouse,
+    selected: RwSignal<Option<i64>>,
+    /// `Some(operator)` when the viewer may edit this house's Wi-Fi: `Some(None)` for any
+    /// operator, `Some(Some(code))` for one (see `MapData::wifi_editing`).
+    editor: Option<Option<String>>,
+    operators: Vec<(String, String)>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let texts = use_texts();
     let id = house.id;
+    let edit_form = editor.map(|own_operator| {
+        let house = house.clone();
+        view! { <WifiEditForm house own_operator operators on_saved/> }
+    });
     let detail = Resource::new(move || id, load_house_detail);
     let history = Resource::new(move || id, load_wifi_history);
     let status = house.wifi_status;
@@ -555,6 +584,7 @@ fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl In
                     }
                 })}
             </Suspense>
+            {edit_form}
             <h3>{move || texts.get().timeline_heading}</h3>
             <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
                 {move || Suspend::new(async move {
@@ -566,6 +596,136 @@ fn DetailSheet(house: CulturalHouse, selected: RwSignal<Option<i64>>) -> impl In
             </Suspense>
         </section>
     }
+    .into_any()
+}
+
+/// The by-hand Wi-Fi form of the details panel. It sends the version it was filled from, so a
+/// change made meanwhile by someone else is reported, never overwritten.
+#[component]
+fn WifiEditForm(
+    house: CulturalHouse,
+    own_operator: Option<String>,
+    operators: Vec<(String, String)>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    use crate::map_api::SaveWifi;
+    let texts = use_texts();
+    let save = ServerAction::<SaveWifi>::new();
+    let status = RwSignal::new(house.wifi_status);
+    let provider = RwSignal::new(house.wifi_provider.clone().or(own_operator.clone()).unwrap_or_default());
+    let bandwidth = RwSignal::new(house.bandwidth_mbps.map(|mbps| mbps.to_string()).unwrap_or_default());
+    let installed = RwSignal::new(house.installed_at.as_deref().map(date_part).unwrap_or_default());
+    let verified = RwSignal::new(house.last_verified_at.as_deref().map(date_part).unwrap_or_default());
+    let invalid_bandwidth = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            on_saved.run(());
+        }
+    });
+    let submit = {
+        let (id, version) = (house.id, house.version);
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let bandwidth_text = bandwidth.get_untracked();
+            let bandwidth_mbps = match bandwidth_text.trim() {
+                "" => None,
+                text => match text.replace(',', ".").parse::<f64>() {
+                    Ok(mbps) => Some(mbps),
+                    Err(_) => {
+                        invalid_bandwidth.set(true);
+                        return;
+                    }
+                },
+            };
+            invalid_bandwidth.set(false);
+            let optional = |text: String| Some(text).filter(|t| !t.trim().is_empty());
+            save.dispatch(SaveWifi {
+                id,
+                version,
+                status: status.get_untracked(),
+                provider: optional(provider.get_untracked()),
+                bandwidth_mbps,
+                installed_at: optional(installed.get_untracked()),
+                last_verified_at: optional(verified.get_untracked()),
+            });
+        }
+    };
+    let provider_choices: Vec<(String, String)> = match &own_operator {
+        Some(own) => operators.into_iter().filter(|(code, _)| code == own).collect(),
+        None => operators,
+    };
+    let message = move || {
+        if invalid_bandwidth.get() {
+            return Some(format!("{}: {}", texts.get().bandwidth, texts.get().error_invalid_input));
+        }
+        save.value().get().map(|result| match result {
+            Ok(_) => texts.get().saved.to_owned(),
+            Err(error) => texts.get().error(&error),
+        })
+    };
+
+    view! {
+        <details class="wifi-edit" data-testid="wifi-edit">
+            <summary>{move || texts.get().edit_wifi}</summary>
+            <form class="form" on:submit=submit>
+                <label class="field">
+                    <span>{move || texts.get().wifi}</span>
+                    <select data-testid="edit-status" prop:value=move || status.get().as_str()
+                        on:change=move |event| {
+                            if let Ok(value) = event_target_value(&event).parse() {
+                                status.set(value);
+                            }
+                        }>
+                        {WifiStatus::ALL
+                            .into_iter()
+                            .map(|choice| view! {
+                                <option value=choice.as_str() selected=move || status.get() == choice>
+                                    {move || texts.get().status(choice)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().provider}</span>
+                    <select data-testid="edit-provider" prop:value=move || provider.get()
+                        on:change=move |event| provider.set(event_target_value(&event))>
+                        <option value="">{move || texts.get().unknown}</option>
+                        {provider_choices
+                            .into_iter()
+                            .map(|(code, name)| {
+                                let is_selected = {
+                                    let code = code.clone();
+                                    move || provider.get() == code
+                                };
+                                view! { <option value=code selected=is_selected>{name}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().bandwidth}" (Mbps)"</span>
+                    <input type="text" inputmode="decimal" prop:value=move || bandwidth.get()
+                        on:input=move |event| bandwidth.set(event_target_value(&event))/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().installed_at}</span>
+                    <input type="date" prop:value=move || installed.get()
+                        on:input=move |event| installed.set(event_target_value(&event))/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().last_verified}</span>
+                    <input type="date" data-testid="edit-verified" prop:value=move || verified.get()
+                        on:input=move |event| verified.set(event_target_value(&event))/>
+                </label>
+                <p class="form__message" role="status" data-testid="edit-message">{message}</p>
+                <button type="submit" class="button" data-testid="edit-save" disabled=move || save.pending().get()>
+                    {move || texts.get().save}
+                </button>
+            </form>
+        </details>
+    }
+    .into_any()
 }
 
 /// The versions of a house's Wi-Fi, newest first.
@@ -646,7 +806,7 @@ fn HouseList(visible: Memo<Vec<CulturalHouse>>, selected: RwSignal<Option<i64>>)
                 <ul>
                     <For each=move || visible.get() key=|house| house.id let:house>
                         <li>
-                            <button type="button" on:click=move |_| selected.set(Some(house.id))>
+                            <button type="button" data-house-id=house.id on:click=move |_| selected.set(Some(house.id))>
                                 <span class=format!("dot {}", status_class(house.wifi_status)) aria-hidden="true"></span>
                                 <span class="house-list__name">{house.name.clone()}</span>
                                 <span class="house-list__place">{format!("{} · {}", house.village, house.commune)}</span>
