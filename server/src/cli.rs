@@ -242,7 +242,7 @@ pub async fn ensure_first_admin(db: &Db, configured_password: Option<String>) ->
 async fn import_boundaries(db: &Db, file: PathBuf) -> Result<(), CliError> {
     let text =
         tokio::fs::read_to_string(&file).await.map_err(|source| CliError::Read { path: file.clone(), source })?;
-    match boundary_import::import_boundaries(db, &text).await {
+    match boundary_import::import_boundaries(db, &text, Actor::CommandLine).await {
         Ok(summary) => {
             println!("{}: {} created, {} updated", file.display(), summary.created, summary.updated);
             Ok(())

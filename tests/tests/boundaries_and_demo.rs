@@ -1,6 +1,7 @@
 //! Boundary import (all or nothing, precise errors), the demo data set and the SQLite set-up.
 
 use app::domain::admin_units::Level;
+use app::domain::audit::Actor;
 use app::domain::boundary_import::{import_boundaries, ImportError, ImportSummary};
 use bandoso_tests::{get_json, on_each_backend, shared_data_file, TestDb};
 use serde_json::json;
@@ -45,8 +46,10 @@ async fn a_generated_file_creates_new_units_and_updates_existing_ones() {
             feature(json!({"code": 99002, "name": "Thôn Mới", "level": "village", "parent_code": "99001"}), square(105.5, 20.0, 0.01)),
         ]);
         let before = unit_count(&test_db).await;
-        let summary = import_boundaries(&test_db.db, &file).await.expect("valid file imports");
+        let summary = import_boundaries(&test_db.db, &file, Actor::CommandLine).await.expect("valid file imports");
         assert_eq!(summary, ImportSummary { created: 2, updated: 1 });
+        let audit = app::domain::audit::for_entity(test_db.db.pool(), "admin_unit", "*").await.expect("audit");
+        assert_eq!((audit.len(), audit[0].actor.as_str()), (1, "command line"), "the import is audited");
         assert_eq!(unit_count(&test_db).await, before + 2);
         let kim_tan = stored_boundary(&test_db, "15187").await.expect("boundary stored");
         assert!(kim_tan.contains("105.71"), "the imported square replaced the demo cell: {kim_tan}");
@@ -74,7 +77,7 @@ async fn a_bad_file_imports_nothing_and_names_every_problem() {
             feature(json!({"code": "88002", "name": "Xã Mồ Côi", "level": "commune", "parent_code": "00000"}), square(105.5, 20.0, 0.01)),
             feature(json!({"code": "15196", "name": "Xã Thạch Lâm", "level": "village"}), square(105.4, 20.3, 0.01)),
         ]);
-        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file).await else {
+        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file, Actor::CommandLine).await else {
             panic!("a file with bad features must be rejected");
         };
         let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -90,7 +93,7 @@ async fn a_bad_file_imports_nothing_and_names_every_problem() {
             feature(json!({"code": "88002", "name": "Xã Mồ Côi", "level": "commune", "parent_code": "00000"}), square(105.5, 20.0, 0.01)),
             feature(json!({"code": "15196", "name": "Xã Thạch Lâm", "level": "village"}), square(105.4, 20.3, 0.01)),
         ]);
-        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file).await else {
+        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file, Actor::CommandLine).await else {
             panic!("units that cannot be placed must reject the file");
         };
         let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -116,14 +119,16 @@ async fn the_real_district_outline_imports_onto_the_demo_data() {
         let text = text.clone();
         async move {
             // On an empty database the district's parent (province 38) is unknown: nothing is written.
-            let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &text).await else {
+            let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &text, Actor::CommandLine).await
+            else {
                 panic!("the district cannot be created without its province");
             };
             assert!(problems[0].to_string().contains("parent_code 38"), "{problems:?}");
             assert_eq!(unit_count(&test_db).await, 0);
 
             server::demo::reload(&test_db.db).await.expect("demo loads");
-            let summary = import_boundaries(&test_db.db, &text).await.expect("the real outline is valid");
+            let summary =
+                import_boundaries(&test_db.db, &text, Actor::CommandLine).await.expect("the real outline is valid");
             assert_eq!(summary, ImportSummary { created: 0, updated: 1 });
             let (_, districts) = get_json(&test_db.app(), "/api/v1/admin-units?level=district").await;
             let district = &districts["features"][0];

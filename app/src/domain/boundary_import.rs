@@ -52,8 +52,13 @@ struct CheckedFeature {
     boundary: Boundary,
 }
 
-/// Imports the boundaries in `geojson_text` (see the module documentation).
-pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSummary, ImportError> {
+/// Imports the boundaries in `geojson_text` (see the module documentation), recording the import
+/// in the audit log as done by `actor`.
+pub async fn import_boundaries(
+    db: &Db,
+    geojson_text: &str,
+    actor: super::audit::Actor<'_>,
+) -> Result<ImportSummary, ImportError> {
     let features = check_file(geojson_text).map_err(ImportError::Rejected)?;
     let mut problems = Vec::new();
     let mut summary = ImportSummary::default();
@@ -108,6 +113,9 @@ pub async fn import_boundaries(db: &Db, geojson_text: &str) -> Result<ImportSumm
         transaction.rollback().await.map_err(StoreError::from)?;
         return Err(ImportError::Rejected(problems));
     }
+    let codes: Vec<&str> = features.iter().map(|feature| feature.code.as_str()).collect();
+    let after = serde_json::json!({ "created": summary.created, "updated": summary.updated, "codes": codes });
+    super::audit::record(&mut *transaction, actor, "import_boundaries", "admin_unit", "*", None, Some(&after)).await?;
     transaction.commit().await.map_err(StoreError::from)?;
     Ok(summary)
 }
