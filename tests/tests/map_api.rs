@@ -337,3 +337,52 @@ async fn wifi_saved_by_hand_through_the_map_page_respects_versions_and_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn cultural_houses_page_through_with_limit_offset_and_a_next_link() {
+    on_each_backend(|test_db| async move {
+        let counts = seeded(&test_db).await;
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let mut uri = "/api/v1/cultural-houses?status=active,broken,installing,planned,none&limit=50".to_owned();
+        let mut ids = Vec::new();
+        loop {
+            let request = http::Request::get(&uri);
+            let bandoso_tests::As::Session(cookie) = &admin else { unreachable!("a session") };
+            let response = tower::ServiceExt::oneshot(
+                app.clone(),
+                request.header(http::header::COOKIE, cookie).body(axum::body::Body::empty()).expect("request"),
+            )
+            .await
+            .expect("response");
+            assert_eq!(response.status(), StatusCode::OK, "{uri}");
+            let next = response.headers().get(http::header::LINK).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let page: Value = serde_json::from_str(&bandoso_tests::body_text(response).await).expect("JSON");
+            ids.extend(features(&page).iter().filter_map(|f| f["id"].as_i64()));
+            match next {
+                Some(link) => {
+                    assert!(link.contains("status=active,broken") && link.ends_with("; rel=\"next\""), "{link}");
+                    uri = link.trim_start_matches('<').split('>').next().unwrap_or_default().to_owned();
+                }
+                None => break,
+            }
+        }
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!((ids.len(), unique.len()), (counts.cultural_houses, counts.cultural_houses), "every house once");
+        for (uri, parameter) in [
+            ("/api/v1/cultural-houses?offset=10", "offset"),
+            ("/api/v1/cultural-houses?limit=0", "limit"),
+            ("/api/v1/cultural-houses?limit=5001", "limit"),
+            ("/api/v1/cultural-houses?limit=ten", "limit"),
+            ("/api/v1/cultural-houses?limit=10&offset=-1", "offset"),
+        ] {
+            let (status, body) = get_json(&app, uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+            assert_eq!(body["error"]["parameter"], parameter, "{uri}: {body}");
+        }
+        test_db
+    })
+    .await;
+}

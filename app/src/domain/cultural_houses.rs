@@ -27,6 +27,9 @@ pub struct HouseFilter {
     pub bbox: Option<BBox>,
     pub statuses: Vec<WifiStatus>,
     pub commune_code: Option<String>,
+    /// At most this many houses, after skipping `offset` (in the listing's stable order).
+    pub limit: Option<i64>,
+    pub offset: i64,
 }
 
 /// A house to create.
@@ -133,7 +136,8 @@ where
            AND h.wifi_status IN ($2, $3, $4, $5, $6)
            AND h.lon >= $7 AND h.lat >= $8 AND h.lon <= $9 AND h.lat <= $10
            AND {VISIBLE_TO_VIEWER}
-         ORDER BY c.name, v.name, h.name, h.id",
+         ORDER BY c.name, v.name, h.name, h.id
+         LIMIT $13 OFFSET $14",
         scope = access::scope_units_cte(12)
     );
     let bbox = filter.bbox.unwrap_or(BBox::WORLD);
@@ -150,6 +154,8 @@ where
         .bind(bbox.max_lat)
         .bind(visibility.scope_of_user.is_none())
         .bind(visibility.scope_of_user.unwrap_or_default())
+        .bind(filter.limit.unwrap_or(i64::MAX))
+        .bind(filter.offset)
         .fetch_all(executor)
         .await?;
     rows.into_iter().map(CulturalHouse::try_from).collect()

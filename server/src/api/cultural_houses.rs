@@ -30,22 +30,38 @@ pub struct ListQuery {
     status: Option<String>,
     /// Commune code (GSO).
     commune: Option<String>,
+    /// Page size, 1 to 5000; without it every matching house is returned.
+    limit: Option<String>,
+    /// Houses to skip before the page (with `limit`).
+    offset: Option<String>,
 }
+
+/// Largest page a client may ask for.
+const MAX_PAGE: i64 = 5000;
 
 #[utoipa::path(get, path = "/api/v1/cultural-houses", tag = "cultural houses",
     params(
         ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat"),
         ("status" = Option<String>, Query, description = "One or more of active, broken, installing, planned, none, comma separated"),
         ("commune" = Option<String>, Query, description = "GSO code of a commune"),
+        ("limit" = Option<i64>, Query, description = "Page size, 1 to 5000 (default: everything)"),
+        ("offset" = Option<i64>, Query, description = "Houses to skip, with limit; a full page carries a Link rel=next header"),
     ),
     responses((status = 200, description = "GeoJSON FeatureCollection of Points", content_type = "application/geo+json", body = Object), (status = 400, description = "Malformed parameters or body", body = ErrorBody)))]
 /// The public sees houses with working Wi-Fi everywhere; accounts see every house in scope.
 pub async fn list(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<FeatureCollection>, ApiError> {
+) -> Result<(HeaderMap, Json<FeatureCollection>), ApiError> {
     let Query(query) = query?;
+    let limit = query.limit.as_deref().map(|text| parse_count("limit", text, 1, MAX_PAGE)).transpose()?;
+    let offset = query.offset.as_deref().map(|text| parse_count("offset", text, 0, i64::from(i32::MAX))).transpose()?;
+    if offset.is_some() && limit.is_none() {
+        return Err(ApiError::invalid("offset", "only with limit"));
+    }
+    let offset = offset.unwrap_or(0);
     let filter = HouseFilter {
         bbox: query.bbox.as_deref().map(parse_bbox).transpose()?,
         statuses: query.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
@@ -53,9 +69,29 @@ pub async fn list(
             Some(code) => Some(check_commune(&db, code).await?),
             None => None,
         },
+        limit,
+        offset,
     };
     let houses = cultural_houses::list(db.pool(), &filter, Visibility::of(&viewer)).await?;
-    Ok(Json(feature_collection(houses)))
+    // A full page may have a next one: say where it starts (RFC 8288 `Link`).
+    let mut headers = HeaderMap::new();
+    if let Some(limit) = limit.filter(|limit| houses.len() as i64 == *limit) {
+        let kept: Vec<&str> = uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("offset=") && !pair.starts_with("limit="))
+            .collect();
+        let mut next = kept.join("&");
+        if !next.is_empty() {
+            next.push('&');
+        }
+        let link = format!("<{}?{next}limit={limit}&offset={}>; rel=\"next\"", uri.path(), offset + limit);
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, value);
+        }
+    }
+    Ok((headers, Json(feature_collection(houses))))
 }
 
 /// Houses as a GeoJSON FeatureCollection of Points.
@@ -205,6 +241,15 @@ fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
         return Err(invalid("minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)"));
     }
     Ok(BBox { min_lon, min_lat, max_lon, max_lat })
+}
+
+/// A whole number within `min..=max`, for paging parameters.
+fn parse_count(parameter: &'static str, text: &str, min: i64, max: i64) -> Result<i64, ApiError> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|count| (min..=max).contains(count))
+        .ok_or_else(|| ApiError::invalid(parameter, format!("expected a whole number from {min} to {max}")))
 }
 
 fn parse_statuses(text: &str) -> Result<Vec<WifiStatus>, ApiError> {
