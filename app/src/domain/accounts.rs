@@ -283,10 +283,7 @@ where
         .bind(super::now_utc_text())
         .execute(executor)
         .await?;
-    if result.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::touched_a_row(&result)
 }
 
 /// Changes what an admin may change on an account: name, role/operator, disabled state.
@@ -314,10 +311,7 @@ where
     .bind(super::now_utc_text())
     .execute(executor)
     .await?;
-    if result.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::touched_a_row(&result)
 }
 
 /// Whether any active admin exists (the first run creates one when not).

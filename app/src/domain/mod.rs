@@ -39,6 +39,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// `NotFound` when an UPDATE matched no row: the record it names does not exist.
+pub fn touched_a_row(result: &sqlx::any::AnyQueryResult) -> Result<(), StoreError> {
+    if result.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// The current time as stored in every timestamp column: UTC, whole seconds, `Z` suffix, so that
 /// text order is time order on both databases.
 pub fn now_utc_text() -> String {

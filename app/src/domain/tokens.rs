@@ -113,8 +113,5 @@ where
         .bind(super::now_utc_text())
         .execute(executor)
         .await?;
-    if result.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::touched_a_row(&result)
 }
