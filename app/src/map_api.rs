@@ -94,39 +94,27 @@ async fn load_coverage_inner() -> Result<Vec<crate::model::VillageCoverage>, App
 pub async fn save_wifi(
     id: i64,
     version: i64,
-    status: crate::model::WifiStatus,
-    provider: Option<String>,
-    bandwidth_mbps: Option<f64>,
-    installed_at: Option<String>,
-    last_verified_at: Option<String>,
+    update: crate::model::WifiUpdate,
 ) -> Result<crate::model::CulturalHouse, AppError> {
-    save_wifi_inner(id, version, status, provider, bandwidth_mbps, installed_at, last_verified_at)
-        .await
-        .map_err(AppError::with_status)
+    save_wifi_inner(id, version, update).await.map_err(AppError::with_status)
 }
 
 #[cfg(feature = "ssr")]
 async fn save_wifi_inner(
     id: i64,
     version: i64,
-    status: crate::model::WifiStatus,
-    provider: Option<String>,
-    bandwidth_mbps: Option<f64>,
-    installed_at: Option<String>,
-    last_verified_at: Option<String>,
+    update: crate::model::WifiUpdate,
 ) -> Result<crate::model::CulturalHouse, AppError> {
-    use crate::domain::cultural_houses::{self, WifiUpdate};
     let state = state()?;
     let principal = viewer(&state).await?.ok_or(AppError::SignInRequired)?;
     let blank_is_none = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
-    let update = WifiUpdate {
-        status,
-        provider: blank_is_none(provider),
-        bandwidth_mbps,
-        installed_at: blank_is_none(installed_at),
-        last_verified_at: blank_is_none(last_verified_at),
+    let update = crate::model::WifiUpdate {
+        provider: blank_is_none(update.provider),
+        installed_at: blank_is_none(update.installed_at),
+        last_verified_at: blank_is_none(update.last_verified_at),
+        ..update
     };
-    Ok(cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
+    Ok(crate::domain::cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
 }
 
 /// The Wi-Fi timeline of one house, newest first, for the details panel.

@@ -82,6 +82,11 @@ pub struct CulturalHouse {
     pub bandwidth_mbps: Option<f64>,
     pub installed_at: Option<String>,
     pub last_verified_at: Option<String>,
+    /// The Wi-Fi network name. The public sees it only when `ssid_public` is set; signed-in
+    /// accounts always see it.
+    pub ssid: Option<String>,
+    /// Whether the operator lets the public map show the network name.
+    pub ssid_public: bool,
     /// Grows by one with every change of the Wi-Fi; editors send it back (`If-Match`) so that two
     /// edits of the same version cannot silently overwrite each other.
     pub version: i64,
@@ -97,8 +102,32 @@ pub struct WifiChange {
     pub bandwidth_mbps: Option<f64>,
     pub installed_at: Option<String>,
     pub last_verified_at: Option<String>,
+    /// Shown only to signed-in accounts and, when public, to everyone (as for the house itself).
+    pub ssid: Option<String>,
+    pub ssid_public: bool,
     pub changed_at: String,
     pub changed_by: String,
+}
+
+/// A change to a cultural house's Wi-Fi, as an operator or officer submits it (REST body, CSV
+/// row, or the details panel's form). The domain layer checks it before anything is written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WifiUpdate {
+    pub status: WifiStatus,
+    /// Operator code; required unless the status is `none` or `planned`.
+    pub provider: Option<String>,
+    pub bandwidth_mbps: Option<f64>,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`.
+    pub installed_at: Option<String>,
+    pub last_verified_at: Option<String>,
+    /// Network name (SSID), 1 to 32 bytes.
+    #[serde(default)]
+    pub ssid: Option<String>,
+    /// `true`: the public map shows the network name. Defaults to `false` (hidden).
+    #[serde(default)]
+    pub ssid_public: bool,
 }
 
 /// The latest coverage an operator reports (or the field measured) for one technology in a village.

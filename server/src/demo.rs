@@ -228,6 +228,12 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
             let distance = radius * rng.random_range(0.15_f64..1.0).sqrt();
             let house_name = format!("Nhà văn hóa {village_name}");
             let wifi = demo_wifi(&mut rng, is_town);
+            // Derived from the count, not drawn from `rng`, so the rest of the demo data stays
+            // as it was: two houses in three show their network name publicly.
+            let ssid = wifi
+                .provider
+                .filter(|_| wifi.installed_at.is_some())
+                .map(|provider| format!("{}-NVH-{:03}", provider.to_uppercase(), counts.cultural_houses + 1));
             cultural_houses::insert(
                 &mut tx,
                 &NewHouse {
@@ -240,6 +246,8 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
                     bandwidth_mbps: wifi.bandwidth_mbps,
                     installed_at: wifi.installed_at.as_deref(),
                     last_verified_at: wifi.last_verified_at.as_deref(),
+                    ssid: ssid.as_deref(),
+                    ssid_public: ssid.is_some() && counts.cultural_houses % 3 != 0,
                 },
                 "demo",
             )

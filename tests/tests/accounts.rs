@@ -199,7 +199,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     "/api/auth/password" => "current=bandoso-demo&new=bandoso-demo".to_owned(),
                     "/api/map/wifi" => {
                         let version = bandoso_tests::house_version(&app, &admin, kim_tan_house).await;
-                        format!("id={kim_tan_house}&version={}&status=active&provider=viettel", version.trim_matches('"'))
+                        format!("id={kim_tan_house}&version={}&update[status]=active&update[provider]=viettel", version.trim_matches('"'))
                     }
                     _ => String::new(),
                 };

@@ -150,7 +150,7 @@ async fn a_wifi_csv_updates_many_houses_at_once_within_the_operator_boundary() {
         assert_eq!(version(&own["id"]).await, "\"1\"", "nothing written");
 
         let good = format!(
-            "cultural_house_id,village_code,status,provider,bandwidth_mbps,last_verified_at\n{},,broken,viettel,,2026-11-20\n,{},active,Viettel,200,2026-11-20\n",
+            "cultural_house_id,village_code,status,provider,bandwidth_mbps,last_verified_at,ssid,ssid_public\n{},,broken,viettel,,2026-11-20,,\n,{},active,Viettel,200,2026-11-20,Viettel NVH Đông,có\n",
             own["id"], free["village_code"].as_str().unwrap_or_default()
         );
         let (status, dry) = post_file(&app, "/api/v1/imports/wifi?dry_run=true", &viettel, "text/csv", good.clone().into_bytes()).await;
@@ -163,6 +163,8 @@ async fn a_wifi_csv_updates_many_houses_at_once_within_the_operator_boundary() {
         let (_, now) = send_json(&app, Method::GET, &uri, &admin, None).await;
         assert_eq!(now["properties"]["wifi_provider"], "viettel");
         assert_eq!(now["properties"]["bandwidth_mbps"], 200.0);
+        assert_eq!(now["properties"]["ssid"], "Viettel NVH Đông");
+        assert_eq!(now["properties"]["ssid_public"], true);
         let audit_uri = format!("/api/v1/audit?entity_type=cultural_house&entity_id={}", own["id"]);
         let (_, audit) = send_json(&app, Method::GET, &audit_uri, &admin, None).await;
         assert_eq!(audit.as_array().map(Vec::len), Some(1));

@@ -314,7 +314,10 @@ async fn wifi_saved_by_hand_through_the_map_page_respects_versions_and_scope() {
         let save = |id: i64, version: i64| {
             let (app, cookie) = (app.clone(), cookie.clone());
             async move {
-                let form = format!("id={id}&version={version}&status=broken&provider=vnpt&last_verified_at=2026-11-20");
+                let form = format!(
+                    "id={id}&version={version}&update[status]=broken&update[provider]=vnpt\
+                     &update[last_verified_at]=2026-11-20&update[ssid]=VNPT-Test&update[ssid_public]=true"
+                );
                 let request = http::Request::post("/api/map/wifi")
                     .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(http::header::COOKIE, cookie)
@@ -328,6 +331,7 @@ async fn wifi_saved_by_hand_through_the_map_page_respects_versions_and_scope() {
         let (status, body) = save(own, 1).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains("\"wifi_status\":\"broken\"") && body.contains("\"version\":2"), "{body}");
+        assert!(body.contains("\"ssid\":\"VNPT-Test\"") && body.contains("\"ssid_public\":true"), "{body}");
         let (status, body) = save(own, 1).await;
         assert_eq!(status, StatusCode::CONFLICT, "a stale form is a conflict: {body}");
         assert!(body.contains("Conflict"), "{body}");
@@ -382,6 +386,57 @@ async fn cultural_houses_page_through_with_limit_offset_and_a_next_link() {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
             assert_eq!(body["error"]["parameter"], parameter, "{uri}: {body}");
         }
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_network_name_is_public_only_when_the_operator_says_so() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let admin = demo_login(&app, "admin").await;
+        let (_, active) = send_json(&app, Method::GET, "/api/v1/cultural-houses?status=active", &admin, None).await;
+        let id = features(&active)[0]["id"].as_i64().expect("an active house");
+        let provider = features(&active)[0]["properties"]["wifi_provider"].clone();
+        let update = |ssid: Value, public: bool| {
+            serde_json::json!({"status": "active", "provider": provider, "ssid": ssid, "ssid_public": public})
+        };
+        let public_ssid = |app: axum::Router| async move {
+            let (status, house) = get_json(&app, &format!("/api/v1/cultural-houses/{id}")).await;
+            assert_eq!(status, StatusCode::OK);
+            house["properties"]["ssid"].clone()
+        };
+
+        let (status, body) =
+            bandoso_tests::put_wifi(&app, &admin, &admin, id, Some(update("  NVH Thôn Đông  ".into(), false))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["properties"]["ssid"], "NVH Thôn Đông", "trimmed, diacritics kept");
+        assert_eq!(public_ssid(app.clone()).await, Value::Null, "hidden from the public");
+        let (_, export) = get(&app, "/api/v1/exports/cultural-houses.csv").await;
+        assert!(!export.contains("NVH Thôn Đông"), "nor in the public export");
+        let (_, history) = get_json(&app, &format!("/api/v1/cultural-houses/{id}/wifi-history")).await;
+        assert!(history.as_array().expect("list").iter().all(|change| change["ssid"].is_null()), "{history}");
+
+        let (status, _) = bandoso_tests::put_wifi(&app, &admin, &admin, id, Some(update("NVH".into(), true))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(public_ssid(app.clone()).await, "NVH");
+        let (_, timeline) =
+            send_json(&app, Method::GET, &format!("/api/v1/cultural-houses/{id}/wifi-history"), &admin, None).await;
+        assert_eq!(timeline[0]["ssid"], "NVH");
+        assert_eq!(timeline[1]["ssid"], "NVH Thôn Đông", "the timeline keeps every name");
+
+        for (bad, field) in [
+            (update("x".repeat(33).into(), false), "ssid"),
+            (update("tab\there".into(), false), "ssid"),
+            (update(Value::Null, true), "ssid_public"),
+        ] {
+            let (status, body) = bandoso_tests::put_wifi(&app, &admin, &admin, id, Some(bad)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(body.to_string().contains(field), "{body}");
+        }
+        assert_eq!(public_ssid(app.clone()).await, "NVH", "a rejected change leaves the stored one");
         test_db
     })
     .await;

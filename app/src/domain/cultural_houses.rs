@@ -2,8 +2,9 @@
 
 use super::access::{self, Denied, Principal, Visibility};
 use super::StoreError;
+pub use crate::model::WifiUpdate;
 use crate::model::{CulturalHouse, Role, WifiStatus};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::{Any, Executor};
 
 /// A viewport in degrees: west, south, east, north (the order of a GeoJSON `bbox`).
@@ -44,6 +45,8 @@ pub struct NewHouse<'a> {
     pub bandwidth_mbps: Option<f64>,
     pub installed_at: Option<&'a str>,
     pub last_verified_at: Option<&'a str>,
+    pub ssid: Option<&'a str>,
+    pub ssid_public: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -62,6 +65,8 @@ struct HouseRow {
     bandwidth_mbps: Option<f64>,
     installed_at: Option<String>,
     last_verified_at: Option<String>,
+    ssid: Option<String>,
+    ssid_public: i64,
     version: i64,
 }
 
@@ -88,16 +93,27 @@ impl TryFrom<HouseRow> for CulturalHouse {
             bandwidth_mbps: row.bandwidth_mbps,
             installed_at: row.installed_at,
             last_verified_at: row.last_verified_at,
+            ssid: row.ssid,
+            ssid_public: row.ssid_public != 0,
             version: row.version,
         })
     }
+}
+
+/// The house as `visibility` may see it: the public sees a network name only when the operator
+/// made it public.
+fn shown_with(mut house: CulturalHouse, visibility: Visibility) -> CulturalHouse {
+    if visibility.only_active_wifi && !house.ssid_public {
+        house.ssid = None;
+    }
+    house
 }
 
 const SELECT_HOUSES: &str = "
     SELECT h.id, h.name, v.code AS village_code, v.name AS village,
            c.code AS commune_code, c.name AS commune, h.lon, h.lat, h.wifi_status,
            h.wifi_provider, o.name AS wifi_provider_name, h.bandwidth_mbps, h.installed_at,
-           h.last_verified_at, h.version
+           h.last_verified_at, h.ssid, h.ssid_public, h.version
     FROM cultural_house h
     JOIN admin_unit v ON v.id = h.village_id
     JOIN admin_unit c ON c.id = v.parent_id
@@ -158,7 +174,7 @@ where
         .bind(filter.offset)
         .fetch_all(executor)
         .await?;
-    rows.into_iter().map(CulturalHouse::try_from).collect()
+    rows.into_iter().map(|row| Ok(shown_with(CulturalHouse::try_from(row)?, visibility))).collect()
 }
 
 /// One house by id, if the viewer may see it (otherwise `NotFound`: existence is not revealed).
@@ -181,7 +197,7 @@ where
         .bind(visibility.scope_of_user.unwrap_or_default())
         .fetch_optional(executor)
         .await?;
-    row.ok_or(StoreError::NotFound)?.try_into()
+    Ok(shown_with(row.ok_or(StoreError::NotFound)?.try_into()?, visibility))
 }
 
 /// Creates a house (and the first version of its Wi-Fi timeline) and returns its id.
@@ -202,8 +218,8 @@ where
     let (has_bandwidth, bandwidth_mbps) = super::db::nullable_f64(house.bandwidth_mbps);
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO cultural_house (village_id, name, lon, lat, wifi_status, wifi_provider,
-                                     bandwidth_mbps, installed_at, last_verified_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $11 THEN $7 END, $8, $9, $10)
+                                     bandwidth_mbps, installed_at, last_verified_at, updated_at, ssid, ssid_public)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $11 THEN $7 END, $8, $9, $10, $12, $13)
          RETURNING id",
     )
     .bind(house.village_id)
@@ -217,6 +233,8 @@ where
     .bind(house.last_verified_at)
     .bind(super::now_utc_text())
     .bind(has_bandwidth)
+    .bind(house.ssid)
+    .bind(i64::from(house.ssid_public))
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -240,8 +258,9 @@ where
 {
     sqlx::query(
         "INSERT INTO wifi_change (cultural_house_id, version, wifi_status, wifi_provider, bandwidth_mbps,
-                                  installed_at, last_verified_at, changed_at, changed_by)
-         SELECT id, version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, updated_at, $2
+                                  installed_at, last_verified_at, ssid, ssid_public, changed_at, changed_by)
+         SELECT id, version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, ssid,
+                ssid_public, updated_at, $2
          FROM cultural_house WHERE id = $1",
     )
     .bind(house_id)
@@ -259,6 +278,8 @@ struct WifiChangeRow {
     bandwidth_mbps: Option<f64>,
     installed_at: Option<String>,
     last_verified_at: Option<String>,
+    ssid: Option<String>,
+    ssid_public: i64,
     changed_at: String,
     changed_by: String,
 }
@@ -271,7 +292,8 @@ pub async fn wifi_history(
 ) -> Result<Vec<crate::model::WifiChange>, StoreError> {
     get(pool, id, visibility).await?;
     let rows: Vec<WifiChangeRow> = sqlx::query_as(
-        "SELECT version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, changed_at, changed_by
+        "SELECT version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, ssid, ssid_public,
+                changed_at, changed_by
          FROM wifi_change WHERE cultural_house_id = $1 ORDER BY version DESC",
     )
     .bind(id)
@@ -286,6 +308,8 @@ pub async fn wifi_history(
                 bandwidth_mbps: row.bandwidth_mbps,
                 installed_at: row.installed_at,
                 last_verified_at: row.last_verified_at,
+                ssid: row.ssid.filter(|_| row.ssid_public != 0 || !visibility.only_active_wifi),
+                ssid_public: row.ssid_public != 0,
                 changed_at: row.changed_at,
                 changed_by: row.changed_by,
             })
@@ -293,21 +317,29 @@ pub async fn wifi_history(
         .collect()
 }
 
-/// A change to a cultural house's Wi-Fi, as an operator or officer submits it.
-#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WifiUpdate {
-    pub status: WifiStatus,
-    /// Operator code; required unless the status is `none` or `planned`.
-    pub provider: Option<String>,
-    pub bandwidth_mbps: Option<f64>,
-    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`.
-    pub installed_at: Option<String>,
-    pub last_verified_at: Option<String>,
+/// Longest network name 802.11 allows, in bytes.
+const MAX_SSID_BYTES: usize = 32;
+
+/// The update with its values normalised (dates in the stored form, blank SSID as none), or the
+/// first rule it breaks, naming the field.
+fn checked(mut update: WifiUpdate) -> Result<WifiUpdate, StoreError> {
+    update.ssid = update.ssid.map(|ssid| ssid.trim().to_owned()).filter(|ssid| !ssid.is_empty());
+    if let Some(ssid) = &update.ssid {
+        if ssid.len() > MAX_SSID_BYTES || ssid.chars().any(char::is_control) {
+            return Err(StoreError::Invalid(format!(
+                "ssid: at most {MAX_SSID_BYTES} bytes of printable text, got '{}'",
+                ssid.escape_debug()
+            )));
+        }
+    }
+    if update.ssid_public && update.ssid.is_none() {
+        return Err(StoreError::Invalid("ssid_public: there is no ssid to show".to_owned()));
+    }
+    update.check_values()
 }
 
 impl WifiUpdate {
-    fn checked(mut self) -> Result<WifiUpdate, StoreError> {
+    fn check_values(mut self) -> Result<WifiUpdate, StoreError> {
         let needs_provider = !matches!(self.status, WifiStatus::None | WifiStatus::Planned);
         if needs_provider && self.provider.is_none() {
             return Err(StoreError::Invalid(format!("provider: required when the status is {}", self.status)));
@@ -357,7 +389,7 @@ pub async fn update_wifi(
     if !matches!(principal.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) {
         return Err(StoreError::Denied(Denied::Role));
     }
-    let update = update.checked()?;
+    let update = checked(update)?;
     let mut tx = db.begin_write().await?;
     // Read without scope first so that "not in scope" and "does not exist" can be told apart
     // for someone allowed to write here at all.
@@ -398,7 +430,8 @@ async fn write_wifi(
     let updated = sqlx::query(
         "UPDATE cultural_house
          SET wifi_status = $2, wifi_provider = $3, bandwidth_mbps = CASE WHEN $8 THEN $4 END,
-             installed_at = $5, last_verified_at = $6, updated_at = $7, version = version + 1
+             installed_at = $5, last_verified_at = $6, updated_at = $7, version = version + 1,
+             ssid = $10, ssid_public = $11
          WHERE id = $1 AND version = $9",
     )
     .bind(before.id)
@@ -410,6 +443,8 @@ async fn write_wifi(
     .bind(super::now_utc_text())
     .bind(has_bandwidth)
     .bind(before.version)
+    .bind(update.ssid.as_deref())
+    .bind(i64::from(update.ssid_public))
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -433,8 +468,17 @@ async fn write_wifi(
 
 /// Columns of a Wi-Fi CSV file, in any order. A row names its house by `cultural_house_id`, or by
 /// `village_code` when the village has exactly one cultural house.
-pub const WIFI_CSV_COLUMNS: [&str; 7] =
-    ["cultural_house_id", "village_code", "status", "provider", "bandwidth_mbps", "installed_at", "last_verified_at"];
+pub const WIFI_CSV_COLUMNS: [&str; 9] = [
+    "cultural_house_id",
+    "village_code",
+    "status",
+    "provider",
+    "bandwidth_mbps",
+    "installed_at",
+    "last_verified_at",
+    "ssid",
+    "ssid_public",
+];
 
 #[derive(Clone, Debug, Deserialize)]
 struct WifiRow {
@@ -445,6 +489,17 @@ struct WifiRow {
     bandwidth_mbps: Option<f64>,
     installed_at: Option<String>,
     last_verified_at: Option<String>,
+    ssid: Option<String>,
+    ssid_public: Option<String>,
+}
+
+/// Reads a yes/no cell of a CSV file: spreadsheets write booleans in many ways.
+fn parse_flag(field: &str, text: Option<&str>) -> Result<bool, String> {
+    match text.map(|t| t.trim().to_lowercase()).as_deref() {
+        None | Some("" | "false" | "0" | "no" | "không") => Ok(false),
+        Some("true" | "1" | "yes" | "có") => Ok(true),
+        Some(other) => Err(format!("{field}: expected true or false, got '{other}'")),
+    }
 }
 
 /// The houses a principal may change the Wi-Fi of, for checking an import row by row.
@@ -495,14 +550,15 @@ impl WifiImportRights {
         };
         let status: WifiStatus =
             row.status.trim().to_lowercase().parse().map_err(|error| vec![format!("status: {error}")])?;
-        let update = WifiUpdate {
+        let update = checked(WifiUpdate {
             status,
             provider: row.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_lowercase),
             bandwidth_mbps: row.bandwidth_mbps,
             installed_at: row.installed_at.clone().filter(|v| !v.trim().is_empty()),
             last_verified_at: row.last_verified_at.clone().filter(|v| !v.trim().is_empty()),
-        }
-        .checked()
+            ssid: row.ssid.clone(),
+            ssid_public: parse_flag("ssid_public", row.ssid_public.as_deref()).map_err(|error| vec![error])?,
+        })
         .map_err(|error| vec![error.to_string()])?;
         if let Some(provider) = update.provider.as_deref().filter(|p| !self.known_operators.contains(*p)) {
             return Err(vec![format!("provider: no operator has code '{provider}'")]);

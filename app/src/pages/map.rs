@@ -533,6 +533,7 @@ fn DetailSheet(
         bandwidth_mbps,
         installed_at,
         last_verified_at,
+        ssid,
         ..
     } = house;
 
@@ -571,6 +572,10 @@ fn DetailSheet(
                     let verified = last_verified_at.clone();
                     move || or_unknown(texts.get(), verified.as_deref().map(date_part))
                 }</dd>
+                {ssid.map(|ssid| view! {
+                    <dt>{move || texts.get().ssid}</dt>
+                    <dd data-testid="detail-ssid">{ssid}</dd>
+                })}
             </dl>
             <h3>{move || texts.get().coverage_heading}</h3>
             <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
@@ -616,6 +621,8 @@ fn WifiEditForm(
     let bandwidth = RwSignal::new(house.bandwidth_mbps.map(|mbps| mbps.to_string()).unwrap_or_default());
     let installed = RwSignal::new(house.installed_at.as_deref().map(date_part).unwrap_or_default());
     let verified = RwSignal::new(house.last_verified_at.as_deref().map(date_part).unwrap_or_default());
+    let ssid = RwSignal::new(house.ssid.clone().unwrap_or_default());
+    let ssid_public = RwSignal::new(house.ssid_public);
     let invalid_bandwidth = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -639,14 +646,19 @@ fn WifiEditForm(
             };
             invalid_bandwidth.set(false);
             let optional = |text: String| Some(text).filter(|t| !t.trim().is_empty());
+            let ssid = optional(ssid.get_untracked());
             save.dispatch(SaveWifi {
                 id,
                 version,
-                status: status.get_untracked(),
-                provider: optional(provider.get_untracked()),
-                bandwidth_mbps,
-                installed_at: optional(installed.get_untracked()),
-                last_verified_at: optional(verified.get_untracked()),
+                update: crate::model::WifiUpdate {
+                    status: status.get_untracked(),
+                    provider: optional(provider.get_untracked()),
+                    bandwidth_mbps,
+                    installed_at: optional(installed.get_untracked()),
+                    last_verified_at: optional(verified.get_untracked()),
+                    ssid_public: ssid.is_some() && ssid_public.get_untracked(),
+                    ssid,
+                },
             });
         }
     };
@@ -717,6 +729,16 @@ fn WifiEditForm(
                     <span>{move || texts.get().last_verified}</span>
                     <input type="date" data-testid="edit-verified" prop:value=move || verified.get()
                         on:input=move |event| verified.set(event_target_value(&event))/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().ssid}</span>
+                    <input type="text" maxlength="32" autocomplete="off" data-testid="edit-ssid"
+                        prop:value=move || ssid.get() on:input=move |event| ssid.set(event_target_value(&event))/>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="edit-ssid-public" prop:checked=move || ssid_public.get()
+                        on:change=move |event| ssid_public.set(event_target_checked(&event))/>
+                    <span>{move || texts.get().ssid_public}</span>
                 </label>
                 <p class="form__message" role="status" data-testid="edit-message">{message}</p>
                 <button type="submit" class="button" data-testid="edit-save" disabled=move || save.pending().get()>
@@ -839,6 +861,8 @@ mod tests {
             bandwidth_mbps: None,
             installed_at: None,
             last_verified_at: None,
+            ssid: None,
+            ssid_public: false,
             version: 1,
         }
     }

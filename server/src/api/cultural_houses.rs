@@ -209,6 +209,8 @@ fn house_feature(house: CulturalHouse, coverage: Option<serde_json::Value>) -> F
     properties.insert("bandwidth_mbps".into(), json!(house.bandwidth_mbps));
     properties.insert("installed_at".into(), json!(house.installed_at));
     properties.insert("last_verified_at".into(), json!(house.last_verified_at));
+    properties.insert("ssid".into(), json!(house.ssid));
+    properties.insert("ssid_public".into(), json!(house.ssid_public));
     if let Some(coverage) = coverage {
         properties.insert("coverage".into(), coverage);
     }
