@@ -132,6 +132,7 @@ pub struct Texts {
     pub upload_kind: &'static str,
     pub upload_kind_wifi: &'static str,
     pub upload_kind_coverage: &'static str,
+    pub upload_kind_coverage_areas: &'static str,
     pub choose_file: &'static str,
     pub check_file: &'static str,
     pub import_file: &'static str,
@@ -144,11 +145,12 @@ pub struct Texts {
     pub rows_imported: &'static str,
     /// "The file was not imported: {count} problems."
     pub file_rejected: &'static str,
-    pub line: &'static str,
+    pub line_or_feature: &'static str,
     pub problem: &'static str,
     pub no_file: &'static str,
     pub columns_wifi: &'static str,
     pub columns_coverage: &'static str,
+    pub columns_coverage_areas: &'static str,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -285,6 +287,7 @@ pub static VI: Texts = Texts {
     upload_kind: "Loại dữ liệu",
     upload_kind_wifi: "Wi-Fi nhà văn hóa",
     upload_kind_coverage: "Vùng phủ sóng theo thôn",
+    upload_kind_coverage_areas: "Vùng phủ sóng vẽ trên bản đồ (GeoJSON)",
     choose_file: "Tệp CSV (UTF-8)",
     check_file: "Kiểm tra tệp",
     import_file: "Nhập dữ liệu",
@@ -293,7 +296,7 @@ pub static VI: Texts = Texts {
     rows_valid: "{rows} dòng hợp lệ. Chưa ghi gì; bấm “Nhập dữ liệu” để ghi.",
     rows_imported: "Đã nhập {rows} dòng.",
     file_rejected: "Tệp không được nhập: {count} lỗi. Sửa rồi thử lại; không dòng nào được ghi.",
-    line: "Dòng",
+    line_or_feature: "Dòng / đối tượng",
     problem: "Lỗi",
     no_file: "Hãy chọn một tệp CSV.",
     columns_wifi: "Cột: cultural_house_id hoặc village_code, status (active, broken, installing, planned, none), provider, bandwidth_mbps, installed_at, last_verified_at, ssid, ssid_public (true/false).",
@@ -309,6 +312,7 @@ pub static VI: Texts = Texts {
     version: "Phiên bản",
     changed_by: "Người cập nhật",
     columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
+    columns_coverage_areas: "Một FeatureCollection GeoJSON: mỗi đối tượng là một Polygon hoặc MultiPolygon (kinh độ, vĩ độ) với các thuộc tính village_code, technology, quality, và có thể operator, reported_at.",
 };
 
 pub static EN: Texts = Texts {
@@ -386,6 +390,7 @@ pub static EN: Texts = Texts {
     upload_kind: "Data",
     upload_kind_wifi: "Cultural house Wi-Fi",
     upload_kind_coverage: "Coverage per village",
+    upload_kind_coverage_areas: "Coverage areas drawn on the map (GeoJSON)",
     choose_file: "CSV file (UTF-8)",
     check_file: "Check file",
     import_file: "Import",
@@ -394,7 +399,7 @@ pub static EN: Texts = Texts {
     rows_valid: "{rows} rows are valid. Nothing written yet; press “Import” to write them.",
     rows_imported: "Imported {rows} rows.",
     file_rejected: "The file was not imported: {count} problems. Fix them and try again; no row was written.",
-    line: "Line",
+    line_or_feature: "Line / feature",
     problem: "Problem",
     no_file: "Choose a CSV file.",
     columns_wifi: "Columns: cultural_house_id or village_code, status (active, broken, installing, planned, none), provider, bandwidth_mbps, installed_at, last_verified_at, ssid, ssid_public (true/false).",
@@ -410,6 +415,7 @@ pub static EN: Texts = Texts {
     version: "Version",
     changed_by: "Updated by",
     columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
+    columns_coverage_areas: "A GeoJSON FeatureCollection: each feature a Polygon or MultiPolygon (longitude, latitude) with properties village_code, technology, quality, and optionally operator, reported_at.",
 };
 
 #[cfg(test)]

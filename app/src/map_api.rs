@@ -84,6 +84,12 @@ async fn load_coverage_inner() -> Result<Vec<crate::model::VillageCoverage>, App
             operator: entry.operator,
             technology: entry.technology,
             quality: entry.quality,
+            areas: entry
+                .area
+                .as_deref()
+                .and_then(crate::domain::geometry::read_stored)
+                .map(|area| crate::domain::geometry::outer_rings(&crate::domain::geometry::simplify_for_display(&area)))
+                .unwrap_or_default(),
         })
         .collect())
 }

@@ -155,6 +155,10 @@ pub struct VillageCoverage {
     pub operator: String,
     pub technology: String,
     pub quality: String,
+    /// Outer rings, `(lon, lat)`, of the area the report drew, thinned for display; empty when
+    /// the report has no area (the map then shades a circle around the cultural house).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<Vec<(f64, f64)>>,
 }
 
 /// Technologies that count as mobile broadband for the dead-zone layer.
@@ -310,6 +314,7 @@ mod tests {
             operator: "viettel".into(),
             technology: technology.into(),
             quality: quality.into(),
+            areas: Vec::new(),
         };
         let coverage =
             [entry("a", "4G", "good"), entry("b", "4G", "fair"), entry("b", "FTTH", "good"), entry("c", "5G", "good")];

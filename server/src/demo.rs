@@ -346,6 +346,7 @@ async fn insert_demo_coverage(
                 source: "operator",
                 reported_at,
                 reported_by: Some("demo"),
+                area: None,
             };
             coverage::insert(&mut **tx, &report).await?;
             inserted += 1;
@@ -368,6 +369,7 @@ async fn insert_demo_coverage(
                 source: "operator",
                 reported_at: "2025-09-15T00:00:00Z",
                 reported_by: Some("demo"),
+                area: None,
             };
             coverage::insert(&mut **tx, &report).await?;
             inserted += 1;

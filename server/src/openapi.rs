@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         api::coverage::create,
         api::coverage::village_history,
         api::coverage::import_csv,
+        api::coverage::import_geojson,
         api::users::me,
         api::users::list,
         api::users::create,

@@ -38,6 +38,7 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
         &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
     ),
     ("POST", "/imports/coverage", &["admin", "viettel"]),
+    ("POST", "/imports/coverage-areas", &["admin", "viettel"]),
     ("POST", "/imports/wifi", &["admin", "canbo.kimtan", "viettel"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
@@ -177,6 +178,9 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 let (status, text) = if *path == "/imports/coverage" {
                     let csv = b"village_code,operator,technology,quality\n15187-01,viettel,5G,fair\n".to_vec();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await
+                } else if *path == "/imports/coverage-areas" {
+                    let file = bandoso_tests::coverage_area_file("15187-01", "viettel", 105.60, 20.20);
+                    bandoso_tests::post_file(&app, &uri, &who, "application/geo+json", file.into_bytes()).await
                 } else if *path == "/imports/wifi" {
                     let csv = format!("cultural_house_id,status,provider\n{kim_tan_house},active,viettel\n").into_bytes();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await

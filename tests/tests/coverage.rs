@@ -212,3 +212,115 @@ async fn exports_follow_the_viewer_and_open_in_spreadsheets() {
     })
     .await;
 }
+
+/// A feature of a coverage-area file; `geometry` as given.
+fn area_feature(village_code: &str, operator: &str, quality: Option<&str>, geometry: Value) -> Value {
+    let mut properties = json!({"village_code": village_code, "operator": operator, "technology": "4G", "fid": 7});
+    if let Some(quality) = quality {
+        properties["quality"] = json!(quality);
+    }
+    json!({"type": "Feature", "properties": properties, "geometry": geometry})
+}
+
+fn square(lon: f64, lat: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]]})
+}
+
+#[tokio::test]
+async fn coverage_areas_from_geojson_are_checked_whole_and_drawn_on_the_map() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let viettel = viettel_token(&app).await;
+        let before = report_count(&test_db).await;
+        let post = |bytes: Vec<u8>, dry_run: bool| {
+            let (app, viettel) = (app.clone(), viettel.clone());
+            async move {
+                let uri = format!("/api/v1/imports/coverage-areas{}", if dry_run { "?dry_run=true" } else { "" });
+                let (status, text) = post_file(&app, &uri, &viettel, "application/geo+json", bytes).await;
+                let body: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON: {text}"));
+                (status, body)
+            }
+        };
+
+        let bad = json!({"type": "FeatureCollection", "features": [
+            area_feature("15187-01", "viettel", Some("good"), square(105.6, 20.2)),
+            area_feature("15187-01", "viettel", Some("good"),
+                json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]})),
+            area_feature("15187-01", "viettel", Some("good"),
+                json!({"type": "Polygon", "coordinates": [[[105.6, 20.2], [105.7, 20.2], [105.7, 20.3], [105.6, 20.3]]]})),
+            area_feature("15187-01", "viettel", Some("good"), json!({"type": "Point", "coordinates": [105.6, 20.2]})),
+            area_feature("99999-01", "viettel", Some("good"), square(105.6, 20.2)),
+            area_feature("15187-02", "viettel", None, square(105.6, 20.2)),
+            area_feature("15187-02", "vnpt", Some("fair"), square(105.6, 20.2)),
+            json!({"type": "Feature", "properties": {"village_code": "15187-02", "technology": "4G", "quality": "good"}, "geometry": null}),
+            area_feature("15187-02", "viettel", Some("good"),
+                json!({"type": "Polygon", "coordinates": [[[20.2, 105.6], [20.3, 105.6], [20.3, 105.7], [20.2, 105.6]]]})),
+        ]});
+        let (status, body) = post(bad.to_string().into_bytes(), false).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problems = body["error"]["problems"].as_array().cloned().unwrap_or_default();
+        let features: Vec<u64> = problems.iter().filter_map(|p| p["feature"].as_u64()).collect();
+        assert_eq!(features, [1, 2, 3, 4, 5, 6, 7, 8], "{body}");
+        assert!(problems.iter().all(|p| p.get("line").is_none()), "GeoJSON problems have no line: {body}");
+        let message = |index: usize| problems[index]["message"].as_str().unwrap_or_default().to_owned();
+        assert!(message(0).contains("invalid geometry"), "bow tie: {}", message(0));
+        assert!(message(1).contains("not closed"), "open ring: {}", message(1));
+        assert!(message(2).contains("Point"), "{}", message(2));
+        assert!(message(3).contains("99999-01"), "{}", message(3));
+        assert!(message(4).contains("quality: required"), "{}", message(4));
+        assert!(message(5).contains("not your operator"), "{}", message(5));
+        assert!(message(6).contains("geometry: required"), "{}", message(6));
+        assert!(message(7).contains("[lon, lat]"), "swapped coordinates: {}", message(7));
+
+        let whole_file_cases: [(&str, Vec<u8>, &str); 5] = [
+            ("not JSON", b"village_code,technology\n".to_vec(), "not GeoJSON"),
+            ("a lone feature", area_feature("15187-01", "viettel", Some("good"), square(105.6, 20.2)).to_string().into_bytes(), "FeatureCollection"),
+            ("no features", br#"{"type":"FeatureCollection","features":[]}"#.to_vec(), "no features"),
+            ("wrong encoding", b"{\"type\":\"FeatureCollection\",\"features\":[],\"name\":\"Th\xe0nh\"}".to_vec(), "UTF-8"),
+            ("10 MB of garbage", vec![0x9f; 10 * 1024 * 1024], "UTF-8"),
+        ];
+        for (case, bytes, expected) in whole_file_cases {
+            let (status, body) = post(bytes, false).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{case}: {body}");
+            let first = body["error"]["problems"][0]["message"].as_str().unwrap_or_default().to_owned();
+            assert!(first.contains(expected), "{case}: {first}");
+        }
+        assert_eq!(report_count(&test_db).await, before, "nothing of a rejected file is written");
+
+        let good = bandoso_tests::coverage_area_file("15187-01", "viettel", 105.6, 20.2).into_bytes();
+        let (status, body) = post(good.clone(), true).await;
+        assert_eq!((status, body["rows"].as_u64(), body["dry_run"].as_bool()), (StatusCode::OK, Some(1), Some(true)));
+        assert_eq!(report_count(&test_db).await, before, "a dry run writes nothing");
+        let (status, body) = post(good, false).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(report_count(&test_db).await, before + 1);
+
+        let request = http::Request::post("/api/map/coverage")
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+        let layer: Value = serde_json::from_str(&bandoso_tests::body_text(response).await).expect("JSON");
+        let drawn = layer
+            .as_array()
+            .and_then(|entries| {
+                entries.iter().find(|e| e["village_code"] == "15187-01" && e["operator"] == "viettel" && e["technology"] == "4G")
+            })
+            .cloned()
+            .expect("the village's latest viettel 4G report");
+        assert_eq!(drawn["quality"], "good");
+        assert_eq!(drawn["areas"][0][0], json!([105.6, 20.2]), "the map gets the drawn ring: {drawn}");
+
+        let with_area = json!({"village_code": "15187-02", "technology": "5G", "quality": "fair", "area": square(105.61, 20.21)});
+        let (status, body) = send_json(&app, Method::POST, "/api/v1/coverage-reports", &viettel, Some(with_area)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let open = json!({"village_code": "15187-02", "technology": "5G", "quality": "fair",
+            "area": {"type": "Polygon", "coordinates": [[[105.6, 20.2], [105.7, 20.2], [105.7, 20.3]]]}});
+        let (status, body) = send_json(&app, Method::POST, "/api/v1/coverage-reports", &viettel, Some(open)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap_or_default().starts_with("area:"), "{body}");
+        test_db
+    })
+    .await;
+}

@@ -1,7 +1,7 @@
 //! Mobile and fixed coverage reports per village, operator and technology. Every report is kept
 //! (history); readers ask for the latest per operator and technology.
 
-use super::csv_import::{check_rows, read_csv, RowProblem};
+use super::csv_import::{check_items, check_rows, read_csv, RowProblem};
 use super::StoreError;
 use crate::model::CoverageEntry;
 use sqlx::{Any, Executor};
@@ -16,6 +16,8 @@ pub struct NewReport<'a> {
     pub source: &'a str,
     pub reported_at: &'a str,
     pub reported_by: Option<&'a str>,
+    /// The covered area, GeoJSON geometry text (checked on the way in).
+    pub area: Option<&'a str>,
 }
 
 /// Records a report and returns its id.
@@ -24,8 +26,8 @@ where
     E: Executor<'e, Database = Any>,
 {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO coverage_report (village_id, operator, technology, quality, source, reported_at, reported_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO coverage_report (village_id, operator, technology, quality, source, reported_at, reported_by, area)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING id",
     )
     .bind(report.village_id)
@@ -35,6 +37,7 @@ where
     .bind(report.source)
     .bind(report.reported_at)
     .bind(report.reported_by)
+    .bind(report.area)
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -116,6 +119,10 @@ pub struct SubmittedReport {
     pub quality: String,
     /// `YYYY-MM-DD` or RFC 3339; defaults to now.
     pub reported_at: Option<String>,
+    /// The covered area: a GeoJSON Polygon or MultiPolygon ([lon, lat], closed rings, valid).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub area: Option<geojson::Geometry>,
 }
 
 /// One report as listed in a village's history.
@@ -138,6 +145,8 @@ pub struct CheckedReport {
     pub technology: String,
     pub quality: String,
     pub reported_at: String,
+    /// GeoJSON geometry text of the covered area.
+    pub area: Option<String>,
 }
 
 /// What a principal may report on: the villages in scope (code → id) and the operators it may
@@ -232,9 +241,16 @@ impl ReportingRights {
                 }
             },
         };
+        let area = report.area.as_ref().and_then(|geometry| match super::geometry::parse_area(geometry) {
+            Ok(_) => Some(geometry.to_string()),
+            Err(problem) => {
+                problems.push(format!("area: {problem}"));
+                None
+            }
+        });
         match (village_id, operator, reported_at) {
             (Some(village_id), Some(operator), Some(reported_at)) if problems.is_empty() => {
-                Ok(CheckedReport { village_id, operator, technology, quality, reported_at })
+                Ok(CheckedReport { village_id, operator, technology, quality, reported_at, area })
             }
             _ => Err(problems),
         }
@@ -256,6 +272,7 @@ pub async fn insert_checked(
             source: "operator",
             reported_at: &report.reported_at,
             reported_by: Some(reported_by),
+            area: report.area.as_deref(),
         };
         insert(&mut **tx, &new).await?;
     }
@@ -273,6 +290,9 @@ pub struct LatestCoverage {
     pub quality: String,
     pub source: String,
     pub reported_at: String,
+    /// GeoJSON geometry text of the covered area, when the report drew one (not in CSV exports).
+    #[serde(skip)]
+    pub area: Option<String>,
 }
 
 /// The latest report of every village, operator, technology and source, by village code.
@@ -282,7 +302,7 @@ where
 {
     Ok(sqlx::query_as(
         "SELECT v.code AS village_code, v.name AS village, c.code AS commune_code, r.operator, r.technology,
-                r.quality, r.source, r.reported_at
+                r.quality, r.source, r.reported_at, r.area
          FROM coverage_report r
          JOIN admin_unit v ON v.id = r.village_id
          LEFT JOIN admin_unit c ON c.id = v.parent_id
@@ -315,6 +335,75 @@ where
 
 /// Columns of a coverage CSV file, in any order; `operator` and `reported_at` may be left out.
 pub const CSV_COLUMNS: [&str; 5] = ["village_code", "operator", "technology", "quality", "reported_at"];
+
+/// The properties of a coverage-area feature: a report without its area (the feature's geometry).
+/// Other properties are ignored: GIS tools add their own (ids, styles).
+#[derive(Clone, Debug, serde::Deserialize)]
+struct AreaProperties {
+    village_code: Option<String>,
+    operator: Option<String>,
+    technology: Option<String>,
+    quality: Option<String>,
+    reported_at: Option<String>,
+}
+
+/// Largest number of features a coverage-area file may hold.
+pub const MAX_AREA_FEATURES: usize = 50_000;
+
+/// Reads and checks a whole GeoJSON FeatureCollection of coverage areas: each feature a Polygon
+/// or MultiPolygon with `village_code`, `technology`, `quality` and optionally `operator` and
+/// `reported_at` properties. Every bad feature is reported by its index; nothing is returned for
+/// import unless every feature is good.
+pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>> {
+    let whole_file = |message: String| vec![RowProblem { line: None, feature: None, message }];
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        whole_file(format!("the file is not UTF-8 (first bad byte at offset {})", error.valid_up_to()))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let collection = match text.parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(collection)) => collection,
+        Ok(_) => return Err(whole_file("expected a GeoJSON FeatureCollection".to_owned())),
+        Err(error) => return Err(whole_file(format!("not GeoJSON: {error}"))),
+    };
+    if collection.features.is_empty() {
+        return Err(whole_file("the FeatureCollection has no features".to_owned()));
+    }
+    if collection.features.len() > MAX_AREA_FEATURES {
+        return Err(whole_file(format!("more than {MAX_AREA_FEATURES} features; split the file")));
+    }
+    let items: Vec<(u64, geojson::Feature)> =
+        collection.features.into_iter().enumerate().map(|(index, feature)| (index as u64, feature)).collect();
+    check_items(items, RowProblem::at_feature, |feature| {
+        let properties = serde_json::Value::Object(feature.properties.clone().unwrap_or_default());
+        let properties: AreaProperties = serde_json::from_value(properties)
+            .map_err(|error| vec![format!("properties: {error} (expected text values)")])?;
+        let Some(geometry) = feature.geometry.clone() else {
+            return Err(vec!["geometry: required (a Polygon or MultiPolygon)".to_owned()]);
+        };
+        let missing = |field: &str| format!("{field}: required");
+        let mut problems = Vec::new();
+        for (field, value) in [
+            ("village_code", &properties.village_code),
+            ("technology", &properties.technology),
+            ("quality", &properties.quality),
+        ] {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                problems.push(missing(field));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        rights.check(&SubmittedReport {
+            village_code: properties.village_code.unwrap_or_default(),
+            operator: properties.operator,
+            technology: properties.technology.unwrap_or_default(),
+            quality: properties.quality.unwrap_or_default(),
+            reported_at: properties.reported_at,
+            area: Some(geometry),
+        })
+    })
+}
 
 /// Reads and checks a whole coverage CSV file. Every bad line is reported; nothing is returned for
 /// import unless every line is good.
@@ -351,7 +440,7 @@ mod tests {
     fn every_bad_line_is_named_with_its_problem() {
         let file = "village_code,operator,technology,quality\n15187-01,viettel,4G,good\n99999-01,viettel,4G,good\n15187-02,vnpt,6G,great\n";
         let problems = check_csv(file.as_bytes(), &rights()).expect_err("rejected");
-        let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+        let lines: Vec<u64> = problems.iter().filter_map(|p| p.line).collect();
         assert_eq!(lines, [3, 4, 4, 4], "{problems:?}");
         assert!(problems[0].message.contains("99999-01"));
         assert!(problems[1].message.starts_with("operator"));
@@ -407,6 +496,87 @@ mod tests {
                 mutated
             };
             let _ = check_csv(&input, &rights);
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A ring of 0 to 7 positions anywhere (also outside lon/lat ranges), closed or not.
+        fn ring() -> impl Strategy<Value = serde_json::Value> {
+            (proptest::collection::vec((-400.0..400.0_f64, -200.0..200.0_f64), 0..7), any::<bool>()).prop_map(
+                |(mut points, close)| {
+                    if close {
+                        if let Some(first) = points.first().copied() {
+                            points.push(first);
+                        }
+                    }
+                    serde_json::json!(points.into_iter().map(|(x, y)| [x, y]).collect::<Vec<_>>())
+                },
+            )
+        }
+
+        fn geometry() -> impl Strategy<Value = serde_json::Value> {
+            prop_oneof![
+                proptest::collection::vec(ring(), 0..3)
+                    .prop_map(|rings| serde_json::json!({"type": "Polygon", "coordinates": rings})),
+                proptest::collection::vec(proptest::collection::vec(ring(), 0..3), 0..3)
+                    .prop_map(|polygons| serde_json::json!({"type": "MultiPolygon", "coordinates": polygons})),
+                (-400.0..400.0_f64, -200.0..200.0_f64)
+                    .prop_map(|(x, y)| serde_json::json!({"type": "Point", "coordinates": [x, y]})),
+                Just(serde_json::Value::Null),
+            ]
+        }
+
+        fn feature() -> impl Strategy<Value = serde_json::Value> {
+            let text =
+                prop_oneof![Just("15187-01".to_owned()), Just("4G".to_owned()), Just("good".to_owned()), ".{0,12}"];
+            (geometry(), text.clone(), text.clone(), text, any::<bool>()).prop_map(
+                |(geometry, village_code, technology, quality, numeric)| {
+                    let quality = if numeric { serde_json::json!(3) } else { serde_json::json!(quality) };
+                    serde_json::json!({"type": "Feature", "geometry": geometry, "properties": {
+                        "village_code": village_code, "technology": technology, "quality": quality}})
+                },
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            /// Any bytes get an answer from both parsers, never a panic.
+            #[test]
+            fn any_bytes_are_answered(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+                let _ = check_csv(&bytes, &rights());
+                let _ = check_geojson(&bytes, &rights());
+            }
+
+            /// Generated collections of good and bad features: an accepted file has one report per
+            /// feature, each with a valid area; a rejected one names only features that exist.
+            #[test]
+            fn feature_collections_are_accepted_whole_or_rejected_by_feature(
+                features in proptest::collection::vec(feature(), 1..6)
+            ) {
+                let count = features.len() as u64;
+                let file = serde_json::json!({"type": "FeatureCollection", "features": features}).to_string();
+                match check_geojson(file.as_bytes(), &rights()) {
+                    Ok(reports) => {
+                        prop_assert_eq!(reports.len() as u64, count);
+                        for report in reports {
+                            let area = report.area.expect("an accepted feature has its area");
+                            let geometry: geojson::Geometry = area.parse().expect("stored area is GeoJSON");
+                            prop_assert!(crate::domain::geometry::parse_area(&geometry).is_ok());
+                        }
+                    }
+                    Err(problems) => {
+                        prop_assert!(!problems.is_empty());
+                        for problem in problems {
+                            prop_assert!(problem.line.is_none());
+                            prop_assert!(problem.feature.is_some_and(|index| index < count), "{:?}", problem);
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -8,9 +8,25 @@ use serde::Serialize;
 /// A line of a file that could not be imported, and why.
 #[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize)]
 pub struct RowProblem {
-    /// 1-based line number in the file (the header is line 1).
-    pub line: u64,
+    /// 1-based line of a CSV file (the header is line 1); absent for a GeoJSON file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 0-based index of a GeoJSON feature in its FeatureCollection; absent for a CSV file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature: Option<u64>,
     pub message: String,
+}
+
+impl RowProblem {
+    /// A problem of a CSV line.
+    pub fn at_line(line: u64, message: String) -> RowProblem {
+        RowProblem { line: Some(line), feature: None, message }
+    }
+
+    /// A problem of a GeoJSON feature.
+    pub fn at_feature(feature: u64, message: String) -> RowProblem {
+        RowProblem { line: None, feature: Some(feature), message }
+    }
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -27,7 +43,7 @@ pub fn read_csv<T: DeserializeOwned>(
     required: &[&str],
     allowed: &[&str],
 ) -> Result<Vec<(u64, T)>, Vec<RowProblem>> {
-    let whole_file = |message: String| vec![RowProblem { line: 1, message }];
+    let whole_file = |message: String| vec![RowProblem::at_line(1, message)];
     let text = std::str::from_utf8(bytes).map_err(|error| {
         whole_file(format!(
             "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
@@ -51,13 +67,13 @@ pub fn read_csv<T: DeserializeOwned>(
         match record {
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
-                problems.push(RowProblem { line, message: format!("unreadable row: {error}") });
+                problems.push(RowProblem::at_line(line, format!("unreadable row: {error}")));
             }
             Ok(record) => {
                 let line = record.position().map_or(0, |p| p.line());
                 match record.deserialize::<T>(Some(&headers)) {
                     Ok(row) => rows.push((line, row)),
-                    Err(error) => problems.push(RowProblem { line, message: format!("unreadable row: {error}") }),
+                    Err(error) => problems.push(RowProblem::at_line(line, format!("unreadable row: {error}"))),
                 }
             }
         }
@@ -72,17 +88,28 @@ pub fn read_csv<T: DeserializeOwned>(
     }
 }
 
-/// Checks every parsed row with `check` (which lists a row's problems); all rows or all problems.
+/// Checks every parsed CSV row with `check` (which lists a row's problems); all rows or all
+/// problems.
 pub fn check_rows<T, U>(
     rows: Vec<(u64, T)>,
+    check: impl FnMut(&T) -> Result<U, Vec<String>>,
+) -> Result<Vec<U>, Vec<RowProblem>> {
+    check_items(rows, RowProblem::at_line, check)
+}
+
+/// Checks every item (located by a line or a feature index, as `locate` says) with `check`; all
+/// items or all problems.
+pub fn check_items<T, U>(
+    items: Vec<(u64, T)>,
+    locate: fn(u64, String) -> RowProblem,
     mut check: impl FnMut(&T) -> Result<U, Vec<String>>,
 ) -> Result<Vec<U>, Vec<RowProblem>> {
-    let mut checked = Vec::with_capacity(rows.len());
+    let mut checked = Vec::with_capacity(items.len());
     let mut problems = Vec::new();
-    for (line, row) in rows {
-        match check(&row) {
+    for (place, item) in items {
+        match check(&item) {
             Ok(good) => checked.push(good),
-            Err(messages) => problems.extend(messages.into_iter().map(|message| RowProblem { line, message })),
+            Err(messages) => problems.extend(messages.into_iter().map(|message| locate(place, message))),
         }
     }
     if problems.is_empty() {

@@ -9,6 +9,7 @@ pub const DISPLAY_TOLERANCE_DEG: f64 = 0.0005;
 /// Checks that a GeoJSON geometry is an area usable as an administrative boundary and converts it.
 /// The error says what is wrong in words an import report can show.
 pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
+    check_rings(&geometry.value)?;
     let area = match geo::Geometry::<f64>::try_from(geometry.clone()) {
         Ok(geo::Geometry::Polygon(polygon)) => MultiPolygon(vec![polygon]),
         Ok(geo::Geometry::MultiPolygon(polygons)) => polygons,
@@ -34,6 +35,35 @@ pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, Str
     }
     area.check_validation().map_err(|problem| format!("invalid geometry: {problem}"))?;
     Ok(area)
+}
+
+/// RFC 7946 rings: at least four positions of two or three numbers, the last equal to the
+/// first. `geo` would close an open ring silently, hiding a truncated file, so this is checked on
+/// the GeoJSON itself.
+fn check_rings(value: &geojson::Value) -> Result<(), String> {
+    let polygons: Vec<&geojson::PolygonType> = match value {
+        geojson::Value::Polygon(rings) => vec![rings],
+        geojson::Value::MultiPolygon(polygons) => polygons.iter().collect(),
+        _ => return Ok(()),
+    };
+    for (polygon_index, rings) in polygons.into_iter().enumerate() {
+        if rings.is_empty() {
+            return Err(format!("polygon {polygon_index} has no ring"));
+        }
+        for (ring_index, ring) in rings.iter().enumerate() {
+            let place = format!("polygon {polygon_index}, ring {ring_index}");
+            if let Some(bad) = ring.iter().find(|position| !(2..=3).contains(&position.len())) {
+                return Err(format!("{place}: position {bad:?} must have 2 or 3 numbers"));
+            }
+            if ring.len() < 4 {
+                return Err(format!("{place}: a ring needs at least 4 positions, has {}", ring.len()));
+            }
+            if ring.first() != ring.last() {
+                return Err(format!("{place}: the ring is not closed (the last position must equal the first)"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn geometry_kind(geometry: &geo::Geometry<f64>) -> &'static str {
@@ -104,5 +134,14 @@ mod tests {
 
         let bow_tie = geometry(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#);
         assert!(parse_area(&bow_tie).unwrap_err().starts_with("invalid geometry"));
+
+        let open = geometry(r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1]]]}"#);
+        assert!(parse_area(&open).unwrap_err().contains("not closed"));
+
+        let too_short = geometry(r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105,20]]]}"#);
+        assert!(parse_area(&too_short).unwrap_err().contains("at least 4"));
+
+        let empty = geometry(r#"{"type":"MultiPolygon","coordinates":[[]]}"#);
+        assert!(parse_area(&empty).unwrap_err().contains("no ring"));
     }
 }

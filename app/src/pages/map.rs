@@ -109,7 +109,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
         });
     });
     let circles = Signal::derive(move || {
-        coverage.with(|coverage| houses.with_value(|houses| layer_circles(&layer.get(), houses, coverage)))
+        coverage.with(|coverage| houses.with_value(|houses| layer_shapes(&layer.get(), houses, coverage)))
     });
     let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
@@ -244,7 +244,7 @@ fn DistrictMap(
     tiles: crate::model::TileSource,
     bounds: Option<((f64, f64), (f64, f64))>,
     selected: RwSignal<Option<i64>>,
-    circles: Signal<Vec<LayerCircle>>,
+    circles: Signal<Vec<LayerShape>>,
 ) -> impl IntoView {
     let texts = use_texts();
     let mounted = RwSignal::new(false);
@@ -280,7 +280,7 @@ fn LeafletMap(
     tiles: crate::model::TileSource,
     bounds: Option<((f64, f64), (f64, f64))>,
     selected: RwSignal<Option<i64>>,
-    circles: Signal<Vec<LayerCircle>>,
+    circles: Signal<Vec<LayerShape>>,
 ) -> impl IntoView {
     let (map, set_map) = create_map_signal();
     #[cfg(feature = "hydrate")]
@@ -318,15 +318,34 @@ fn LeafletMap(
                     />
                 })
                 .collect_view()}
-            <For each=move || circles.get() key=|circle| circle.key.clone() let:circle>
-                <Circle
-                    center=JsSignal::derive_local(move || Position::new(circle.lat, circle.lon))
-                    radius=1500.0
-                    class_name=format!("layer-circle {}", circle.class)
-                    weight=2.0
-                    fill_opacity=0.35
-                    interactive=false
-                />
+            <For each=move || circles.get() key=|shape| shape.key.clone() let:shape>
+                {match shape.place {
+                    ShapePlace::Around { lat, lon } => view! {
+                        <Circle
+                            center=JsSignal::derive_local(move || Position::new(lat, lon))
+                            radius=1500.0
+                            class_name=format!("layer-circle {}", shape.class)
+                            weight=2.0
+                            fill_opacity=0.35
+                            interactive=false
+                        />
+                    }
+                    .into_any(),
+                    ShapePlace::Area(ring) => {
+                        let positions: Vec<Position> =
+                            ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect();
+                        view! {
+                        <Polygon
+                            positions
+                            class_name=format!("layer-area {}", shape.class)
+                            weight=2.0
+                            fill_opacity=0.35
+                            interactive=false
+                        />
+                        }
+                        .into_any()
+                    }
+                }}
             </For>
         </MapContainer>
     }
@@ -421,31 +440,41 @@ fn coverage_choices(coverage: &[crate::model::VillageCoverage]) -> Vec<(String, 
     choices
 }
 
-/// A shaded circle around a village's cultural house.
+/// A shaded shape of a map layer: a circle around a village's cultural house, or the area an
+/// operator drew for its coverage report.
 #[derive(Clone, Debug, PartialEq)]
-struct LayerCircle {
+struct LayerShape {
     key: String,
-    lat: f64,
-    lon: f64,
+    place: ShapePlace,
     class: String,
 }
 
-/// The circles of a layer: one per village with a visible cultural house.
-fn layer_circles(
+#[derive(Clone, Debug, PartialEq)]
+enum ShapePlace {
+    Around {
+        lat: f64,
+        lon: f64,
+    },
+    /// One outer ring, `(lon, lat)`.
+    Area(Vec<(f64, f64)>),
+}
+
+/// The shapes of a layer: per village with a visible cultural house, a circle around the house,
+/// or the drawn areas of a coverage report that has them.
+fn layer_shapes(
     layer: &MapLayer,
     houses: &[CulturalHouse],
     coverage: &[crate::model::VillageCoverage],
-) -> Vec<LayerCircle> {
+) -> Vec<LayerShape> {
     let mut villages: Vec<&CulturalHouse> = Vec::new();
     for house in houses {
         if !villages.iter().any(|known| known.village_code == house.village_code) {
             villages.push(house);
         }
     }
-    let circle = |house: &CulturalHouse, class: String| LayerCircle {
+    let circle = |house: &CulturalHouse, class: String| LayerShape {
         key: format!("{}-{class}", house.village_code),
-        lat: house.lat,
-        lon: house.lon,
+        place: ShapePlace::Around { lat: house.lat, lon: house.lon },
         class,
     };
     match layer {
@@ -460,14 +489,24 @@ fn layer_circles(
         }
         MapLayer::Coverage { operator, technology } => villages
             .into_iter()
-            .map(|house| {
-                let quality = coverage
-                    .iter()
-                    .find(|e| {
-                        e.village_code == house.village_code && &e.operator == operator && &e.technology == technology
-                    })
-                    .map_or("none", |entry| entry.quality.as_str());
-                circle(house, format!("coverage-{quality}"))
+            .flat_map(|house| {
+                let entry = coverage.iter().find(|e| {
+                    e.village_code == house.village_code && &e.operator == operator && &e.technology == technology
+                });
+                let class = format!("coverage-{}", entry.map_or("none", |entry| entry.quality.as_str()));
+                match entry.filter(|entry| !entry.areas.is_empty()) {
+                    Some(entry) => entry
+                        .areas
+                        .iter()
+                        .enumerate()
+                        .map(|(index, ring)| LayerShape {
+                            key: format!("{}-{class}-{index}", house.village_code),
+                            place: ShapePlace::Area(ring.clone()),
+                            class: class.clone(),
+                        })
+                        .collect::<Vec<_>>(),
+                    None => vec![circle(house, class)],
+                }
             })
             .collect(),
     }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 enum Kind {
     Wifi,
     Coverage,
+    CoverageAreas,
 }
 
 impl Kind {
@@ -23,15 +24,56 @@ impl Kind {
         match self {
             Kind::Wifi => "/api/v1/imports/wifi",
             Kind::Coverage => "/api/v1/imports/coverage",
+            Kind::CoverageAreas => "/api/v1/imports/coverage-areas",
+        }
+    }
+
+    /// The value of the kind picker's option.
+    fn value(self) -> &'static str {
+        match self {
+            Kind::Wifi => "wifi",
+            Kind::Coverage => "coverage",
+            Kind::CoverageAreas => "coverage-areas",
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn content_type(self) -> &'static str {
+        match self {
+            Kind::Wifi | Kind::Coverage => "text/csv",
+            Kind::CoverageAreas => "application/geo+json",
+        }
+    }
+
+    /// What the file picker offers.
+    fn accept(self) -> &'static str {
+        match self {
+            Kind::Wifi | Kind::Coverage => ".csv,text/csv",
+            Kind::CoverageAreas => ".geojson,.json,application/geo+json,application/json",
         }
     }
 }
 
-/// One problem of a rejected file, as the API reports it.
+/// One problem of a rejected file, as the API reports it: by line (CSV) or feature index (GeoJSON).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Problem {
-    pub line: u64,
+    #[serde(default)]
+    pub line: Option<u64>,
+    #[serde(default)]
+    pub feature: Option<u64>,
     pub message: String,
+}
+
+impl Problem {
+    /// Where the problem is, as the table shows it: the line, `#index` of a feature, or a dash
+    /// for the whole file.
+    fn place(&self) -> String {
+        match (self.line, self.feature) {
+            (Some(line), _) => line.to_string(),
+            (None, Some(feature)) => format!("#{feature}"),
+            (None, None) => "—".to_owned(),
+        }
+    }
 }
 
 /// Where an upload stands. (Only the browser uploads; the server renders the idle form.)
@@ -79,14 +121,14 @@ fn read_answer(status: u16, body: &str) -> UploadState {
 
 /// Sends the file with XMLHttpRequest, whose upload events give the progress that `fetch` cannot.
 #[cfg(feature = "hydrate")]
-fn send_file(url: String, file: web_sys::File, state: RwSignal<UploadState>) {
+fn send_file(url: String, content_type: &str, file: web_sys::File, state: RwSignal<UploadState>) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
     let failed = |message: &str| state.set(UploadState::Failed(message.to_owned()));
     let Ok(request) = web_sys::XmlHttpRequest::new() else { return failed("XMLHttpRequest") };
     if request.open_with_async("POST", &url, true).is_err()
-        || request.set_request_header("Content-Type", "text/csv").is_err()
+        || request.set_request_header("Content-Type", content_type).is_err()
     {
         return failed("XMLHttpRequest.open");
     }
@@ -150,7 +192,7 @@ fn UploadForm() -> impl IntoView {
         match file {
             None => state.set(UploadState::Failed(texts.get_untracked().no_file.to_owned())),
             #[cfg(feature = "hydrate")]
-            Some(file) => send_file(url, file, state),
+            Some(file) => send_file(url, kind.get_untracked().content_type(), file, state),
             #[cfg(not(feature = "hydrate"))]
             Some(_) => {
                 let _ = url;
@@ -160,6 +202,7 @@ fn UploadForm() -> impl IntoView {
     let columns = move || match kind.get() {
         Kind::Wifi => texts.get().columns_wifi,
         Kind::Coverage => texts.get().columns_coverage,
+        Kind::CoverageAreas => texts.get().columns_coverage_areas,
     };
 
     view! {
@@ -167,17 +210,20 @@ fn UploadForm() -> impl IntoView {
             <label class="field">
                 <span>{move || texts.get().upload_kind}</span>
                 <select data-testid="upload-kind" on:change=move |event| {
-                    kind.set(if event_target_value(&event) == "coverage" { Kind::Coverage } else { Kind::Wifi });
+                    let chosen = event_target_value(&event);
+                    let all = [Kind::Wifi, Kind::Coverage, Kind::CoverageAreas];
+                    kind.set(all.into_iter().find(|kind| kind.value() == chosen).unwrap_or(Kind::Wifi));
                     state.set(UploadState::Idle);
                 }>
-                    <option value="wifi">{move || texts.get().upload_kind_wifi}</option>
-                    <option value="coverage">{move || texts.get().upload_kind_coverage}</option>
+                    <option value=Kind::Wifi.value()>{move || texts.get().upload_kind_wifi}</option>
+                    <option value=Kind::Coverage.value()>{move || texts.get().upload_kind_coverage}</option>
+                    <option value=Kind::CoverageAreas.value()>{move || texts.get().upload_kind_coverage_areas}</option>
                 </select>
             </label>
             <p class="hint">{columns}</p>
             <label class="field">
                 <span>{move || texts.get().choose_file}</span>
-                <input type="file" accept=".csv,text/csv" data-testid="upload-file" node_ref=file_input
+                <input type="file" accept=move || kind.get().accept() data-testid="upload-file" node_ref=file_input
                     on:change=move |_| state.set(UploadState::Idle)/>
             </label>
             <div class="button-row">
@@ -232,12 +278,12 @@ fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
                     </p>
                     <table class="problems">
                         <thead>
-                            <tr><th scope="col">{texts.line}</th><th scope="col">{texts.problem}</th></tr>
+                            <tr><th scope="col">{texts.line_or_feature}</th><th scope="col">{texts.problem}</th></tr>
                         </thead>
                         <tbody>
                             {problems
                                 .into_iter()
-                                .map(|problem| view! { <tr><td>{problem.line}</td><td>{problem.message}</td></tr> })
+                                .map(|problem| view! { <tr><td>{problem.place()}</td><td>{problem.message}</td></tr> })
                                 .collect_view()}
                         </tbody>
                     </table>
@@ -262,7 +308,10 @@ mod tests {
     fn import_answers_become_states() {
         assert_eq!(read_answer(200, r#"{"rows":3,"dry_run":true}"#), UploadState::Accepted { rows: 3, dry_run: true });
         let rejected = r#"{"error":{"code":"invalid_file","message":"x","problems":[{"line":4,"message":"bad"}]}}"#;
-        assert_eq!(read_answer(422, rejected), UploadState::Rejected(vec![Problem { line: 4, message: "bad".into() }]));
+        assert_eq!(
+            read_answer(422, rejected),
+            UploadState::Rejected(vec![Problem { line: Some(4), feature: None, message: "bad".into() }])
+        );
         assert_eq!(
             read_answer(403, r#"{"error":{"code":"forbidden","message":"no"}}"#),
             UploadState::Failed("no".into())

@@ -98,19 +98,58 @@ pub async fn import_csv(
     let reports = coverage::check_csv(&body, &rights).map_err(ApiError::InvalidFile)?;
     let dry_run = query.dry_run.unwrap_or(false);
     if !dry_run {
-        let mut tx = db.begin_write().await?;
-        coverage::insert_checked(&mut tx, &reports, &principal.audit_name()).await?;
-        audit::record(
-            &mut *tx,
-            Actor::Principal(&principal),
-            "import_csv",
-            "coverage_report",
-            "*",
-            None,
-            Some(&json!({ "rows": reports.len() })),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        write_import(&db, &principal, &reports, "import_csv").await?;
     }
     Ok(Json(ImportOutcome { rows: reports.len(), dry_run }))
+}
+
+#[utoipa::path(post, path = "/api/v1/imports/coverage-areas", tag = "imports",
+    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing")),
+    request_body(content = Object, content_type = "application/geo+json",
+        description = "A FeatureCollection of Polygon/MultiPolygon features with properties village_code, technology, quality, and optionally operator and reported_at"),
+    responses((status = 200, description = "Imported (or would import) this many features", body = ImportOutcome), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody),
+        (status = 413, description = "Larger than 16 MiB", body = ErrorBody),
+        (status = 422, description = "Rejected whole; `problems` lists each bad feature by index", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
+/// `POST /api/v1/imports/coverage-areas[?dry_run=true]` with a GeoJSON body: coverage reports
+/// that draw their area. All or nothing, every bad feature reported by its index.
+pub async fn import_geojson(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    query: Result<Query<ImportQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ImportOutcome>, ApiError> {
+    let principal = signed_in(viewer)?;
+    let Query(query) = query?;
+    let body = body?;
+    let rights = ReportingRights::load(db.pool(), &principal).await?;
+    let reports = coverage::check_geojson(&body, &rights).map_err(ApiError::InvalidFile)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    if !dry_run {
+        write_import(&db, &principal, &reports, "import_geojson").await?;
+    }
+    Ok(Json(ImportOutcome { rows: reports.len(), dry_run }))
+}
+
+/// Inserts a checked file's reports and one audit entry for the file, in one transaction.
+async fn write_import(
+    db: &Db,
+    principal: &app::domain::access::Principal,
+    reports: &[coverage::CheckedReport],
+    action: &str,
+) -> Result<(), ApiError> {
+    let mut tx = db.begin_write().await?;
+    coverage::insert_checked(&mut tx, reports, &principal.audit_name()).await?;
+    audit::record(
+        &mut *tx,
+        Actor::Principal(principal),
+        action,
+        "coverage_report",
+        "*",
+        None,
+        Some(&json!({ "rows": reports.len() })),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
 }

@@ -65,6 +65,12 @@ pub fn api_routes() -> Vec<ApiRoute> {
             Access::Roles(REPORTERS),
             post(coverage::import_csv).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
         ),
+        route(
+            Method::POST,
+            "/imports/coverage-areas",
+            Access::Roles(REPORTERS),
+            post(coverage::import_geojson).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
+        ),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
         route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),
