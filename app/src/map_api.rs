@@ -134,7 +134,9 @@ async fn load_wifi_history_inner(id: i64) -> Result<Vec<crate::model::WifiChange
     use crate::domain::access::Visibility;
     let state = state()?;
     let visibility = Visibility::of(&viewer(&state).await?);
-    Ok(crate::domain::cultural_houses::wifi_history(state.db.pool(), id, visibility).await?)
+    // The panel shows the recent timeline; the full one is in the API (paged).
+    let recent = crate::domain::db::Page::first(100);
+    Ok(crate::domain::cultural_houses::wifi_history(state.db.pool(), id, visibility, recent).await?)
 }
 
 /// One house with its village's latest coverage per operator, for the details panel.

@@ -48,7 +48,7 @@ async fn a_generated_file_creates_new_units_and_updates_existing_ones() {
         let before = unit_count(&test_db).await;
         let summary = import_boundaries(&test_db.db, &file, Actor::CommandLine).await.expect("valid file imports");
         assert_eq!(summary, ImportSummary { created: 2, updated: 1 });
-        let audit = app::domain::audit::for_entity(test_db.db.pool(), "admin_unit", "*").await.expect("audit");
+        let audit = app::domain::audit::for_entity(test_db.db.pool(), "admin_unit", "*", app::domain::db::Page::ALL).await.expect("audit");
         assert_eq!((audit.len(), audit[0].actor.as_str()), (1, "command line"), "the import is audited");
         assert_eq!(unit_count(&test_db).await, before + 2);
         let kim_tan = stored_boundary(&test_db, "15187").await.expect("boundary stored");

@@ -324,3 +324,42 @@ async fn coverage_areas_from_geojson_are_checked_whole_and_drawn_on_the_map() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn histories_are_paged_with_next_links() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let (status, whole) =
+            send_json(&app, Method::GET, "/api/v1/villages/15187-01/coverage-history", &As::Public, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let whole: Vec<i64> = whole.as_array().expect("list").iter().filter_map(|r| r["id"].as_i64()).collect();
+        assert!(whole.len() > 3, "the demo village has a history to page through: {whole:?}");
+
+        let mut uri = "/api/v1/villages/15187-01/coverage-history?limit=2".to_owned();
+        let mut paged = Vec::new();
+        loop {
+            let request = http::Request::get(&uri).body(axum::body::Body::empty()).expect("request");
+            let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+            assert_eq!(response.status(), StatusCode::OK, "{uri}");
+            let next = response.headers().get(http::header::LINK).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let page: Value = serde_json::from_str(&bandoso_tests::body_text(response).await).expect("JSON");
+            let page = page.as_array().cloned().unwrap_or_default();
+            assert!(page.len() <= 2);
+            paged.extend(page.iter().filter_map(|r| r["id"].as_i64()));
+            match next {
+                Some(link) => uri = link.trim_start_matches('<').split('>').next().unwrap_or_default().to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(paged, whole, "the pages hold every report once, in order");
+        let (status, body) =
+            send_json(&app, Method::GET, "/api/v1/villages/15187-01/coverage-history?limit=0", &As::Public, None).await;
+        assert_eq!((status, body["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
+        let (status, body) =
+            send_json(&app, Method::GET, "/api/v1/villages/15187-01/coverage-history?page=2", &As::Public, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "unknown parameters are refused: {body}");
+        test_db
+    })
+    .await;
+}

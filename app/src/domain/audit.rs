@@ -62,17 +62,25 @@ where
 }
 
 /// The history of one entity, newest first.
-pub async fn for_entity<'e, E>(executor: E, entity_type: &str, entity_id: &str) -> Result<Vec<AuditEntry>, StoreError>
+pub async fn for_entity<'e, E>(
+    executor: E,
+    entity_type: &str,
+    entity_id: &str,
+    page: super::db::Page,
+) -> Result<Vec<AuditEntry>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
     Ok(sqlx::query_as(
         "SELECT id, occurred_at, actor, action, entity_type, entity_id, before_json, after_json
          FROM audit_log WHERE entity_type = $1 AND entity_id = $2
-         ORDER BY occurred_at DESC, id DESC",
+         ORDER BY occurred_at DESC, id DESC
+         LIMIT $3 OFFSET $4",
     )
     .bind(entity_type)
     .bind(entity_id)
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(executor)
     .await?)
 }

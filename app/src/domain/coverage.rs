@@ -318,7 +318,11 @@ where
 }
 
 /// Every report of a village, newest first.
-pub async fn village_history<'e, E>(executor: E, village_code: &str) -> Result<Vec<ReportEntry>, StoreError>
+pub async fn village_history<'e, E>(
+    executor: E,
+    village_code: &str,
+    page: super::db::Page,
+) -> Result<Vec<ReportEntry>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -326,9 +330,12 @@ where
         "SELECT r.id, r.operator, r.technology, r.quality, r.source, r.reported_at, r.reported_by
          FROM coverage_report r JOIN admin_unit v ON v.id = r.village_id
          WHERE v.code = $1 AND v.level = 'village'
-         ORDER BY r.reported_at DESC, r.id DESC",
+         ORDER BY r.reported_at DESC, r.id DESC
+         LIMIT $2 OFFSET $3",
     )
     .bind(village_code)
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(executor)
     .await?)
 }

@@ -289,14 +289,18 @@ pub async fn wifi_history(
     pool: &sqlx::AnyPool,
     id: i64,
     visibility: Visibility,
+    page: super::db::Page,
 ) -> Result<Vec<crate::model::WifiChange>, StoreError> {
     get(pool, id, visibility).await?;
     let rows: Vec<WifiChangeRow> = sqlx::query_as(
         "SELECT version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, ssid, ssid_public,
                 changed_at, changed_by
-         FROM wifi_change WHERE cultural_house_id = $1 ORDER BY version DESC",
+         FROM wifi_change WHERE cultural_house_id = $1 ORDER BY version DESC
+         LIMIT $2 OFFSET $3",
     )
     .bind(id)
+    .bind(page.limit)
+    .bind(page.offset)
     .fetch_all(pool)
     .await?;
     rows.into_iter()

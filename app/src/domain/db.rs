@@ -160,3 +160,21 @@ mod tests {
         assert!(Backend::from_url("mysql://h/db").is_err());
     }
 }
+
+/// A page of a listing: at most `limit` rows after skipping `offset`, in the listing's stable
+/// order. Listings that can grow without bound (histories, audit) always take one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    /// Everything: for internal callers that need the whole listing.
+    pub const ALL: Page = Page { limit: i64::MAX, offset: 0 };
+
+    /// The first `limit` rows.
+    pub const fn first(limit: i64) -> Page {
+        Page { limit, offset: 0 }
+    }
+}

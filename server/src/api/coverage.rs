@@ -2,11 +2,13 @@
 //! report history. Reports are never edited, only added: the map reads the latest.
 
 use super::error::ErrorBody;
+use super::paging::{next_link, PageQuery, HISTORY_PAGE};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::audit::{self, Actor};
 use app::domain::coverage::{self, ReportEntry, ReportingRights, SubmittedReport};
 use app::domain::csv_import::ImportOutcome;
+use app::domain::db::Page;
 use app::domain::{Db, StoreError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
@@ -57,15 +59,23 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/villages/{code}/coverage-history", tag = "coverage",
-    params(("code" = String, Path, description = "Village code")),
-    responses((status = 200, description = "Every report, newest first", body = Vec<ReportEntry>)))]
+    params(("code" = String, Path, description = "Village code"),
+        ("limit" = Option<i64>, Query, description = "Page size, 1 to 5000 (default 1000)"),
+        ("offset" = Option<i64>, Query, description = "Reports to skip; a full page carries a Link rel=next header")),
+    responses((status = 200, description = "Every report, newest first", body = Vec<ReportEntry>),
+        (status = 400, description = "Malformed parameters", body = ErrorBody)))]
 /// `GET /api/v1/villages/{code}/coverage-history`: every report of a village, newest first.
 pub async fn village_history(
     State(db): State<Db>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     code: Result<Path<String>, PathRejection>,
-) -> Result<Json<Vec<ReportEntry>>, ApiError> {
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<(axum::http::HeaderMap, Json<Vec<ReportEntry>>), ApiError> {
     let Path(code) = code?;
-    Ok(Json(coverage::village_history(db.pool(), code.trim()).await?))
+    let Query(query) = query?;
+    let page = query.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
+    let history = coverage::village_history(db.pool(), code.trim(), page).await?;
+    Ok((next_link(&uri, Some(page), history.len()), Json(history)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,14 @@
 //! `GET /api/v1/cultural-houses` and `GET /api/v1/cultural-houses/{id}`.
 
 use super::error::ErrorBody;
+use super::paging::{next_link, PageQuery, HISTORY_PAGE};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::access::Visibility;
 use app::domain::admin_units::{self, Level};
 use app::domain::csv_import::ImportOutcome;
 use app::domain::cultural_houses::{self, BBox, HouseFilter, WifiUpdate};
+use app::domain::db::Page;
 use app::domain::Db;
 use app::model::{CulturalHouse, CulturalHouseDetail, WifiChange, WifiStatus};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -36,9 +38,6 @@ pub struct ListQuery {
     offset: Option<String>,
 }
 
-/// Largest page a client may ask for.
-const MAX_PAGE: i64 = 5000;
-
 #[utoipa::path(get, path = "/api/v1/cultural-houses", tag = "cultural houses",
     params(
         ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat"),
@@ -56,12 +55,7 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<(HeaderMap, Json<FeatureCollection>), ApiError> {
     let Query(query) = query?;
-    let limit = query.limit.as_deref().map(|text| parse_count("limit", text, 1, MAX_PAGE)).transpose()?;
-    let offset = query.offset.as_deref().map(|text| parse_count("offset", text, 0, i64::from(i32::MAX))).transpose()?;
-    if offset.is_some() && limit.is_none() {
-        return Err(ApiError::invalid("offset", "only with limit"));
-    }
-    let offset = offset.unwrap_or(0);
+    let page = PageQuery { limit: query.limit, offset: query.offset }.page(None)?;
     let filter = HouseFilter {
         bbox: query.bbox.as_deref().map(parse_bbox).transpose()?,
         statuses: query.status.as_deref().map(parse_statuses).transpose()?.unwrap_or_default(),
@@ -69,29 +63,11 @@ pub async fn list(
             Some(code) => Some(check_commune(&db, code).await?),
             None => None,
         },
-        limit,
-        offset,
+        limit: page.map(|page| page.limit),
+        offset: page.map_or(0, |page| page.offset),
     };
     let houses = cultural_houses::list(db.pool(), &filter, Visibility::of(&viewer)).await?;
-    // A full page may have a next one: say where it starts (RFC 8288 `Link`).
-    let mut headers = HeaderMap::new();
-    if let Some(limit) = limit.filter(|limit| houses.len() as i64 == *limit) {
-        let kept: Vec<&str> = uri
-            .query()
-            .unwrap_or_default()
-            .split('&')
-            .filter(|pair| !pair.is_empty() && !pair.starts_with("offset=") && !pair.starts_with("limit="))
-            .collect();
-        let mut next = kept.join("&");
-        if !next.is_empty() {
-            next.push('&');
-        }
-        let link = format!("<{}?{next}limit={limit}&offset={}>; rel=\"next\"", uri.path(), offset + limit);
-        if let Ok(value) = HeaderValue::from_str(&link) {
-            headers.insert(header::LINK, value);
-        }
-    }
-    Ok((headers, Json(feature_collection(houses))))
+    Ok((next_link(&uri, page, houses.len()), Json(feature_collection(houses))))
 }
 
 /// Houses as a GeoJSON FeatureCollection of Points.
@@ -156,22 +132,29 @@ pub async fn update_wifi(
 }
 
 #[utoipa::path(get, path = "/api/v1/cultural-houses/{id}/wifi-history", tag = "cultural houses",
-    params(("id" = i64, Path, description = "Cultural house id")),
+    params(("id" = i64, Path, description = "Cultural house id"),
+        ("limit" = Option<i64>, Query, description = "Page size, 1 to 5000 (default 1000)"),
+        ("offset" = Option<i64>, Query, description = "Versions to skip; a full page carries a Link rel=next header")),
     responses((status = 200, description = "Every version, newest first", body = Vec<WifiChange>),
         (status = 404, description = "No such house visible to the caller", body = ErrorBody)))]
 /// `GET /api/v1/cultural-houses/{id}/wifi-history`: every version of the house's Wi-Fi, newest first.
 pub async fn wifi_history(
     State(db): State<Db>,
     Extension(Caller(viewer)): Extension<Caller>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<Json<Vec<WifiChange>>, ApiError> {
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<(HeaderMap, Json<Vec<WifiChange>>), ApiError> {
     let Path(id) = id?;
-    let history =
-        cultural_houses::wifi_history(db.pool(), id, Visibility::of(&viewer)).await.map_err(|error| match error {
+    let Query(query) = query?;
+    let page = query.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
+    let history = cultural_houses::wifi_history(db.pool(), id, Visibility::of(&viewer), page).await.map_err(
+        |error| match error {
             app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
             other => other.into(),
-        })?;
-    Ok(Json(history))
+        },
+    )?;
+    Ok((next_link(&uri, Some(page), history.len()), Json(history)))
 }
 
 /// An `ETag` header naming a version.
@@ -243,15 +226,6 @@ fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
         return Err(invalid("minimum must not exceed maximum (order is minLon,minLat,maxLon,maxLat)"));
     }
     Ok(BBox { min_lon, min_lat, max_lon, max_lat })
-}
-
-/// A whole number within `min..=max`, for paging parameters.
-fn parse_count(parameter: &'static str, text: &str, min: i64, max: i64) -> Result<i64, ApiError> {
-    text.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|count| (min..=max).contains(count))
-        .ok_or_else(|| ApiError::invalid(parameter, format!("expected a whole number from {min} to {max}")))
 }
 
 fn parse_statuses(text: &str) -> Result<Vec<WifiStatus>, ApiError> {

@@ -11,6 +11,7 @@ pub mod cultural_houses;
 pub mod error;
 pub mod exports;
 pub mod health;
+pub mod paging;
 pub mod tokens;
 pub mod users;
 
