@@ -107,6 +107,8 @@ async fn bad_files_get_precise_errors_and_import_nothing() {
             let body: Value = serde_json::from_str(&text).expect("JSON");
             let first = body["error"]["problems"][0]["message"].as_str().unwrap_or_default().to_owned();
             assert!(first.contains(expected), "{case}: {first}");
+            let in_vietnamese = body["error"]["problems"][0]["message_vi"].as_str().unwrap_or_default().to_owned();
+            assert!(!in_vietnamese.is_empty() && in_vietnamese != first, "{case}: Vietnamese too: {in_vietnamese}");
         }
         let too_big = vec![b'a'; server::MAX_IMPORT_BYTES + 1];
         let (status, _) = post_file(&app, "/api/v1/imports/coverage", &viettel, "text/csv", too_big).await;

@@ -1,7 +1,7 @@
 //! Mobile and fixed coverage reports per village, operator and technology. Every report is kept
 //! (history); readers ask for the latest per operator and technology.
 
-use super::csv_import::{check_items, check_rows, read_csv, RowProblem};
+use super::csv_import::{check_items, check_rows, read_csv, said, RowProblem, Said};
 use super::StoreError;
 use crate::model::CoverageEntry;
 use sqlx::{Any, Executor};
@@ -196,47 +196,49 @@ impl ReportingRights {
     }
 
     /// Checks one submitted report; the errors name the field and the value, one per problem.
-    pub fn check(&self, report: &SubmittedReport) -> Result<CheckedReport, Vec<String>> {
+    pub fn check(&self, report: &SubmittedReport) -> Result<CheckedReport, Vec<Said>> {
         let mut problems = Vec::new();
         let village_code = report.village_code.trim();
         let village_id = self.villages.get(village_code).copied();
         if village_id.is_none() {
-            problems.push(format!("village_code: '{village_code}' is not a village in your scope"));
+            problems.push(said(
+                format!("village_code: '{village_code}' is not a village in your scope"),
+                format!("village_code: '{village_code}' không phải là thôn trong phạm vi của bạn"),
+            ));
         }
         let operator = match (report.operator.as_deref().map(str::trim).filter(|o| !o.is_empty()), &self.own_operator) {
             (Some(given), Some(own)) if given != own => {
-                problems.push(format!("operator: '{given}' is not your operator ({own})"));
+                problems.push(said(
+                    format!("operator: '{given}' is not your operator ({own})"),
+                    format!("operator: '{given}' không phải nhà mạng của bạn ({own})"),
+                ));
                 None
             }
             (Some(given), _) if !self.known_operators.contains(given) => {
-                problems.push(format!("operator: no operator has code '{given}'"));
+                problems.push(unknown_operator(given));
                 None
             }
             (Some(given), _) => Some(given.to_owned()),
             (None, Some(own)) => Some(own.clone()),
             (None, None) => {
-                problems.push("operator: required".to_owned());
+                problems.push(required("operator"));
                 None
             }
         };
         let technology = report.technology.trim().to_uppercase();
         if !TECHNOLOGIES.contains(&technology.as_str()) {
-            problems.push(format!(
-                "technology: '{}' is not one of {}",
-                report.technology.trim(),
-                TECHNOLOGIES.join(", ")
-            ));
+            problems.push(not_one_of("technology", report.technology.trim(), &TECHNOLOGIES));
         }
         let quality = report.quality.trim().to_lowercase();
         if !QUALITIES.contains(&quality.as_str()) {
-            problems.push(format!("quality: '{}' is not one of {}", report.quality.trim(), QUALITIES.join(", ")));
+            problems.push(not_one_of("quality", report.quality.trim(), &QUALITIES));
         }
         let reported_at = match report.reported_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Some(super::now_utc_text()),
-            Some(text) => match super::normalise_moment("reported_at", text) {
+            Some(text) => match super::read_moment("reported_at", text) {
                 Ok(moment) => Some(moment),
-                Err(error) => {
-                    problems.push(error.to_string());
+                Err(problem) => {
+                    problems.push(problem);
                     None
                 }
             },
@@ -244,7 +246,7 @@ impl ReportingRights {
         let area = report.area.as_ref().and_then(|geometry| match super::geometry::parse_area(geometry) {
             Ok(_) => Some(geometry.to_string()),
             Err(problem) => {
-                problems.push(format!("area: {problem}"));
+                problems.push(said(format!("area: {problem}"), format!("area: vùng không hợp lệ ({problem})")));
                 None
             }
         });
@@ -255,6 +257,25 @@ impl ReportingRights {
             _ => Err(problems),
         }
     }
+}
+
+/// A required field left empty.
+pub fn required(field: &str) -> Said {
+    said(format!("{field}: required"), format!("{field}: bắt buộc phải có"))
+}
+
+/// An operator code no operator has.
+pub fn unknown_operator(code: &str) -> Said {
+    said(format!("operator: no operator has code '{code}'"), format!("operator: không có nhà mạng mã '{code}'"))
+}
+
+/// A value outside a fixed list.
+fn not_one_of(field: &str, value: &str, allowed: &[&str]) -> Said {
+    let allowed = allowed.join(", ");
+    said(
+        format!("{field}: '{value}' is not one of {allowed}"),
+        format!("{field}: '{value}' không thuộc các giá trị {allowed}"),
+    )
 }
 
 /// Inserts checked reports in the caller's transaction.
@@ -362,32 +383,51 @@ pub const MAX_AREA_FEATURES: usize = 50_000;
 /// `reported_at` properties. Every bad feature is reported by its index; nothing is returned for
 /// import unless every feature is good.
 pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>> {
-    let whole_file = |message: String| vec![RowProblem { line: None, feature: None, message }];
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        whole_file(format!("the file is not UTF-8 (first bad byte at offset {})", error.valid_up_to()))
-    })?;
+    let whole_file = |said: Said| vec![RowProblem::whole_file(said)];
+    let text =
+        std::str::from_utf8(bytes).map_err(|error| whole_file(super::csv_import::not_utf8(error.valid_up_to())))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let collection = match text.parse::<geojson::GeoJson>() {
         Ok(geojson::GeoJson::FeatureCollection(collection)) => collection,
-        Ok(_) => return Err(whole_file("expected a GeoJSON FeatureCollection".to_owned())),
-        Err(error) => return Err(whole_file(format!("not GeoJSON: {error}"))),
+        Ok(_) => {
+            return Err(whole_file(said(
+                "expected a GeoJSON FeatureCollection",
+                "tệp phải là một FeatureCollection GeoJSON",
+            )))
+        }
+        Err(error) => {
+            return Err(whole_file(said(format!("not GeoJSON: {error}"), format!("không phải GeoJSON: {error}"))))
+        }
     };
     if collection.features.is_empty() {
-        return Err(whole_file("the FeatureCollection has no features".to_owned()));
+        return Err(whole_file(said(
+            "the FeatureCollection has no features",
+            "FeatureCollection không có đối tượng nào",
+        )));
     }
     if collection.features.len() > MAX_AREA_FEATURES {
-        return Err(whole_file(format!("more than {MAX_AREA_FEATURES} features; split the file")));
+        return Err(whole_file(said(
+            format!("more than {MAX_AREA_FEATURES} features; split the file"),
+            format!("nhiều hơn {MAX_AREA_FEATURES} đối tượng; hãy chia nhỏ tệp"),
+        )));
     }
     let items: Vec<(u64, geojson::Feature)> =
         collection.features.into_iter().enumerate().map(|(index, feature)| (index as u64, feature)).collect();
     check_items(items, RowProblem::at_feature, |feature| {
         let properties = serde_json::Value::Object(feature.properties.clone().unwrap_or_default());
-        let properties: AreaProperties = serde_json::from_value(properties)
-            .map_err(|error| vec![format!("properties: {error} (expected text values)")])?;
+        let properties: AreaProperties = serde_json::from_value(properties).map_err(|error| {
+            vec![said(
+                format!("properties: {error} (expected text values)"),
+                format!("properties: {error} (các thuộc tính phải là chữ)"),
+            )]
+        })?;
         let Some(geometry) = feature.geometry.clone() else {
-            return Err(vec!["geometry: required (a Polygon or MultiPolygon)".to_owned()]);
+            return Err(vec![said(
+                "geometry: required (a Polygon or MultiPolygon)",
+                "geometry: bắt buộc phải có (Polygon hoặc MultiPolygon)",
+            )]);
         };
-        let missing = |field: &str| format!("{field}: required");
+        let missing = required;
         let mut problems = Vec::new();
         for (field, value) in [
             ("village_code", &properties.village_code),

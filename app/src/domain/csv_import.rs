@@ -5,6 +5,25 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// A problem told in both languages of the app: English for API clients and logs, Vietnamese for
+/// the operators' page (the UI is Vietnamese first). Both say the field and the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Said {
+    pub en: String,
+    pub vi: String,
+}
+
+/// A [`Said`] from its English and Vietnamese wording.
+pub fn said(en: impl Into<String>, vi: impl Into<String>) -> Said {
+    Said { en: en.into(), vi: vi.into() }
+}
+
+impl From<Said> for super::StoreError {
+    fn from(said: Said) -> Self {
+        super::StoreError::Invalid(said.en)
+    }
+}
+
 /// A line of a file that could not be imported, and why.
 #[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize)]
 pub struct RowProblem {
@@ -14,18 +33,26 @@ pub struct RowProblem {
     /// 0-based index of a GeoJSON feature in its FeatureCollection; absent for a CSV file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<u64>,
+    /// What is wrong, in English.
     pub message: String,
+    /// The same in Vietnamese.
+    pub message_vi: String,
 }
 
 impl RowProblem {
     /// A problem of a CSV line.
-    pub fn at_line(line: u64, message: String) -> RowProblem {
-        RowProblem { line: Some(line), feature: None, message }
+    pub fn at_line(line: u64, said: Said) -> RowProblem {
+        RowProblem { line: Some(line), feature: None, message: said.en, message_vi: said.vi }
     }
 
     /// A problem of a GeoJSON feature.
-    pub fn at_feature(feature: u64, message: String) -> RowProblem {
-        RowProblem { line: None, feature: Some(feature), message }
+    pub fn at_feature(feature: u64, said: Said) -> RowProblem {
+        RowProblem { line: None, feature: Some(feature), message: said.en, message_vi: said.vi }
+    }
+
+    /// A problem of the whole file.
+    pub fn whole_file(said: Said) -> RowProblem {
+        RowProblem { line: None, feature: None, message: said.en, message_vi: said.vi }
     }
 }
 
@@ -43,23 +70,30 @@ pub fn read_csv<T: DeserializeOwned>(
     required: &[&str],
     allowed: &[&str],
 ) -> Result<Vec<(u64, T)>, Vec<RowProblem>> {
-    let whole_file = |message: String| vec![RowProblem::at_line(1, message)];
-    let text = std::str::from_utf8(bytes).map_err(|error| {
-        whole_file(format!(
-            "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
-            error.valid_up_to()
-        ))
-    })?;
+    let whole_file = |said: Said| vec![RowProblem::at_line(1, said)];
+    let text = std::str::from_utf8(bytes).map_err(|error| whole_file(not_utf8(error.valid_up_to())))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|error| whole_file(format!("unreadable header: {error}")))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|error| {
+            whole_file(said(format!("unreadable header: {error}"), format!("không đọc được dòng tiêu đề: {error}")))
+        })?
+        .clone();
+    let columns = allowed.join(", ");
     for column in required {
         if !headers.iter().any(|header| header == *column) {
-            return Err(whole_file(format!("missing column '{column}'; the header must name {}", allowed.join(", "))));
+            return Err(whole_file(said(
+                format!("missing column '{column}'; the header must name {columns}"),
+                format!("thiếu cột '{column}'; dòng tiêu đề phải có {columns}"),
+            )));
         }
     }
     if let Some(unknown) = headers.iter().find(|header| !allowed.contains(header)) {
-        return Err(whole_file(format!("unknown column '{unknown}'; columns are {}", allowed.join(", "))));
+        return Err(whole_file(said(
+            format!("unknown column '{unknown}'; columns are {columns}"),
+            format!("cột '{unknown}' không được biết; các cột là {columns}"),
+        )));
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -67,19 +101,22 @@ pub fn read_csv<T: DeserializeOwned>(
         match record {
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
-                problems.push(RowProblem::at_line(line, format!("unreadable row: {error}")));
+                problems.push(RowProblem::at_line(line, unreadable_row(&error)));
             }
             Ok(record) => {
                 let line = record.position().map_or(0, |p| p.line());
                 match record.deserialize::<T>(Some(&headers)) {
                     Ok(row) => rows.push((line, row)),
-                    Err(error) => problems.push(RowProblem::at_line(line, format!("unreadable row: {error}"))),
+                    Err(error) => problems.push(RowProblem::at_line(line, unreadable_row(&error))),
                 }
             }
         }
     }
     if rows.is_empty() && problems.is_empty() {
-        return Err(whole_file("the file has a header but no rows".to_owned()));
+        return Err(whole_file(said(
+            "the file has a header but no rows",
+            "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu",
+        )));
     }
     if problems.is_empty() {
         Ok(rows)
@@ -92,24 +129,36 @@ pub fn read_csv<T: DeserializeOwned>(
 /// problems.
 pub fn check_rows<T, U>(
     rows: Vec<(u64, T)>,
-    check: impl FnMut(&T) -> Result<U, Vec<String>>,
+    check: impl FnMut(&T) -> Result<U, Vec<Said>>,
 ) -> Result<Vec<U>, Vec<RowProblem>> {
     check_items(rows, RowProblem::at_line, check)
+}
+
+/// A file that is not UTF-8, with where its first bad byte is.
+pub fn not_utf8(offset: usize) -> Said {
+    said(
+        format!("the file is not UTF-8 (first bad byte at offset {offset}); save it as UTF-8"),
+        format!("tệp không phải UTF-8 (byte lỗi đầu tiên ở vị trí {offset}); hãy lưu tệp dạng UTF-8"),
+    )
+}
+
+fn unreadable_row(error: &csv::Error) -> Said {
+    said(format!("unreadable row: {error}"), format!("không đọc được dòng: {error}"))
 }
 
 /// Checks every item (located by a line or a feature index, as `locate` says) with `check`; all
 /// items or all problems.
 pub fn check_items<T, U>(
     items: Vec<(u64, T)>,
-    locate: fn(u64, String) -> RowProblem,
-    mut check: impl FnMut(&T) -> Result<U, Vec<String>>,
+    locate: fn(u64, Said) -> RowProblem,
+    mut check: impl FnMut(&T) -> Result<U, Vec<Said>>,
 ) -> Result<Vec<U>, Vec<RowProblem>> {
     let mut checked = Vec::with_capacity(items.len());
     let mut problems = Vec::new();
     for (place, item) in items {
         match check(&item) {
             Ok(good) => checked.push(good),
-            Err(messages) => problems.extend(messages.into_iter().map(|message| locate(place, message))),
+            Err(messages) => problems.extend(messages.into_iter().map(|said| locate(place, said))),
         }
     }
     if problems.is_empty() {

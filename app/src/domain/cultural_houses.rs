@@ -1,6 +1,7 @@
 //! Village cultural houses (nhà văn hóa) and the state of their public Wi-Fi.
 
 use super::access::{self, Denied, Principal, Visibility};
+use super::csv_import::{said, Said};
 use super::StoreError;
 pub use crate::model::WifiUpdate;
 use crate::model::{CulturalHouse, Role, WifiStatus};
@@ -326,37 +327,43 @@ const MAX_SSID_BYTES: usize = 32;
 
 /// The update with its values normalised (dates in the stored form, blank SSID as none), or the
 /// first rule it breaks, naming the field.
-fn checked(mut update: WifiUpdate) -> Result<WifiUpdate, StoreError> {
+fn checked(mut update: WifiUpdate) -> Result<WifiUpdate, Said> {
     update.ssid = update.ssid.map(|ssid| ssid.trim().to_owned()).filter(|ssid| !ssid.is_empty());
     if let Some(ssid) = &update.ssid {
         if ssid.len() > MAX_SSID_BYTES || ssid.chars().any(char::is_control) {
-            return Err(StoreError::Invalid(format!(
-                "ssid: at most {MAX_SSID_BYTES} bytes of printable text, got '{}'",
-                ssid.escape_debug()
-            )));
+            let shown = ssid.escape_debug();
+            return Err(said(
+                format!("ssid: at most {MAX_SSID_BYTES} bytes of printable text, got '{shown}'"),
+                format!("ssid: tối đa {MAX_SSID_BYTES} byte chữ in được, nhận được '{shown}'"),
+            ));
         }
     }
     if update.ssid_public && update.ssid.is_none() {
-        return Err(StoreError::Invalid("ssid_public: there is no ssid to show".to_owned()));
+        return Err(said("ssid_public: there is no ssid to show", "ssid_public: chưa có tên mạng (ssid) để hiện"));
     }
     update.check_values()
 }
 
 impl WifiUpdate {
-    fn check_values(mut self) -> Result<WifiUpdate, StoreError> {
+    fn check_values(mut self) -> Result<WifiUpdate, Said> {
         let needs_provider = !matches!(self.status, WifiStatus::None | WifiStatus::Planned);
         if needs_provider && self.provider.is_none() {
-            return Err(StoreError::Invalid(format!("provider: required when the status is {}", self.status)));
+            return Err(said(
+                format!("provider: required when the status is {}", self.status),
+                format!("provider: bắt buộc khi trạng thái là {}", self.status),
+            ));
         }
         if let Some(mbps) = self.bandwidth_mbps {
             if !mbps.is_finite() || !(0.0..=100_000.0).contains(&mbps) {
-                return Err(StoreError::Invalid("bandwidth_mbps: expected a number from 0 to 100000".to_owned()));
+                return Err(said(
+                    "bandwidth_mbps: expected a number from 0 to 100000",
+                    "bandwidth_mbps: cần một số từ 0 đến 100000",
+                ));
             }
         }
-        self.installed_at =
-            self.installed_at.as_deref().map(|v| super::normalise_moment("installed_at", v)).transpose()?;
+        self.installed_at = self.installed_at.as_deref().map(|v| super::read_moment("installed_at", v)).transpose()?;
         self.last_verified_at =
-            self.last_verified_at.as_deref().map(|v| super::normalise_moment("last_verified_at", v)).transpose()?;
+            self.last_verified_at.as_deref().map(|v| super::read_moment("last_verified_at", v)).transpose()?;
         Ok(self)
     }
 }
@@ -393,7 +400,7 @@ pub async fn update_wifi(
     if !matches!(principal.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) {
         return Err(StoreError::Denied(Denied::Role));
     }
-    let update = checked(update)?;
+    let update = checked(update).map_err(StoreError::from)?;
     let mut tx = db.begin_write().await?;
     // Read without scope first so that "not in scope" and "does not exist" can be told apart
     // for someone allowed to write here at all.
@@ -498,12 +505,26 @@ struct WifiRow {
 }
 
 /// Reads a yes/no cell of a CSV file: spreadsheets write booleans in many ways.
-fn parse_flag(field: &str, text: Option<&str>) -> Result<bool, String> {
+fn parse_flag(field: &str, text: Option<&str>) -> Result<bool, Said> {
     match text.map(|t| t.trim().to_lowercase()).as_deref() {
         None | Some("" | "false" | "0" | "no" | "không") => Ok(false),
         Some("true" | "1" | "yes" | "có") => Ok(true),
-        Some(other) => Err(format!("{field}: expected true or false, got '{other}'")),
+        Some(other) => Err(said(
+            format!("{field}: expected true or false, got '{other}'"),
+            format!("{field}: cần true hoặc false (có/không), nhận được '{other}'"),
+        )),
     }
+}
+
+/// Why a principal may not change a house's Wi-Fi, in both languages.
+fn denied_here(house: &CulturalHouse, denied: Denied) -> Said {
+    let vi = match denied {
+        Denied::NotSignedIn => "cần đăng nhập",
+        Denied::Role => "vai trò của bạn không được làm việc này",
+        Denied::Scope => "ngoài phạm vi của bạn",
+        Denied::Operator => "thuộc nhà mạng khác",
+    };
+    said(format!("{}: {denied}", house.name), format!("{}: {vi}", house.name))
 }
 
 /// The houses a principal may change the Wi-Fi of, for checking an import row by row.
@@ -533,27 +554,44 @@ impl WifiImportRights {
         })
     }
 
-    fn check(&self, row: &WifiRow) -> Result<(CulturalHouse, WifiUpdate), Vec<String>> {
+    fn check(&self, row: &WifiRow) -> Result<(CulturalHouse, WifiUpdate), Vec<Said>> {
         let house = match (row.cultural_house_id, row.village_code.as_deref().map(str::trim).filter(|c| !c.is_empty()))
         {
-            (Some(id), _) => self
-                .houses
-                .get(&id)
-                .ok_or_else(|| vec![format!("cultural_house_id: {id} is not a house in your scope")])?,
+            (Some(id), _) => self.houses.get(&id).ok_or_else(|| {
+                vec![said(
+                    format!("cultural_house_id: {id} is not a house in your scope"),
+                    format!("cultural_house_id: {id} không phải nhà văn hóa trong phạm vi của bạn"),
+                )]
+            })?,
             (None, Some(code)) => match self.by_village.get(code).map(Vec::as_slice) {
                 Some([id]) => &self.houses[id],
                 Some(ids) => {
-                    return Err(vec![format!(
-                        "village_code: {code} has {} cultural houses; give cultural_house_id",
-                        ids.len()
+                    return Err(vec![said(
+                        format!("village_code: {code} has {} cultural houses; give cultural_house_id", ids.len()),
+                        format!("village_code: thôn {code} có {} nhà văn hóa; hãy ghi cultural_house_id", ids.len()),
                     )])
                 }
-                None => return Err(vec![format!("village_code: '{code}' has no cultural house in your scope")]),
+                None => {
+                    return Err(vec![said(
+                        format!("village_code: '{code}' has no cultural house in your scope"),
+                        format!("village_code: '{code}' không có nhà văn hóa trong phạm vi của bạn"),
+                    )])
+                }
             },
-            (None, None) => return Err(vec!["cultural_house_id or village_code: one is required".to_owned()]),
+            (None, None) => {
+                return Err(vec![said(
+                    "cultural_house_id or village_code: one is required",
+                    "cultural_house_id hoặc village_code: cần một trong hai",
+                )])
+            }
         };
         let status: WifiStatus =
-            row.status.trim().to_lowercase().parse().map_err(|error| vec![format!("status: {error}")])?;
+            row.status.trim().to_lowercase().parse().map_err(|error: crate::model::UnknownValue| {
+                vec![said(
+                    format!("status: {error}"),
+                    format!("status: '{}' không thuộc các giá trị {}", error.value, error.expected),
+                )]
+            })?;
         let update = checked(WifiUpdate {
             status,
             provider: row.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_lowercase),
@@ -563,12 +601,14 @@ impl WifiImportRights {
             ssid: row.ssid.clone(),
             ssid_public: parse_flag("ssid_public", row.ssid_public.as_deref()).map_err(|error| vec![error])?,
         })
-        .map_err(|error| vec![error.to_string()])?;
+        .map_err(|error| vec![error])?;
         if let Some(provider) = update.provider.as_deref().filter(|p| !self.known_operators.contains(*p)) {
-            return Err(vec![format!("provider: no operator has code '{provider}'")]);
+            return Err(vec![said(
+                format!("provider: no operator has code '{provider}'"),
+                format!("provider: không có nhà mạng mã '{provider}'"),
+            )]);
         }
-        check_wifi_permission(&self.principal, house, &update)
-            .map_err(|denied| vec![format!("{}: {denied}", house.name)])?;
+        check_wifi_permission(&self.principal, house, &update).map_err(|denied| vec![denied_here(house, denied)])?;
         Ok((house.clone(), update))
     }
 }

@@ -70,6 +70,11 @@ pub fn format_utc(moment: time::OffsetDateTime) -> String {
 
 /// Reads a date or UTC timestamp and returns it in the stored form.
 pub fn normalise_moment(field: &str, value: &str) -> Result<String, StoreError> {
+    read_moment(field, value).map_err(StoreError::from)
+}
+
+/// [`normalise_moment`] with the problem in both languages, for file imports.
+pub fn read_moment(field: &str, value: &str) -> Result<String, csv_import::Said> {
     use time::format_description::well_known::Rfc3339;
     let value = value.trim();
     if let Ok(moment) = time::OffsetDateTime::parse(value, &Rfc3339) {
@@ -77,6 +82,9 @@ pub fn normalise_moment(field: &str, value: &str) -> Result<String, StoreError> 
     }
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(value, &date_format).map(|date| format_utc(date.midnight().assume_utc())).map_err(|_| {
-        StoreError::Invalid(format!("{field}: expected YYYY-MM-DD or an RFC 3339 timestamp, got '{value}'"))
+        csv_import::said(
+            format!("{field}: expected YYYY-MM-DD or an RFC 3339 timestamp, got '{value}'"),
+            format!("{field}: cần ngày dạng YYYY-MM-DD hoặc thời điểm RFC 3339, nhận được '{value}'"),
+        )
     })
 }

@@ -62,6 +62,9 @@ pub struct Problem {
     #[serde(default)]
     pub feature: Option<u64>,
     pub message: String,
+    /// The same problem in Vietnamese (the API sends both).
+    #[serde(default)]
+    pub message_vi: String,
 }
 
 impl Problem {
@@ -72,6 +75,14 @@ impl Problem {
             (Some(line), _) => line.to_string(),
             (None, Some(feature)) => format!("#{feature}"),
             (None, None) => "—".to_owned(),
+        }
+    }
+
+    /// The problem in the page's language (English when no Vietnamese was sent).
+    fn message_in(&self, locale: crate::i18n::Locale) -> &str {
+        match locale {
+            crate::i18n::Locale::Vi if !self.message_vi.is_empty() => &self.message_vi,
+            _ => &self.message,
         }
     }
 }
@@ -244,8 +255,10 @@ fn UploadForm() -> impl IntoView {
 #[component]
 fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
     let texts = use_texts();
+    let locale = expect_context::<crate::LocaleContext>().0;
     move || {
         let texts = texts.get();
+        let locale = locale.get();
         match state.get() {
             UploadState::Idle => ().into_any(),
             UploadState::Uploading(percent) => view! {
@@ -283,7 +296,10 @@ fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
                         <tbody>
                             {problems
                                 .into_iter()
-                                .map(|problem| view! { <tr><td>{problem.place()}</td><td>{problem.message}</td></tr> })
+                                .map(|problem| {
+                                    let message = problem.message_in(locale).to_owned();
+                                    view! { <tr><td>{problem.place()}</td><td>{message}</td></tr> }
+                                })
                                 .collect_view()}
                         </tbody>
                     </table>
@@ -310,7 +326,12 @@ mod tests {
         let rejected = r#"{"error":{"code":"invalid_file","message":"x","problems":[{"line":4,"message":"bad"}]}}"#;
         assert_eq!(
             read_answer(422, rejected),
-            UploadState::Rejected(vec![Problem { line: Some(4), feature: None, message: "bad".into() }])
+            UploadState::Rejected(vec![Problem {
+                line: Some(4),
+                feature: None,
+                message: "bad".into(),
+                message_vi: String::new()
+            }])
         );
         assert_eq!(
             read_answer(403, r#"{"error":{"code":"forbidden","message":"no"}}"#),

@@ -32,7 +32,10 @@ pub async fn create(
     let principal = signed_in(viewer)?;
     let Json(submitted) = body?;
     let rights = ReportingRights::load(db.pool(), &principal).await?;
-    let checked = rights.check(&submitted).map_err(|problems| StoreError::Invalid(problems.join("; ")))?;
+    let checked = rights.check(&submitted).map_err(|problems| {
+        let messages: Vec<String> = problems.into_iter().map(|problem| problem.en).collect();
+        StoreError::Invalid(messages.join("; "))
+    })?;
     let mut tx = db.begin_write().await?;
     coverage::insert_checked(&mut tx, std::slice::from_ref(&checked), &principal.audit_name()).await?;
     audit::record(
