@@ -27,6 +27,7 @@ help:
 	@echo "make test   the whole suite: Rust tests on SQLite and PostgreSQL, then browser tests"
 	@echo "make lint   rustfmt and clippy, warnings as errors"
 	@echo "make build  release build only (server binary and wasm bundle)"
+	@echo "make bench  benchmarks; reports in target/bench/"
 
 # ---- tools ---------------------------------------------------------------------------------
 
@@ -112,6 +113,17 @@ test-rust:
 		echo " Only the SQLite half runs. Start PostgreSQL to run both."; \
 		echo "=================================================================="; \
 		env -u BANDOSO_TEST_POSTGRES_URL cargo test --workspace; \
+	fi
+
+# Benchmarks (not tests: they measure and report in target/bench/, they do not fail on a slow
+# machine). PostgreSQL is measured too when it answers.
+.PHONY: bench
+bench:
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports; \
+	else \
+		echo "PostgreSQL not reachable on 127.0.0.1:5432: benchmarks run on SQLite only"; \
+		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports; \
 	fi
 
 # Browser tests: the release build on a throw-away SQLite database with demo data.

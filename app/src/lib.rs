@@ -3,6 +3,7 @@
 
 pub mod auth_api;
 pub mod error;
+pub mod field_records;
 pub mod i18n;
 pub mod map_api;
 pub mod model;

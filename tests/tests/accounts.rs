@@ -40,6 +40,9 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/imports/coverage", &["admin", "viettel"]),
     ("POST", "/imports/coverage-areas", &["admin", "viettel"]),
     ("POST", "/imports/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    ("POST", "/sync", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/progress/villages", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/field-measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
     ("POST", "/users", &["admin"]),
@@ -167,6 +170,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         "village_code": "15187-01", "operator": "viettel", "technology": "4G", "quality": "good"
                     })),
                     ("PATCH", _) => Some(json!({"display_name": format!("Renamed by {name}")})),
+                    ("POST", "/sync") => Some(json!({"records": []})),
                     _ => None,
                 };
                 let method: Method = method.parse().expect("method");

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod csv_import;
 pub mod cultural_houses;
 pub mod db;
+pub mod field;
 pub mod geometry;
 pub mod meta;
 pub mod sessions;

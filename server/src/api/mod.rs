@@ -10,12 +10,13 @@ pub mod coverage;
 pub mod cultural_houses;
 pub mod error;
 pub mod exports;
+pub mod field;
 pub mod health;
 pub mod paging;
 pub mod tokens;
 pub mod users;
 
-use crate::auth::{self, Access, ADMIN, REPORTERS, SIGNED_IN, WIFI_EDITORS};
+use crate::auth::{self, Access, ADMIN, FIELD_READERS, RECORDERS, REPORTERS, SIGNED_IN, WIFI_EDITORS};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -72,6 +73,9 @@ pub fn api_routes() -> Vec<ApiRoute> {
             Access::Roles(REPORTERS),
             post(coverage::import_geojson).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
         ),
+        route(Method::POST, "/sync", Access::Roles(RECORDERS), post(field::sync)),
+        route(Method::GET, "/progress/villages", Access::Roles(FIELD_READERS), get(field::progress)),
+        route(Method::GET, "/field-measurements", Access::Roles(SIGNED_IN), get(field::measurements)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
         route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),

@@ -1,0 +1,175 @@
+//! Records made in the field by the community digital tech teams: what a phone keeps in its queue
+//! and sends to `POST /api/v1/sync`, and what the server answers for each record. Shared by the
+//! server and the browser so both read the same shapes.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A digital skill a team member helped with (seed §IV.7: VNeID, digital banking, online public
+/// services, …). The codes are stored and sent; the UI shows them translated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Skill {
+    /// Installing the VNeID app (level 1).
+    VneidInstall,
+    /// VNeID level-2 identification.
+    VneidLevel2,
+    /// A digital bank account and QR payment.
+    BankingQr,
+    /// Online public services (Cổng dịch vụ công).
+    PublicServices,
+    /// Online health services (booking, e-health records).
+    HealthServices,
+    /// Staying safe online: scams, passwords.
+    OnlineSafety,
+    Ecommerce,
+    Other,
+}
+
+impl Skill {
+    pub const ALL: [Skill; 8] = [
+        Skill::VneidInstall,
+        Skill::VneidLevel2,
+        Skill::BankingQr,
+        Skill::PublicServices,
+        Skill::HealthServices,
+        Skill::OnlineSafety,
+        Skill::Ecommerce,
+        Skill::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Skill::VneidInstall => "vneid_install",
+            Skill::VneidLevel2 => "vneid_level2",
+            Skill::BankingQr => "banking_qr",
+            Skill::PublicServices => "public_services",
+            Skill::HealthServices => "health_services",
+            Skill::OnlineSafety => "online_safety",
+            Skill::Ecommerce => "ecommerce",
+            Skill::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Skill {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Skill {
+    type Err = crate::model::UnknownValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Skill::ALL.into_iter().find(|skill| skill.as_str() == value).ok_or_else(|| crate::model::UnknownValue {
+            value: value.to_owned(),
+            expected: "vneid_install, vneid_level2, banking_qr, public_services, health_services, online_safety, ecommerce, other",
+        })
+    }
+}
+
+/// A household first met in the field (or entered by an officer), identified by the UUID its
+/// phone gave it so that visits recorded offline can point at it before it reaches the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdRecord {
+    pub uuid: String,
+    pub village_code: String,
+    /// How the team finds the household again, e.g. "Hộ ông Hà Văn A, xóm Đồi". No ID numbers.
+    pub label: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// GPS accuracy in metres, as the phone reported it.
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub poor: bool,
+    #[serde(default)]
+    pub near_poor: bool,
+    #[serde(default)]
+    pub ethnic_minority: bool,
+    #[serde(default)]
+    pub elderly: bool,
+    #[serde(default)]
+    pub disability: bool,
+    /// Adults living in the household.
+    pub adults: Option<i64>,
+}
+
+/// The phone's network where a record was made (Network Information API), when the browser
+/// offers it: the field-measured layer beside the operators' own claims.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSample {
+    /// `slow-2g`, `2g`, `3g` or `4g` (`navigator.connection.effectiveType`).
+    pub effective_type: Option<String>,
+    /// Estimated downlink in Mbps (`navigator.connection.downlink`).
+    pub downlink_mbps: Option<f64>,
+}
+
+/// One door-to-door visit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitRecord {
+    pub uuid: String,
+    /// The household's UUID (a household recorded on a phone) …
+    pub household_uuid: Option<String>,
+    /// … or its id on the server.
+    pub household_id: Option<i64>,
+    /// RFC 3339; the moment on the phone.
+    pub visited_at: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    pub people_helped: i64,
+    pub skills: Vec<Skill>,
+    /// Whether VNeID was activated during the visit (`None`: not asked).
+    pub vneid_activated: Option<bool>,
+    pub bank_account_opened: Option<bool>,
+    pub note: Option<String>,
+    pub network: Option<NetworkSample>,
+}
+
+/// A record of the sync queue; `kind` says which.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SyncRecord {
+    Household(HouseholdRecord),
+    Visit(VisitRecord),
+}
+
+/// What the server did with one record of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SyncOutcome {
+    /// Committed now.
+    Stored,
+    /// Committed before (the phone sent it again): nothing changed.
+    AlreadyStored,
+    /// Not stored, and sending it again will not help: `reason` says what to fix.
+    Rejected,
+}
+
+/// The answer for one record, in the order of the request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SyncResult {
+    /// The record's UUID, as sent (empty when the record had none).
+    pub uuid: String,
+    pub outcome: SyncOutcome,
+    /// The record's id on the server, once stored.
+    pub id: Option<i64>,
+    /// Why a record was rejected, in English and in Vietnamese (shown on the phone).
+    pub reason: Option<String>,
+    pub reason_vi: Option<String>,
+    /// A stored visit whose position lies outside its village: accepted, flagged for the officer.
+    #[serde(default)]
+    pub outside_area: bool,
+}

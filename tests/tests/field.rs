@@ -1,0 +1,203 @@
+//! The field app's sync endpoint and the aggregates built on it, on SQLite and PostgreSQL:
+//! idempotency per record UUID, partial batches, bad records, concurrent copies of one record.
+
+use bandoso_tests::{demo_login, on_each_backend, send_json, As, TestDb};
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// The demo centre of Kim Tân (15187): inside its boundary.
+const KIM_TAN: (f64, f64) = (105.684, 20.126);
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn household(uuid: &str, village_code: &str) -> Value {
+    json!({"kind": "household", "uuid": uuid, "village_code": village_code, "label": "Hộ bà Hà Thị Lan, xóm Đồi",
+           "lon": KIM_TAN.0, "lat": KIM_TAN.1, "accuracy_m": 12.0, "poor": true, "adults": 3})
+}
+
+fn visit(uuid: &str, household_uuid: &str) -> Value {
+    json!({"kind": "visit", "uuid": uuid, "household_uuid": household_uuid, "visited_at": "2026-11-20T03:15:00Z",
+           "lon": KIM_TAN.0, "lat": KIM_TAN.1, "accuracy_m": 9.5, "people_helped": 2,
+           "skills": ["vneid_install", "vneid_level2", "banking_qr"], "vneid_activated": true,
+           "note": "Đã cài VNeID cho hai người", "network": {"effective_type": "4g", "downlink_mbps": 7.5}})
+}
+
+async fn sync(app: &axum::Router, who: &As, records: Vec<Value>) -> (StatusCode, Vec<Value>) {
+    let (status, body) = send_json(app, Method::POST, "/api/v1/sync", who, Some(json!({"records": records}))).await;
+    (status, body["results"].as_array().cloned().unwrap_or_else(|| vec![body]))
+}
+
+async fn count(test_db: &TestDb, table: &str) -> i64 {
+    let (count,): (i64,) =
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(test_db.db.pool()).await.expect("count");
+    count
+}
+
+#[tokio::test]
+async fn a_batch_is_stored_record_by_record_and_a_resent_batch_stores_nothing_twice() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let home = uuid();
+        let mut bad_skill = visit(&uuid(), &home);
+        bad_skill["skills"] = json!(["juggling"]);
+        let mut too_many = visit(&uuid(), &home);
+        too_many["people_helped"] = json!(500);
+        let mut wrong_clock = visit(&uuid(), &home);
+        wrong_clock["visited_at"] = json!("1970-01-01T00:00:00Z");
+        let batch = vec![
+            visit(&uuid(), &home),
+            household(&home, "15187-01"),
+            bad_skill,
+            too_many,
+            visit(&uuid(), &uuid()),
+            household(&uuid(), "15190-01"),
+            json!(5),
+            wrong_clock,
+            visit(&uuid(), &home),
+        ];
+        let (status, results) = sync(&app, &member, batch.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{results:?}");
+        let outcomes: Vec<&str> = results.iter().map(|r| r["outcome"].as_str().unwrap_or_default()).collect();
+        assert_eq!(
+            outcomes,
+            ["stored", "stored", "rejected", "rejected", "rejected", "rejected", "rejected", "rejected", "stored"],
+            "a visit before its household in the batch still finds it: {results:?}"
+        );
+        for (index, expected) in
+            [(2, "skills"), (3, "people_helped"), (4, "household"), (5, "scope"), (6, "record"), (7, "clock")]
+        {
+            let reason = results[index]["reason"].as_str().unwrap_or_default();
+            assert!(reason.contains(expected), "record {index}: {reason}");
+            assert!(!results[index]["reason_vi"].as_str().unwrap_or_default().is_empty(), "Vietnamese reason too");
+        }
+        assert_eq!(results[0]["uuid"], batch[0]["uuid"]);
+        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (1, 2));
+
+        let (status, again) = sync(&app, &member, batch.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        for index in [0, 1, 8] {
+            assert_eq!(again[index]["outcome"], "already_stored", "{:?}", again[index]);
+            assert_eq!(again[index]["id"], results[index]["id"], "the same record, not a copy");
+        }
+        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (1, 2), "nothing twice");
+
+        let (_, progress) = send_json(&app, Method::GET, "/api/v1/progress/villages", &member, None).await;
+        let progress = progress.as_array().cloned().unwrap_or_default();
+        assert_eq!(progress.len(), 2, "the team sees its two villages: {progress:?}");
+        let first = progress.iter().find(|p| p["village_code"] == "15187-01").expect("Khu phố 1");
+        assert_eq!(
+            (
+                &first["households"],
+                &first["households_visited"],
+                &first["visits"],
+                &first["people_helped"],
+                &first["vneid_activations"]
+            ),
+            (&json!(1), &json!(1), &json!(2), &json!(4), &json!(2))
+        );
+        let leader = demo_login(&app, "lanhdao").await;
+        let (_, district) = send_json(&app, Method::GET, "/api/v1/progress/villages", &leader, None).await;
+        let text = district.to_string();
+        assert!(!text.contains("Hà Thị Lan") && !text.contains("VNeID cho"), "leaders see aggregates only");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_copies_of_one_record_are_stored_exactly_once() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let home = uuid();
+        let batch = vec![household(&home, "15187-02"), visit(&uuid(), &home), visit(&uuid(), &home)];
+        let senders: Vec<_> = (0..6)
+            .map(|_| {
+                let (app, member, batch) = (app.clone(), member.clone(), batch.clone());
+                tokio::spawn(async move { sync(&app, &member, batch).await })
+            })
+            .collect();
+        let mut stored = [0; 3];
+        let mut ids: Vec<Vec<Value>> = vec![Vec::new(); 3];
+        for sender in senders {
+            let (status, results) = sender.await.expect("sender finished");
+            assert_eq!(status, StatusCode::OK, "{results:?}");
+            for (index, result) in results.iter().enumerate() {
+                match result["outcome"].as_str() {
+                    Some("stored") => stored[index] += 1,
+                    Some("already_stored") => {}
+                    other => panic!("record {index}: {other:?} {result}"),
+                }
+                ids[index].push(result["id"].clone());
+            }
+        }
+        assert_eq!(stored, [1, 1, 1], "each record stored by exactly one of the racing requests");
+        assert!(ids.iter().all(|same| same.windows(2).all(|pair| pair[0] == pair[1])), "{ids:?}");
+        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (1, 2));
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn visits_outside_their_area_are_flagged_and_phones_measure_the_network() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let officer = demo_login(&app, "canbo.kimtan").await;
+        let home = uuid();
+        let mut far = visit(&uuid(), &home);
+        far["lon"] = json!(106.6);
+        far["lat"] = json!(21.0);
+        far["network"] = json!({"effective_type": "3g"});
+        let mut slow = visit(&uuid(), &home);
+        slow["network"] = json!({"effective_type": "4g", "downlink_mbps": 1.2});
+        let (_, results) =
+            sync(&app, &officer, vec![household(&home, "15187-01"), visit(&uuid(), &home), far, slow]).await;
+        let flags: Vec<&Value> = results.iter().map(|r| &r["outside_area"]).collect();
+        assert_eq!(flags, [&json!(false), &json!(false), &json!(true), &json!(false)], "{results:?}");
+        let (_, progress) = send_json(&app, Method::GET, "/api/v1/progress/villages", &officer, None).await;
+        let village = progress.as_array().and_then(|all| all.iter().find(|p| p["village_code"] == "15187-01").cloned());
+        assert_eq!(village.map(|v| v["flagged_visits"].clone()), Some(json!(1)));
+
+        let viettel = demo_login(&app, "viettel").await;
+        let (status, measured) = send_json(&app, Method::GET, "/api/v1/field-measurements", &viettel, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            measured,
+            json!([{"village_code": "15187-01", "samples": 3, "quality": "fair", "median_downlink_mbps": 7.5,
+                    "latest_at": "2026-11-20T03:15:00Z"}]),
+            "median of good (4g 7.5), weak (3g) and fair (4g 1.2)"
+        );
+        assert!(!measured.to_string().contains("Hà Thị Lan"), "no household data for operators");
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn batches_that_are_not_batches_are_refused_whole() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let too_many: Vec<Value> = (0..501).map(|_| household(&uuid(), "15187-01")).collect();
+        let (status, body) =
+            send_json(&app, Method::POST, "/api/v1/sync", &member, Some(json!({"records": too_many}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap_or_default().contains("500"), "{body}");
+        let (status, _) = send_json(&app, Method::POST, "/api/v1/sync", &member, Some(json!([1, 2]))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(count(&test_db, "household").await, 0);
+        let leader = demo_login(&app, "lanhdao").await;
+        let (status, _) = send_json(&app, Method::POST, "/api/v1/sync", &leader, Some(json!({"records": []}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "leaders do not record visits");
+        test_db
+    })
+    .await;
+}
