@@ -173,3 +173,18 @@ pub struct SyncResult {
     #[serde(default)]
     pub outside_area: bool,
 }
+
+/// What the phones of the teams measured in one village (Network Information API samples taken
+/// with visits): the "đo thực tế" layer beside the operators' claims.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VillageMeasurement {
+    pub village_code: String,
+    pub samples: i64,
+    /// The median sample as a coverage quality: `good` (4g, ≥ 5 Mbps), `fair` (4g), `weak` (3g),
+    /// `none` (2g or slower).
+    pub quality: String,
+    /// Median estimated downlink, Mbps, of the samples that had one.
+    pub median_downlink_mbps: Option<f64>,
+    pub latest_at: String,
+}

@@ -160,6 +160,7 @@ pub struct Texts {
     pub layer_wifi_only: &'static str,
     pub layer_dead_zones: &'static str,
     pub layer_coverage: &'static str,
+    pub layer_measured: &'static str,
     pub version: &'static str,
     pub changed_by: &'static str,
 }
@@ -309,6 +310,7 @@ pub static VI: Texts = Texts {
     layer_wifi_only: "Chỉ Wi-Fi nhà văn hóa",
     layer_dead_zones: "Vùng lõm sóng (không có 4G/5G tốt)",
     layer_coverage: "Vùng phủ sóng",
+    layer_measured: "Đo thực tế (điện thoại của tổ công nghệ)",
     version: "Phiên bản",
     changed_by: "Người cập nhật",
     columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
@@ -412,6 +414,7 @@ pub static EN: Texts = Texts {
     layer_wifi_only: "Cultural house Wi-Fi only",
     layer_dead_zones: "Dead zones (no good 4G/5G)",
     layer_coverage: "Coverage",
+    layer_measured: "Field-measured (tech teams' phones)",
     version: "Version",
     changed_by: "Updated by",
     columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",

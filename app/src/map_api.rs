@@ -152,3 +152,19 @@ async fn load_house_detail_inner(id: i64) -> Result<CulturalHouseDetail, AppErro
     let visibility = Visibility::of(&viewer(&state).await?);
     Ok(crate::domain::cultural_houses::detail(state.db.pool(), id, visibility).await?)
 }
+
+/// What the teams' phones measured per village, for the "đo thực tế" layer. Signed-in accounts
+/// only (within scope); the public gets an empty list.
+#[server(endpoint = "map/measured")]
+pub async fn load_field_measurements() -> Result<Vec<crate::field_records::VillageMeasurement>, AppError> {
+    load_field_measurements_inner().await.map_err(AppError::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_field_measurements_inner() -> Result<Vec<crate::field_records::VillageMeasurement>, AppError> {
+    let state = state()?;
+    match viewer(&state).await? {
+        Some(principal) => Ok(crate::domain::field::measurements(state.db.pool(), &principal).await?),
+        None => Ok(Vec::new()),
+    }
+}

@@ -100,6 +100,16 @@ pub const DEMO_USERS: [DemoUser; 5] = [
     demo_user("viettel", "Viettel Thanh Hóa", Role::Telecom, Some("viettel"), &["391"]),
 ];
 
+/// The first communes of [`COMMUNES`] get demo households and visits (Kim Tân, where the demo
+/// team works, first): enough for the field app and the dashboard to show something, few enough
+/// that reloading the demo stays fast.
+const FIELD_COMMUNES: usize = 4;
+
+/// Household labels of the demo: invented, as every demo household is.
+const FAMILY_NAMES: [&str; 8] =
+    ["Hà Văn", "Bùi Thị", "Quách Văn", "Trương Thị", "Lê Văn", "Phạm Thị", "Đinh Văn", "Nguyễn Thị"];
+const GIVEN_NAMES: [&str; 8] = ["An", "Bình", "Chung", "Dung", "Hải", "Lan", "Minh", "Thảo"];
+
 /// Margin (degrees) around the commune centres that bounds the outer Voronoi cells.
 const OUTER_MARGIN_DEG: f64 = 0.035;
 
@@ -125,14 +135,23 @@ pub struct DemoCounts {
     pub cultural_houses: usize,
     pub coverage_reports: usize,
     pub users: usize,
+    pub households: usize,
+    pub visits: usize,
 }
 
 impl fmt::Display for DemoCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} communes, {} villages, {} cultural houses, {} coverage reports, {} accounts (password {DEMO_PASSWORD})",
-            self.communes, self.villages, self.cultural_houses, self.coverage_reports, self.users
+            "{} communes, {} villages, {} cultural houses, {} coverage reports, {} households, {} visits, {} accounts \
+             (password {DEMO_PASSWORD})",
+            self.communes,
+            self.villages,
+            self.cultural_houses,
+            self.coverage_reports,
+            self.households,
+            self.visits,
+            self.users
         )
     }
 }
@@ -161,6 +180,8 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         "api_token",
         "user_scope",
         "app_user",
+        "visit",
+        "household",
         "coverage_report",
         "wifi_change",
         "cultural_house",
@@ -173,6 +194,9 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         coverage::upsert_operator(&mut *tx, code, name).await?;
     }
     let mut rng = StdRng::seed_from_u64(391);
+    // A second generator for the field records, so that adding them left every other demo value
+    // as it was.
+    let mut field_rng = StdRng::seed_from_u64(2025);
     let mut counts = DemoCounts::default();
     let province = admin_units::insert(
         &mut *tx,
@@ -254,6 +278,13 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
             .await?;
             counts.cultural_houses += 1;
             counts.coverage_reports += insert_demo_coverage(&mut tx, &mut rng, village, is_town).await?;
+            if index < FIELD_COMMUNES {
+                let place =
+                    DemoPlace { village_id: village, village_code: &village_code, lon: *lon, lat: *lat, radius };
+                let (households, visits) = insert_demo_field_records(&mut tx, &mut field_rng, &place).await?;
+                counts.households += households;
+                counts.visits += visits;
+            }
         }
     }
     let password_hash = demo_password_hash()?;
@@ -273,6 +304,91 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     meta::mark_demo(&mut *tx).await?;
     tx.commit().await?;
     Ok(counts)
+}
+
+/// Where a demo village lies: its commune's centre and the radius that keeps points inside the
+/// commune's cell.
+struct DemoPlace<'a> {
+    village_id: i64,
+    village_code: &'a str,
+    lon: f64,
+    lat: f64,
+    radius: f64,
+}
+
+/// A few households in a village, about two in three visited once or twice, with the phone's
+/// network sample on most visits. Returns how many households and visits it added.
+async fn insert_demo_field_records(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rng: &mut StdRng,
+    place: &DemoPlace<'_>,
+) -> Result<(usize, usize), StoreError> {
+    use app::domain::field::{insert_household, insert_visit, StoredVisit};
+    use app::field_records::{HouseholdRecord, NetworkSample, Skill, VisitRecord};
+    let new_uuid = |rng: &mut StdRng| uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string();
+    let (mut households, mut visits) = (0, 0);
+    for _ in 0..rng.random_range(3..=6) {
+        let angle = rng.random_range(0.0..std::f64::consts::TAU);
+        let distance = place.radius * rng.random_range(0.1_f64..0.9).sqrt();
+        let family = FAMILY_NAMES[rng.random_range(0..FAMILY_NAMES.len())];
+        let given = GIVEN_NAMES[rng.random_range(0..GIVEN_NAMES.len())];
+        let household = HouseholdRecord {
+            uuid: new_uuid(rng),
+            village_code: place.village_code.to_owned(),
+            label: format!("Hộ {family} {given}"),
+            lon: Some(place.lon + distance * angle.cos()),
+            lat: Some(place.lat + distance * angle.sin()),
+            accuracy_m: Some(rng.random_range(5.0..30.0_f64).round()),
+            poor: rng.random_bool(0.15),
+            near_poor: rng.random_bool(0.15),
+            ethnic_minority: rng.random_bool(0.3),
+            elderly: rng.random_bool(0.2),
+            disability: rng.random_bool(0.05),
+            adults: Some(rng.random_range(1..=5)),
+        };
+        let Some(household_id) = insert_household(&mut **tx, &household, place.village_id, "demo").await? else {
+            continue;
+        };
+        households += 1;
+        let visit_count = if rng.random_bool(0.65) { rng.random_range(1..=2) } else { 0 };
+        for _ in 0..visit_count {
+            let skills: Vec<Skill> = Skill::ALL.into_iter().filter(|_| rng.random_bool(0.35)).collect();
+            let network_type = ["4g", "4g", "4g", "3g", "2g"][rng.random_range(0..5)];
+            let visit = VisitRecord {
+                uuid: new_uuid(rng),
+                household_uuid: Some(household.uuid.clone()),
+                household_id: None,
+                visited_at: format!(
+                    "2026-{:02}-{:02}T0{}:30:00Z",
+                    rng.random_range(6..=11),
+                    rng.random_range(1..=28),
+                    rng.random_range(1..=9)
+                ),
+                lon: household.lon,
+                lat: household.lat,
+                accuracy_m: household.accuracy_m,
+                people_helped: rng.random_range(1..=4),
+                skills: if skills.is_empty() { vec![Skill::VneidInstall] } else { skills },
+                vneid_activated: Some(rng.random_bool(0.6)),
+                bank_account_opened: Some(rng.random_bool(0.4)),
+                note: None,
+                network: rng.random_bool(0.8).then(|| NetworkSample {
+                    effective_type: Some(network_type.to_owned()),
+                    downlink_mbps: Some((rng.random_range(0.3..20.0_f64) * 10.0).round() / 10.0),
+                }),
+            };
+            let stored = StoredVisit {
+                visited_at: &visit.visited_at,
+                household_id,
+                village_id: place.village_id,
+                outside_area: false,
+            };
+            if insert_visit(&mut **tx, &visit, &stored, "demo").await?.is_some() {
+                visits += 1;
+            }
+        }
+    }
+    Ok((households, visits))
 }
 
 /// The demo password hashed once per process: argon2 is slow on purpose, and reloads are frequent

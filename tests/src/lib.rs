@@ -59,9 +59,13 @@ impl TestDb {
         Some(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
     }
 
-    /// Closes the pool and removes the database.
+    /// Closes the pool and removes the database. Closing waits for connections in use to come
+    /// back; a test that left one checked out (a task still running) must not hang the suite, so
+    /// the wait is bounded and the PostgreSQL drop is forced.
     pub async fn finish(self) {
-        self.db.close().await;
+        if tokio::time::timeout(std::time::Duration::from_secs(10), self.db.close()).await.is_err() {
+            eprintln!("the test database pool did not close within 10 s; dropping the database anyway");
+        }
         match self.cleanup {
             Cleanup::Sqlite(folder) => drop(folder),
             Cleanup::Postgres { admin_url, name } => {

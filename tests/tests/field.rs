@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 
 /// The demo centre of Kim Tân (15187): inside its boundary.
 const KIM_TAN: (f64, f64) = (105.684, 20.126);
+/// The demo centre of Thạch Cẩm (15205), a commune without demo field records.
+const THACH_CAM: (f64, f64) = (105.543, 20.317);
 
 fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -41,6 +43,8 @@ async fn a_batch_is_stored_record_by_record_and_a_resent_batch_stores_nothing_tw
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let before = (count(&test_db, "household").await, count(&test_db, "visit").await);
+        let (_, progress_before) = send_json(&app, Method::GET, "/api/v1/progress/villages", &member, None).await;
         let home = uuid();
         let mut bad_skill = visit(&uuid(), &home);
         bad_skill["skills"] = json!(["juggling"]);
@@ -75,7 +79,7 @@ async fn a_batch_is_stored_record_by_record_and_a_resent_batch_stores_nothing_tw
             assert!(!results[index]["reason_vi"].as_str().unwrap_or_default().is_empty(), "Vietnamese reason too");
         }
         assert_eq!(results[0]["uuid"], batch[0]["uuid"]);
-        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (1, 2));
+        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (before.0 + 1, before.1 + 2));
 
         let (status, again) = sync(&app, &member, batch.clone()).await;
         assert_eq!(status, StatusCode::OK);
@@ -83,21 +87,21 @@ async fn a_batch_is_stored_record_by_record_and_a_resent_batch_stores_nothing_tw
             assert_eq!(again[index]["outcome"], "already_stored", "{:?}", again[index]);
             assert_eq!(again[index]["id"], results[index]["id"], "the same record, not a copy");
         }
-        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (1, 2), "nothing twice");
+        assert_eq!(
+            (count(&test_db, "household").await, count(&test_db, "visit").await),
+            (before.0 + 1, before.1 + 2),
+            "nothing twice"
+        );
 
         let (_, progress) = send_json(&app, Method::GET, "/api/v1/progress/villages", &member, None).await;
         let progress = progress.as_array().cloned().unwrap_or_default();
         assert_eq!(progress.len(), 2, "the team sees its two villages: {progress:?}");
-        let first = progress.iter().find(|p| p["village_code"] == "15187-01").expect("Khu phố 1");
+        let village = |all: &[Value]| all.iter().find(|p| p["village_code"] == "15187-01").cloned().expect("Khu phố 1");
+        let (now, then) = (village(&progress), village(progress_before.as_array().expect("list")));
+        let grew = |field: &str| now[field].as_i64().unwrap_or_default() - then[field].as_i64().unwrap_or_default();
         assert_eq!(
-            (
-                &first["households"],
-                &first["households_visited"],
-                &first["visits"],
-                &first["people_helped"],
-                &first["vneid_activations"]
-            ),
-            (&json!(1), &json!(1), &json!(2), &json!(4), &json!(2))
+            ["households", "households_visited", "visits", "people_helped", "vneid_activations"].map(grew),
+            [1, 1, 2, 4, 2]
         );
         let leader = demo_login(&app, "lanhdao").await;
         let (_, district) = send_json(&app, Method::GET, "/api/v1/progress/villages", &leader, None).await;
@@ -114,6 +118,7 @@ async fn concurrent_copies_of_one_record_are_stored_exactly_once() {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let before = (count(&test_db, "household").await, count(&test_db, "visit").await);
         let home = uuid();
         let batch = vec![household(&home, "15187-02"), visit(&uuid(), &home), visit(&uuid(), &home)];
         let senders: Vec<_> = (0..6)
@@ -138,7 +143,7 @@ async fn concurrent_copies_of_one_record_are_stored_exactly_once() {
         }
         assert_eq!(stored, [1, 1, 1], "each record stored by exactly one of the racing requests");
         assert!(ids.iter().all(|same| same.windows(2).all(|pair| pair[0] == pair[1])), "{ids:?}");
-        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (1, 2));
+        assert_eq!((count(&test_db, "household").await, count(&test_db, "visit").await), (before.0 + 1, before.1 + 2));
         test_db
     })
     .await;
@@ -149,29 +154,36 @@ async fn visits_outside_their_area_are_flagged_and_phones_measure_the_network() 
     on_each_backend(|test_db| async move {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
-        let officer = demo_login(&app, "canbo.kimtan").await;
+        let admin = demo_login(&app, "admin").await;
+        let at_thach_cam = |mut record: Value| {
+            record["lon"] = json!(THACH_CAM.0);
+            record["lat"] = json!(THACH_CAM.1);
+            record
+        };
         let home = uuid();
         let mut far = visit(&uuid(), &home);
         far["lon"] = json!(106.6);
         far["lat"] = json!(21.0);
         far["network"] = json!({"effective_type": "3g"});
-        let mut slow = visit(&uuid(), &home);
+        let mut slow = at_thach_cam(visit(&uuid(), &home));
         slow["network"] = json!({"effective_type": "4g", "downlink_mbps": 1.2});
-        let (_, results) =
-            sync(&app, &officer, vec![household(&home, "15187-01"), visit(&uuid(), &home), far, slow]).await;
+        let records = vec![at_thach_cam(household(&home, "15205-01")), at_thach_cam(visit(&uuid(), &home)), far, slow];
+        let (_, results) = sync(&app, &admin, records).await;
         let flags: Vec<&Value> = results.iter().map(|r| &r["outside_area"]).collect();
         assert_eq!(flags, [&json!(false), &json!(false), &json!(true), &json!(false)], "{results:?}");
-        let (_, progress) = send_json(&app, Method::GET, "/api/v1/progress/villages", &officer, None).await;
-        let village = progress.as_array().and_then(|all| all.iter().find(|p| p["village_code"] == "15187-01").cloned());
+        let (_, progress) = send_json(&app, Method::GET, "/api/v1/progress/villages", &admin, None).await;
+        let village = progress.as_array().and_then(|all| all.iter().find(|p| p["village_code"] == "15205-01").cloned());
         assert_eq!(village.map(|v| v["flagged_visits"].clone()), Some(json!(1)));
 
         let viettel = demo_login(&app, "viettel").await;
         let (status, measured) = send_json(&app, Method::GET, "/api/v1/field-measurements", &viettel, None).await;
         assert_eq!(status, StatusCode::OK);
+        let thach_cam =
+            measured.as_array().and_then(|all| all.iter().find(|m| m["village_code"] == "15205-01").cloned());
         assert_eq!(
-            measured,
-            json!([{"village_code": "15187-01", "samples": 3, "quality": "fair", "median_downlink_mbps": 7.5,
-                    "latest_at": "2026-11-20T03:15:00Z"}]),
+            thach_cam,
+            Some(json!({"village_code": "15205-01", "samples": 3, "quality": "fair", "median_downlink_mbps": 7.5,
+                        "latest_at": "2026-11-20T03:15:00Z"})),
             "median of good (4g 7.5), weak (3g) and fair (4g 1.2)"
         );
         assert!(!measured.to_string().contains("Hà Thị Lan"), "no household data for operators");
@@ -186,6 +198,7 @@ async fn batches_that_are_not_batches_are_refused_whole() {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let households_before = count(&test_db, "household").await;
         let too_many: Vec<Value> = (0..501).map(|_| household(&uuid(), "15187-01")).collect();
         let (status, body) =
             send_json(&app, Method::POST, "/api/v1/sync", &member, Some(json!({"records": too_many}))).await;
@@ -193,7 +206,7 @@ async fn batches_that_are_not_batches_are_refused_whole() {
         assert!(body["error"]["message"].as_str().unwrap_or_default().contains("500"), "{body}");
         let (status, _) = send_json(&app, Method::POST, "/api/v1/sync", &member, Some(json!([1, 2]))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(count(&test_db, "household").await, 0);
+        assert_eq!(count(&test_db, "household").await, households_before);
         let leader = demo_login(&app, "lanhdao").await;
         let (status, _) = send_json(&app, Method::POST, "/api/v1/sync", &leader, Some(json!({"records": []}))).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "leaders do not record visits");

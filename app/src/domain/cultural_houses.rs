@@ -415,27 +415,62 @@ pub async fn update_wifi(
     if before.version != expected_version {
         return Err(StoreError::Conflict { current_version: before.version });
     }
-    if let Some(provider) = &update.provider {
-        let known: Option<(String,)> =
-            sqlx::query_as("SELECT code FROM operator WHERE code = $1").bind(provider).fetch_optional(&mut *tx).await?;
-        if known.is_none() {
-            return Err(StoreError::Invalid(format!("provider: no operator has code {provider}")));
+    let provider_name = match &update.provider {
+        Some(provider) => {
+            let known: Option<(String,)> = sqlx::query_as("SELECT name FROM operator WHERE code = $1")
+                .bind(provider)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let (name,) =
+                known.ok_or_else(|| StoreError::Invalid(format!("provider: no operator has code {provider}")))?;
+            Some(name)
         }
-    }
-    let after = write_wifi(&mut tx, principal, &before, &update).await?;
+        None => None,
+    };
+    let change = WifiChangeToWrite { before, update, provider_name };
+    let after = write_wifi(&mut tx, principal, &change).await?;
     tx.commit().await?;
     Ok(after)
 }
 
+/// A checked Wi-Fi change, ready to write: the house as read, the change, and the display name of
+/// the new provider (so the house as it will be is known without reading it back).
+#[derive(Clone, Debug)]
+pub struct WifiChangeToWrite {
+    pub before: CulturalHouse,
+    pub update: WifiUpdate,
+    pub provider_name: Option<String>,
+}
+
+impl WifiChangeToWrite {
+    /// The house once the change is written.
+    fn after(&self) -> CulturalHouse {
+        let update = &self.update;
+        CulturalHouse {
+            wifi_status: update.status,
+            wifi_provider: update.provider.clone(),
+            wifi_provider_name: self.provider_name.clone(),
+            bandwidth_mbps: update.bandwidth_mbps,
+            installed_at: update.installed_at.clone(),
+            last_verified_at: update.last_verified_at.clone(),
+            ssid: update.ssid.clone(),
+            ssid_public: update.ssid_public,
+            version: self.before.version + 1,
+            ..self.before.clone()
+        }
+    }
+}
+
 /// Writes a checked Wi-Fi change at the version `before` was read at: bumps the version, appends
 /// the timeline and the audit log. A concurrent writer that committed in between leaves nothing
-/// to update, which is reported as a conflict.
+/// to update, which is reported as a conflict. Three statements per change, none of them a read:
+/// an import of 50,000 rows depends on it.
 async fn write_wifi(
     tx: &mut sqlx::Transaction<'_, Any>,
     principal: &Principal,
-    before: &CulturalHouse,
-    update: &WifiUpdate,
+    change: &WifiChangeToWrite,
 ) -> Result<CulturalHouse, StoreError> {
+    let (before, update) = (&change.before, &change.update);
     let unrestricted = Visibility { only_active_wifi: false, scope_of_user: None };
     let (has_bandwidth, bandwidth) = super::db::nullable_f64(update.bandwidth_mbps);
     let updated = sqlx::query(
@@ -463,7 +498,7 @@ async fn write_wifi(
         return Err(StoreError::Conflict { current_version: current.version });
     }
     record_wifi_change(&mut **tx, before.id, &principal.audit_name()).await?;
-    let after = get(&mut **tx, before.id, unrestricted).await?;
+    let after = change.after();
     super::audit::record(
         &mut **tx,
         super::audit::Actor::Principal(principal),
@@ -532,7 +567,8 @@ pub struct WifiImportRights {
     principal: Principal,
     houses: std::collections::HashMap<i64, CulturalHouse>,
     by_village: std::collections::HashMap<String, Vec<i64>>,
-    known_operators: std::collections::HashSet<String>,
+    /// Operator code → display name.
+    known_operators: std::collections::HashMap<String, String>,
 }
 
 impl WifiImportRights {
@@ -545,16 +581,17 @@ impl WifiImportRights {
         for house in &visible {
             by_village.entry(house.village_code.clone()).or_default().push(house.id);
         }
-        let operators: Vec<(String,)> = sqlx::query_as("SELECT code FROM operator").fetch_all(pool).await?;
+        let operators: Vec<(String, String)> =
+            sqlx::query_as("SELECT code, name FROM operator").fetch_all(pool).await?;
         Ok(WifiImportRights {
             principal: principal.clone(),
             houses: visible.into_iter().map(|house| (house.id, house)).collect(),
             by_village,
-            known_operators: operators.into_iter().map(|(code,)| code).collect(),
+            known_operators: operators.into_iter().collect(),
         })
     }
 
-    fn check(&self, row: &WifiRow) -> Result<(CulturalHouse, WifiUpdate), Vec<Said>> {
+    fn check(&self, row: &WifiRow) -> Result<WifiChangeToWrite, Vec<Said>> {
         let house = match (row.cultural_house_id, row.village_code.as_deref().map(str::trim).filter(|c| !c.is_empty()))
         {
             (Some(id), _) => self.houses.get(&id).ok_or_else(|| {
@@ -602,14 +639,15 @@ impl WifiImportRights {
             ssid_public: parse_flag("ssid_public", row.ssid_public.as_deref()).map_err(|error| vec![error])?,
         })
         .map_err(|error| vec![error])?;
-        if let Some(provider) = update.provider.as_deref().filter(|p| !self.known_operators.contains(*p)) {
+        if let Some(provider) = update.provider.as_deref().filter(|p| !self.known_operators.contains_key(*p)) {
             return Err(vec![said(
                 format!("provider: no operator has code '{provider}'"),
                 format!("provider: không có nhà mạng mã '{provider}'"),
             )]);
         }
         check_wifi_permission(&self.principal, house, &update).map_err(|denied| vec![denied_here(house, denied)])?;
-        Ok((house.clone(), update))
+        let provider_name = update.provider.as_ref().and_then(|code| self.known_operators.get(code)).cloned();
+        Ok(WifiChangeToWrite { before: house.clone(), update, provider_name })
     }
 }
 
@@ -617,21 +655,17 @@ impl WifiImportRights {
 pub fn check_wifi_csv(
     bytes: &[u8],
     rights: &WifiImportRights,
-) -> Result<Vec<(CulturalHouse, WifiUpdate)>, Vec<super::csv_import::RowProblem>> {
+) -> Result<Vec<WifiChangeToWrite>, Vec<super::csv_import::RowProblem>> {
     let rows = super::csv_import::read_csv::<WifiRow>(bytes, &["status"], &WIFI_CSV_COLUMNS)?;
     super::csv_import::check_rows(rows, |row| rights.check(row))
 }
 
 /// Applies checked rows in one transaction (all or nothing), each with its timeline and audit
 /// entry. A row whose house changed since the file was checked fails the whole import (409).
-pub async fn import_wifi(
-    db: &super::Db,
-    principal: &Principal,
-    rows: &[(CulturalHouse, WifiUpdate)],
-) -> Result<(), StoreError> {
+pub async fn import_wifi(db: &super::Db, principal: &Principal, rows: &[WifiChangeToWrite]) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    for (before, update) in rows {
-        write_wifi(&mut tx, principal, before, update).await?;
+    for change in rows {
+        write_wifi(&mut tx, principal, change).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -9,7 +9,7 @@
 use super::access::{self, Principal};
 use super::csv_import::{said, Said};
 use super::StoreError;
-use crate::field_records::{HouseholdRecord, SyncOutcome, SyncRecord, SyncResult, VisitRecord};
+use crate::field_records::{HouseholdRecord, SyncOutcome, SyncRecord, SyncResult, VillageMeasurement, VisitRecord};
 use crate::model::Role;
 use sqlx::{Any, Executor};
 
@@ -182,35 +182,7 @@ async fn store_household(
         Ok(id) => id,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    let (has_position, lon, lat) = position_binds(record.lon, record.lat);
-    let (has_accuracy, accuracy) = super::db::nullable_f64(record.accuracy_m);
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO household (client_uuid, village_id, label, lon, lat, accuracy_m, poor, near_poor, ethnic_minority,
-                                elderly, disability, adults, created_by, created_at)
-         VALUES ($1, $2, $3, CASE WHEN $15 THEN $4 END, CASE WHEN $15 THEN $5 END, CASE WHEN $16 THEN $6 END,
-                 $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (client_uuid) DO NOTHING
-         RETURNING id",
-    )
-    .bind(&uuid)
-    .bind(village_id)
-    .bind(record.label.trim())
-    .bind(lon)
-    .bind(lat)
-    .bind(accuracy)
-    .bind(i64::from(record.poor))
-    .bind(i64::from(record.near_poor))
-    .bind(i64::from(record.ethnic_minority))
-    .bind(i64::from(record.elderly))
-    .bind(i64::from(record.disability))
-    .bind(record.adults)
-    .bind(principal.audit_name())
-    .bind(super::now_utc_text())
-    .bind(has_position)
-    .bind(has_accuracy)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((id,)) = inserted else {
+    let Some(id) = insert_household(&mut *tx, &record, village_id, &principal.audit_name()).await? else {
         // Another connection stored the same UUID between our look-up and our insert.
         let id = stored_id(&mut *tx, "household", &uuid).await?.ok_or(StoreError::NotFound)?;
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
@@ -229,6 +201,48 @@ async fn store_household(
     .await?;
     tx.commit().await?;
     Ok(stored(uuid, SyncOutcome::Stored, id, false))
+}
+
+/// Inserts a checked household unless its UUID is already stored; returns the new id, or `None`
+/// when the UUID was there.
+pub async fn insert_household<'e, E>(
+    executor: E,
+    record: &HouseholdRecord,
+    village_id: i64,
+    created_by: &str,
+) -> Result<Option<i64>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let (has_position, lon, lat) = position_binds(record.lon, record.lat);
+    let (has_accuracy, accuracy) = super::db::nullable_f64(record.accuracy_m);
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO household (client_uuid, village_id, label, lon, lat, accuracy_m, poor, near_poor, ethnic_minority,
+                                elderly, disability, adults, created_by, created_at)
+         VALUES ($1, $2, $3, CASE WHEN $15 THEN $4 END, CASE WHEN $15 THEN $5 END, CASE WHEN $16 THEN $6 END,
+                 $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (client_uuid) DO NOTHING
+         RETURNING id",
+    )
+    .bind(&record.uuid)
+    .bind(village_id)
+    .bind(record.label.trim())
+    .bind(lon)
+    .bind(lat)
+    .bind(accuracy)
+    .bind(i64::from(record.poor))
+    .bind(i64::from(record.near_poor))
+    .bind(i64::from(record.ethnic_minority))
+    .bind(i64::from(record.elderly))
+    .bind(i64::from(record.disability))
+    .bind(record.adults)
+    .bind(created_by)
+    .bind(super::now_utc_text())
+    .bind(has_position)
+    .bind(has_accuracy)
+    .fetch_optional(executor)
+    .await?;
+    Ok(inserted.map(|(id,)| id))
 }
 
 fn check_household(record: &HouseholdRecord) -> Result<(), Said> {
@@ -309,6 +323,56 @@ async fn store_visit(db: &super::Db, principal: &Principal, record: VisitRecord)
         (Some(lon), Some(lat)) => outside_village(&mut tx, village_id, lon, lat).await?,
         _ => false,
     };
+    let Some(id) = insert_visit(
+        &mut *tx,
+        &record,
+        &StoredVisit { visited_at: &visited_at, household_id, village_id, outside_area },
+        &principal.audit_name(),
+    )
+    .await?
+    else {
+        let id = stored_id(&mut *tx, "visit", &uuid).await?.ok_or(StoreError::NotFound)?;
+        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
+    };
+    let skills: Vec<&str> = record.skills.iter().map(|skill| skill.as_str()).collect();
+    let after = serde_json::json!({
+        "uuid": uuid, "household_id": household_id, "visited_at": visited_at,
+        "people_helped": record.people_helped, "skills": skills, "outside_area": outside_area,
+    });
+    super::audit::record(
+        &mut *tx,
+        super::audit::Actor::Principal(principal),
+        "sync",
+        "visit",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(stored(uuid, SyncOutcome::Stored, id, outside_area))
+}
+
+/// What the server adds to a visit record when storing it.
+pub struct StoredVisit<'a> {
+    /// `visited_at` in the stored form.
+    pub visited_at: &'a str,
+    pub household_id: i64,
+    pub village_id: i64,
+    pub outside_area: bool,
+}
+
+/// Inserts a checked visit unless its UUID is already stored; returns the new id, or `None` when
+/// the UUID was there.
+pub async fn insert_visit<'e, E>(
+    executor: E,
+    record: &VisitRecord,
+    stored: &StoredVisit<'_>,
+    recorded_by: &str,
+) -> Result<Option<i64>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
     let (has_position, lon, lat) = position_binds(record.lon, record.lat);
     let (has_accuracy, accuracy) = super::db::nullable_f64(record.accuracy_m);
     let network = record
@@ -327,10 +391,10 @@ async fn store_visit(db: &super::Db, principal: &Principal, record: VisitRecord)
          ON CONFLICT (client_uuid) DO NOTHING
          RETURNING id",
     )
-    .bind(&uuid)
-    .bind(household_id)
-    .bind(village_id)
-    .bind(&visited_at)
+    .bind(&record.uuid)
+    .bind(stored.household_id)
+    .bind(stored.village_id)
+    .bind(stored.visited_at)
     .bind(lon)
     .bind(lat)
     .bind(accuracy)
@@ -339,36 +403,17 @@ async fn store_visit(db: &super::Db, principal: &Principal, record: VisitRecord)
     .bind(record.vneid_activated.map(i64::from))
     .bind(record.bank_account_opened.map(i64::from))
     .bind(note)
-    .bind(i64::from(outside_area))
+    .bind(i64::from(stored.outside_area))
     .bind(network.effective_type.as_deref())
     .bind(downlink)
-    .bind(principal.audit_name())
+    .bind(recorded_by)
     .bind(super::now_utc_text())
     .bind(has_position)
     .bind(has_accuracy)
     .bind(has_downlink)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(executor)
     .await?;
-    let Some((id,)) = inserted else {
-        let id = stored_id(&mut *tx, "visit", &uuid).await?.ok_or(StoreError::NotFound)?;
-        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
-    };
-    let after = serde_json::json!({
-        "uuid": uuid, "household_id": household_id, "visited_at": visited_at,
-        "people_helped": record.people_helped, "skills": skills, "outside_area": outside_area,
-    });
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        "sync",
-        "visit",
-        &id.to_string(),
-        None,
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(stored(uuid, SyncOutcome::Stored, id, outside_area))
+    Ok(inserted.map(|(id,)| id))
 }
 
 /// Checks a visit and returns its moment in the stored form.
@@ -478,21 +523,6 @@ where
         scope = access::scope_units_cte(1)
     );
     Ok(sqlx::query_as(&sql).bind(principal.user_id).bind(principal.role == Role::Admin).fetch_all(executor).await?)
-}
-
-/// What the phones of the teams measured in one village (Network Information API samples taken
-/// with visits): the "đo thực tế" layer beside the operators' claims.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct VillageMeasurement {
-    pub village_code: String,
-    pub samples: i64,
-    /// The median sample as a coverage quality: `good` (4g, ≥ 5 Mbps), `fair` (4g), `weak` (3g),
-    /// `none` (2g or slower).
-    pub quality: String,
-    /// Median estimated downlink, Mbps, of the samples that had one.
-    pub median_downlink_mbps: Option<f64>,
-    pub latest_at: String,
 }
 
 /// A sample's place on the coverage quality scale (index into `coverage::QUALITIES`).

@@ -101,23 +101,34 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     // Coverage is loaded in the browser only, once the page is up: the first paint needs none,
     // and the server-rendered page must not wait for it. (Effects never run on the server.)
     let coverage = RwSignal::new(Vec::<crate::model::VillageCoverage>::new());
+    let measured = RwSignal::new(Vec::<crate::field_records::VillageMeasurement>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(loaded) = crate::map_api::load_coverage().await {
                 coverage.set(loaded);
             }
         });
+        if !public_view {
+            leptos::task::spawn_local(async move {
+                if let Ok(loaded) = crate::map_api::load_field_measurements().await {
+                    measured.set(loaded);
+                }
+            });
+        }
     });
     let circles = Signal::derive(move || {
-        coverage.with(|coverage| houses.with_value(|houses| layer_shapes(&layer.get(), houses, coverage)))
+        coverage.with(|coverage| {
+            measured.with(|measured| houses.with_value(|houses| layer_shapes(&layer.get(), houses, coverage, measured)))
+        })
     });
+    let has_measurements = Signal::derive(move || measured.with(|measured| !measured.is_empty()));
     let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
     view! {
         <section class="toolbar" aria-label=move || texts.get().legend>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
-            <LayerPicker layer layer_options/>
+            <LayerPicker layer layer_options has_measurements/>
         </section>
         {public_view.then(|| view! {
             <p class="public-notice" data-testid="public-notice">
@@ -385,7 +396,7 @@ fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
             {wifi}
             {move || match layer.get() {
                 MapLayer::Wifi => ().into_any(),
-                MapLayer::Coverage { .. } => qualities().into_any(),
+                MapLayer::Coverage { .. } | MapLayer::Measured => qualities().into_any(),
                 MapLayer::DeadZones => view! {
                     <li>
                         <span class="dot dead-zone" aria-hidden="true"></span>
@@ -409,6 +420,8 @@ enum MapLayer {
     },
     /// Villages without good 4G/5G from any operator.
     DeadZones,
+    /// What the teams' phones measured (Network Information API), beside the operators' claims.
+    Measured,
 }
 
 impl MapLayer {
@@ -416,6 +429,7 @@ impl MapLayer {
         match self {
             MapLayer::Wifi => "wifi".to_owned(),
             MapLayer::DeadZones => "dead".to_owned(),
+            MapLayer::Measured => "measured".to_owned(),
             MapLayer::Coverage { operator, technology } => format!("coverage:{operator}:{technology}"),
         }
     }
@@ -423,6 +437,7 @@ impl MapLayer {
     fn from_value(value: &str) -> MapLayer {
         match value.split(':').collect::<Vec<_>>()[..] {
             ["dead"] => MapLayer::DeadZones,
+            ["measured"] => MapLayer::Measured,
             ["coverage", operator, technology] => {
                 MapLayer::Coverage { operator: operator.to_owned(), technology: technology.to_owned() }
             }
@@ -465,6 +480,7 @@ fn layer_shapes(
     layer: &MapLayer,
     houses: &[CulturalHouse],
     coverage: &[crate::model::VillageCoverage],
+    measured: &[crate::field_records::VillageMeasurement],
 ) -> Vec<LayerShape> {
     let mut villages: Vec<&CulturalHouse> = Vec::new();
     for house in houses {
@@ -487,6 +503,13 @@ fn layer_shapes(
                 .map(|house| circle(house, "dead-zone".to_owned()))
                 .collect()
         }
+        MapLayer::Measured => villages
+            .into_iter()
+            .filter_map(|house| {
+                let found = measured.iter().find(|m| m.village_code == house.village_code)?;
+                Some(circle(house, format!("coverage-{} measured", found.quality)))
+            })
+            .collect(),
         MapLayer::Coverage { operator, technology } => villages
             .into_iter()
             .flat_map(|house| {
@@ -513,7 +536,11 @@ fn layer_shapes(
 }
 
 #[component]
-fn LayerPicker(layer: RwSignal<MapLayer>, layer_options: Signal<Vec<(String, String)>>) -> impl IntoView {
+fn LayerPicker(
+    layer: RwSignal<MapLayer>,
+    layer_options: Signal<Vec<(String, String)>>,
+    has_measurements: Signal<bool>,
+) -> impl IntoView {
     let texts = use_texts();
     view! {
         <label class="field">
@@ -522,6 +549,9 @@ fn LayerPicker(layer: RwSignal<MapLayer>, layer_options: Signal<Vec<(String, Str
                 prop:value=move || layer.get().value()>
                 <option value="wifi">{move || texts.get().layer_wifi_only}</option>
                 <option value="dead">{move || texts.get().layer_dead_zones}</option>
+                {move || has_measurements.get().then(|| view! {
+                    <option value="measured">{move || texts.get().layer_measured}</option>
+                })}
                 {move || layer_options
                     .get()
                     .into_iter()

@@ -4,9 +4,10 @@
 use super::error::ErrorBody;
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
-use app::domain::field::{self, VillageMeasurement, VillageProgress};
+use app::domain::field::{self, VillageProgress};
 use app::domain::Db;
 use app::field_records::SyncResult;
+use app::field_records::VillageMeasurement;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::{Extension, Json};
