@@ -86,6 +86,12 @@ test('coverage and dead-zone layers shade the villages', async ({ page }) => {
   await expect(dead.first()).toBeAttached();
   expect(await dead.count()).toBeLessThan(total);
   await page.screenshot({ path: path.join(shots, 'dead-zones-phone.png') });
+  // What the teams' phones measured, beside the operators' claims (demo visits carry samples).
+  await picker.selectOption('measured');
+  const measured = page.locator('.leaflet-overlay-pane path.layer-circle.measured');
+  await expect(measured.first()).toBeAttached();
+  expect(await measured.count()).toBeLessThan(total);
+  await page.screenshot({ path: path.join(shots, 'field-measured-phone.png') });
   await picker.selectOption('wifi');
   await expect(circles).toHaveCount(0);
 });

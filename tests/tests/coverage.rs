@@ -167,9 +167,16 @@ async fn a_wifi_csv_updates_many_houses_at_once_within_the_operator_boundary() {
         assert_eq!(now["properties"]["bandwidth_mbps"], 200.0);
         assert_eq!(now["properties"]["ssid"], "Viettel NVH Đông");
         assert_eq!(now["properties"]["ssid_public"], true);
-        let audit_uri = format!("/api/v1/audit?entity_type=cultural_house&entity_id={}", own["id"]);
-        let (_, audit) = send_json(&app, Method::GET, &audit_uri, &admin, None).await;
-        assert_eq!(audit.as_array().map(Vec::len), Some(1));
+        let (_, audit) =
+            send_json(&app, Method::GET, "/api/v1/audit?entity_type=cultural_house&entity_id=*", &admin, None).await;
+        assert_eq!(audit.as_array().map(Vec::len), Some(1), "one audit entry for the file: {audit}");
+        let after: Value = serde_json::from_str(audit[0]["after_json"].as_str().unwrap_or("{}")).unwrap_or_default();
+        assert_eq!(after["rows"], 2);
+        assert!(after["houses"].as_array().is_some_and(|houses| houses.contains(&own["id"])), "{after}");
+        let history_uri = format!("/api/v1/cultural-houses/{}/wifi-history", own["id"]);
+        let (_, history) = send_json(&app, Method::GET, &history_uri, &admin, None).await;
+        assert_eq!(history[0]["version"], 2, "the import joined the house's timeline: {history}");
+        assert!(history[0]["changed_by"].as_str().unwrap_or_default().starts_with("viettel"), "{history}");
         test_db
     })
     .await;

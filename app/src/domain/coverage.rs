@@ -278,24 +278,32 @@ fn not_one_of(field: &str, value: &str, allowed: &[&str]) -> Said {
     )
 }
 
-/// Inserts checked reports in the caller's transaction.
+/// Inserts checked reports in the caller's transaction, a chunk of rows per statement.
 pub async fn insert_checked(
     tx: &mut sqlx::Transaction<'_, Any>,
     reports: &[CheckedReport],
     reported_by: &str,
 ) -> Result<(), StoreError> {
-    for report in reports {
-        let new = NewReport {
-            village_id: report.village_id,
-            operator: &report.operator,
-            technology: &report.technology,
-            quality: &report.quality,
-            source: "operator",
-            reported_at: &report.reported_at,
-            reported_by: Some(reported_by),
-            area: report.area.as_deref(),
-        };
-        insert(&mut **tx, &new).await?;
+    use super::db::{values_placeholders, BULK_CHUNK_ROWS};
+    for chunk in reports.chunks(BULK_CHUNK_ROWS) {
+        let sql = format!(
+            "INSERT INTO coverage_report (village_id, operator, technology, quality, source, reported_at, reported_by, area)
+             VALUES {}",
+            values_placeholders(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for report in chunk {
+            query = query
+                .bind(report.village_id)
+                .bind(&report.operator)
+                .bind(&report.technology)
+                .bind(&report.quality)
+                .bind("operator")
+                .bind(&report.reported_at)
+                .bind(reported_by)
+                .bind(report.area.as_deref());
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }

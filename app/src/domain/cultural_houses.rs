@@ -465,11 +465,9 @@ impl WifiChangeToWrite {
 /// the timeline and the audit log. A concurrent writer that committed in between leaves nothing
 /// to update, which is reported as a conflict. Three statements per change, none of them a read:
 /// an import of 50,000 rows depends on it.
-async fn write_wifi(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    principal: &Principal,
-    change: &WifiChangeToWrite,
-) -> Result<CulturalHouse, StoreError> {
+/// Sets the house's Wi-Fi at the version it was read at; a change committed meanwhile by someone
+/// else leaves no row to update and is reported as a conflict.
+async fn update_wifi_row(tx: &mut sqlx::Transaction<'_, Any>, change: &WifiChangeToWrite) -> Result<(), StoreError> {
     let (before, update) = (&change.before, &change.update);
     let unrestricted = Visibility { only_active_wifi: false, scope_of_user: None };
     let (has_bandwidth, bandwidth) = super::db::nullable_f64(update.bandwidth_mbps);
@@ -497,6 +495,16 @@ async fn write_wifi(
         let current = get(&mut **tx, before.id, unrestricted).await?;
         return Err(StoreError::Conflict { current_version: current.version });
     }
+    Ok(())
+}
+
+async fn write_wifi(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    principal: &Principal,
+    change: &WifiChangeToWrite,
+) -> Result<CulturalHouse, StoreError> {
+    let before = &change.before;
+    update_wifi_row(tx, change).await?;
     record_wifi_change(&mut **tx, before.id, &principal.audit_name()).await?;
     let after = change.after();
     super::audit::record(
@@ -660,13 +668,44 @@ pub fn check_wifi_csv(
     super::csv_import::check_rows(rows, |row| rights.check(row))
 }
 
-/// Applies checked rows in one transaction (all or nothing), each with its timeline and audit
-/// entry. A row whose house changed since the file was checked fails the whole import (409).
+/// Applies checked rows in one transaction (all or nothing). Each change joins its house's
+/// timeline (which records every version and who made it); the audit log gets one entry for the
+/// file, naming the houses. A row whose house changed since the file was checked fails the whole
+/// import (409).
 pub async fn import_wifi(db: &super::Db, principal: &Principal, rows: &[WifiChangeToWrite]) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    for change in rows {
-        write_wifi(&mut tx, principal, change).await?;
+    let changed_by = principal.audit_name();
+    for chunk in rows.chunks(super::db::BULK_CHUNK_ROWS) {
+        for change in chunk {
+            update_wifi_row(&mut tx, change).await?;
+        }
+        // The chunk's new versions join the timelines in one statement.
+        let ids: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "INSERT INTO wifi_change (cultural_house_id, version, wifi_status, wifi_provider, bandwidth_mbps,
+                                      installed_at, last_verified_at, ssid, ssid_public, changed_at, changed_by)
+             SELECT id, version, wifi_status, wifi_provider, bandwidth_mbps, installed_at, last_verified_at, ssid,
+                    ssid_public, updated_at, $1
+             FROM cultural_house WHERE id IN ({})",
+            ids.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(&changed_by);
+        for change in chunk {
+            query = query.bind(change.before.id);
+        }
+        query.execute(&mut *tx).await?;
     }
+    let houses: Vec<i64> = rows.iter().map(|change| change.before.id).collect();
+    super::audit::record(
+        &mut *tx,
+        super::audit::Actor::Principal(principal),
+        "import_wifi",
+        "cultural_house",
+        "*",
+        None,
+        Some(&serde_json::json!({ "rows": rows.len(), "houses": houses })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
