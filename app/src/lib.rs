@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5d3b"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icon-192.png"/>
                 <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
                 <script defer src="/vendor/leaflet/leaflet.js"></script>
                 <AutoReload options=options.clone()/>
@@ -173,5 +175,18 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::hydrate_body(App);
+}
+
+/// Registers the service worker (`public/sw.js`) that keeps the app shell on the phone, so the app
+/// opens with no network. Browsers allow one only in a secure context (HTTPS, or this computer);
+/// elsewhere the app works online only.
+#[cfg(feature = "hydrate")]
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    if window.is_secure_context() {
+        // Registration runs on its own; a failure leaves the app working online.
+        let _registration = window.navigator().service_worker().register("/sw.js");
+    }
 }

@@ -314,6 +314,21 @@ pub fn shared_data_file(name: &str) -> Option<std::path::PathBuf> {
     path.exists().then_some(path)
 }
 
+/// A GeoJSON FeatureCollection with one good-4G coverage area: a small square with its south-west
+/// corner at (`lon`, `lat`), reported for `village_code` by `operator`.
+pub fn coverage_area_file(village_code: &str, operator: &str, lon: f64, lat: f64) -> String {
+    let (east, north) = (lon + 0.01, lat + 0.01);
+    serde_json::json!({
+        "type": "FeatureCollection",
+        "features": [{
+            "type": "Feature",
+            "properties": {"village_code": village_code, "operator": operator, "technology": "4G", "quality": "good"},
+            "geometry": {"type": "Polygon", "coordinates": [[[lon, lat], [east, lat], [east, north], [lon, north], [lon, lat]]]}
+        }]
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::database_url_with_name;
@@ -330,19 +345,4 @@ mod tests {
         );
         assert_eq!(database_url_with_name("postgres://h", "t3"), "postgres://h/t3");
     }
-}
-
-/// A GeoJSON FeatureCollection with one good-4G coverage area: a small square with its south-west
-/// corner at (`lon`, `lat`), reported for `village_code` by `operator`.
-pub fn coverage_area_file(village_code: &str, operator: &str, lon: f64, lat: f64) -> String {
-    let (east, north) = (lon + 0.01, lat + 0.01);
-    serde_json::json!({
-        "type": "FeatureCollection",
-        "features": [{
-            "type": "Feature",
-            "properties": {"village_code": village_code, "operator": operator, "technology": "4G", "quality": "good"},
-            "geometry": {"type": "Polygon", "coordinates": [[[lon, lat], [east, lat], [east, north], [lon, north], [lon, lat]]]}
-        }]
-    })
-    .to_string()
 }

@@ -1,0 +1,76 @@
+// Bản Đồ Số service worker: keeps the app shell on the phone so the app opens with no network.
+//
+// Strategy: network first for every same-origin GET, falling back to the last copy in the cache.
+// Cache first would be faster on slow 3G, but the wasm bundle and the HTML that hydrates it must
+// come from the same build: after an update, a cached old bundle under a new page breaks
+// hydration. Network first always pairs them when online; offline, the cached pair is consistent
+// because both were stored by the same visit. Writes (POST) and the API are never cached: records
+// made offline wait in the page's own queue, not here.
+const SHELL_CACHE = 'bandoso-shell-v1';
+const SHELL = [
+  '/',
+  '/pkg/bandoso.js',
+  '/pkg/bandoso.wasm',
+  '/pkg/bandoso.css',
+  '/vendor/leaflet/leaflet.js',
+  '/vendor/leaflet/leaflet.css',
+  '/manifest.webmanifest',
+  '/icon-192.png',
+  '/favicon.svg',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((name) => name !== SHELL_CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+function cacheable(request) {
+  const url = new URL(request.url);
+  return request.method === 'GET'
+    && url.origin === self.location.origin
+    && !url.pathname.startsWith('/api/')
+    && url.pathname !== '/healthz';
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (!cacheable(request)) {
+    return;
+  }
+  event.respondWith(networkFirst(request));
+});
+
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      putQuietly(request, copy);
+    }
+    return response;
+  } catch (offline) {
+    const navigation = request.mode === 'navigate';
+    const cached = await caches.match(request, { ignoreSearch: navigation })
+      || (navigation ? await caches.match('/') : undefined);
+    return cached || new Response('Không có mạng và trang này chưa được lưu trên máy.', {
+      status: 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+  }
+}
+
+// Stores a fresh copy; a full disk must not turn a good answer into an error.
+function putQuietly(request, response) {
+  caches.open(SHELL_CACHE).then((cache) => cache.put(request, response)).catch(() => {});
+}

@@ -1,0 +1,31 @@
+// The installable app: Chromium's installability checks pass, and after one online visit the
+// service worker serves the app shell with no network (the page still hydrates from cache).
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+
+const shots = path.join(__dirname, 'output', 'screenshots');
+
+test('the app is installable and opens offline after one online visit', async ({ page, context }) => {
+  await page.goto('/');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
+  const manifest = await (await page.request.get('/manifest.webmanifest')).json();
+  expect(manifest.lang).toBe('vi');
+  expect(manifest.short_name).toBe('Bản Đồ Số');
+
+  await context.setOffline(true);
+  const network = await page.evaluate(() => fetch('/healthz').then(() => 'online', () => 'offline'));
+  expect(network).toBe('offline');
+  const response = await page.reload();
+  expect(response.fromServiceWorker()).toBeTruthy();
+  await expect(page.locator('h1')).toContainText('Bản Đồ Số');
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await expect(page.getByTestId('wifi-count')).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'offline-shell-phone.png') });
+  await context.setOffline(false);
+});
