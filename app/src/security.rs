@@ -3,6 +3,14 @@
 /// Policy for JSON and other non-page responses: nothing may load, nothing may frame them.
 pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
+/// Path of the service worker script (`public/sw.js`).
+pub const SERVICE_WORKER_PATH: &str = "/sw.js";
+
+/// Policy of the service worker script, which governs the worker's own requests: it fetches the
+/// app shell from our origin to keep it for offline use, and nothing else.
+pub const SERVICE_WORKER_POLICY: &str =
+    "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// SHA-256 of the empty string: the map component writes an empty `style` attribute on its
 /// container, the only inline style the page has. Allowing exactly that keeps `unsafe-inline` out.
 const EMPTY_INLINE_STYLE: &str = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";

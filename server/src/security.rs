@@ -8,8 +8,12 @@ use axum::response::Response;
 /// Adds the headers every response carries; pages already carry their own CSP (with the nonce of
 /// their inline script, see `app::security`), everything else gets the strict API policy.
 pub async fn headers(request: Request, next: Next) -> Response {
+    let is_service_worker = request.uri().path() == app::security::SERVICE_WORKER_PATH;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if is_service_worker {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(app::security::SERVICE_WORKER_POLICY));
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -13,7 +13,10 @@ test('the app is installable and opens offline after one online visit', async ({
 
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-  expect(installabilityErrors).toEqual([]);
+  // Test contexts are incognito, where Chromium never offers installing; every other check
+  // (manifest, icons, start URL, service worker) must pass.
+  const errors = installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito');
+  expect(errors).toEqual([]);
   const manifest = await (await page.request.get('/manifest.webmanifest')).json();
   expect(manifest.lang).toBe('vi');
   expect(manifest.short_name).toBe('Bản Đồ Số');

@@ -542,6 +542,17 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
             .to_str()
             .unwrap_or_default()
             .starts_with("default-src 'none'"));
+        let worker = tower::ServiceExt::oneshot(
+            app.clone(),
+            http::Request::get("/sw.js").body(axum::body::Body::empty()).expect("request"),
+        )
+        .await
+        .expect("response");
+        assert_eq!(
+            worker.headers()[http::header::CONTENT_SECURITY_POLICY],
+            app::security::SERVICE_WORKER_POLICY,
+            "the service worker may fetch the app shell from our origin, nothing else"
+        );
 
         let admin = demo_login(&app, "admin").await;
         let huge = json!({"username": "x".repeat(2 * 1024 * 1024), "name": "too big"});
