@@ -159,11 +159,14 @@ pub fn App() -> impl IntoView {
         </header>
         <Router>
             <main>
+                // `Async`: each page is sent whole, with its data in place, once the data is read,
+                // so it reads before (or without) the wasm. With streaming, the loading placeholder
+                // sometimes went first, and only JavaScript replaces it.
                 <Routes fallback=move || view! { <p class="notice">{move || texts.get().not_found}</p> }>
-                    <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::PartiallyBlocked/>
+                    <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::Async/>
                     <Route path=path!("dang-nhap") view=pages::account::LoginPage/>
-                    <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::PartiallyBlocked/>
-                    <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::PartiallyBlocked/>
+                    <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

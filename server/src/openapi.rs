@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         api::field::sync,
         api::field::progress,
         api::field::measurements,
+        api::field::households,
         api::users::me,
         api::users::list,
         api::users::create,

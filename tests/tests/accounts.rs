@@ -42,6 +42,7 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/imports/wifi", &["admin", "canbo.kimtan", "viettel"]),
     ("POST", "/sync", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/progress/villages", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/households", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/field-measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
@@ -158,6 +159,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 let uri = match *path {
                     "/audit" => format!("{uri}?entity_type=user&entity_id={spare_user}"),
                     "/admin-units" => format!("{uri}?level=commune"),
+                    "/households" => format!("{uri}?village=15187-01"),
                     _ => uri,
                 };
                 let body = match (*method, *path) {

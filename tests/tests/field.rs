@@ -214,3 +214,38 @@ async fn batches_that_are_not_batches_are_refused_whole() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_team_member_lists_the_households_of_a_village_not_yet_visited_first() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let (new_home, visited_home) = (uuid(), uuid());
+        let mut visited = household(&visited_home, "15187-02");
+        visited["label"] = json!("Hộ 0 đã thăm");
+        let mut waiting = household(&new_home, "15187-02");
+        waiting["label"] = json!("Hộ 1 chưa thăm");
+        let (_, results) = sync(&app, &member, vec![visited, waiting, visit(&uuid(), &visited_home)]).await;
+        assert!(results.iter().all(|r| r["outcome"] == "stored"), "{results:?}");
+
+        let (status, list) = send_json(&app, Method::GET, "/api/v1/households?village=15187-02", &member, None).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let list = list.as_array().cloned().unwrap_or_default();
+        let first_visited = list.iter().position(|h| h["visits"] != 0).expect("a visited household");
+        assert!(list[..first_visited].iter().all(|h| h["last_visited_at"].is_null()), "unvisited first: {list:?}");
+        assert!(list[first_visited..].iter().all(|h| h["visits"] != 0), "{list:?}");
+        let mine = list.iter().find(|h| h["uuid"] == visited_home.as_str()).expect("the visited household");
+        assert_eq!((&mine["visits"], &mine["last_visited_at"]), (&json!(1), &json!("2026-11-20T03:15:00Z")));
+
+        let (status, other) = send_json(&app, Method::GET, "/api/v1/households?village=15190-01", &member, None).await;
+        assert_eq!((status, other), (StatusCode::OK, json!([])), "another commune's households stay hidden");
+        let (status, body) = send_json(&app, Method::GET, "/api/v1/households", &member, None).await;
+        assert_eq!((status, body["error"]["parameter"].as_str()), (StatusCode::BAD_REQUEST, Some("village")));
+        let leader = demo_login(&app, "lanhdao").await;
+        let (status, _) = send_json(&app, Method::GET, "/api/v1/households?village=15187-02", &leader, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "leaders never see household names");
+        test_db
+    })
+    .await;
+}

@@ -483,6 +483,59 @@ async fn outside_village(
         .is_some_and(|area| !area.contains(&geo::Point::new(lon, lat))))
 }
 
+/// A household as a team member's list shows it: where it is and whether anyone has visited yet.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HouseholdEntry {
+    pub id: i64,
+    pub uuid: String,
+    pub village_code: String,
+    pub label: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub visits: i64,
+    /// The latest visit, `None` when the household has not been visited yet.
+    pub last_visited_at: Option<String>,
+    pub version: i64,
+}
+
+/// The households of one village within the principal's scope, not-yet-visited first, then by
+/// label. Only roles that record visits see them (they hold names).
+pub async fn households<'e, E>(
+    executor: E,
+    principal: &Principal,
+    village_code: &str,
+    page: super::db::Page,
+) -> Result<Vec<HouseholdEntry>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    if !RECORDERS.contains(&principal.role) {
+        return Err(StoreError::Denied(access::Denied::Role));
+    }
+    let sql = format!(
+        "WITH RECURSIVE {scope}
+         SELECT h.id, h.client_uuid AS uuid, v.code AS village_code, h.label, h.lon, h.lat,
+                (SELECT COUNT(*) FROM visit x WHERE x.household_id = h.id) AS visits,
+                (SELECT MAX(x.visited_at) FROM visit x WHERE x.household_id = h.id) AS last_visited_at,
+                h.version
+         FROM household h JOIN admin_unit v ON v.id = h.village_id
+         WHERE v.code = $2 AND ($3 OR h.village_id IN (SELECT id FROM scope_units))
+         ORDER BY CASE WHEN EXISTS (SELECT 1 FROM visit x WHERE x.household_id = h.id) THEN 1 ELSE 0 END,
+                  h.label, h.id
+         LIMIT $4 OFFSET $5",
+        scope = access::scope_units_cte(1)
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(principal.user_id)
+        .bind(village_code.trim())
+        .bind(principal.role == Role::Admin)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(executor)
+        .await?)
+}
+
 /// Door-to-door progress of one village: the inputs of the leaders' dashboard. Aggregates only, no
 /// household names.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]

@@ -125,23 +125,18 @@ mod tests {
     }
 
     #[test]
-    fn rejects_points_swapped_coordinates_and_bow_ties() {
-        let point = geometry(r#"{"type":"Point","coordinates":[105,20]}"#);
-        assert!(parse_area(&point).unwrap_err().contains("Point"));
-
-        let swapped = geometry(r#"{"type":"Polygon","coordinates":[[[20,105],[20.1,105],[20.1,105.1],[20,105]]]}"#);
-        assert!(parse_area(&swapped).unwrap_err().contains("[lon, lat]"));
-
-        let bow_tie = geometry(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#);
-        assert!(parse_area(&bow_tie).unwrap_err().starts_with("invalid geometry"));
-
-        let open = geometry(r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1]]]}"#);
-        assert!(parse_area(&open).unwrap_err().contains("not closed"));
-
-        let too_short = geometry(r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105,20]]]}"#);
-        assert!(parse_area(&too_short).unwrap_err().contains("at least 4"));
-
-        let empty = geometry(r#"{"type":"MultiPolygon","coordinates":[[]]}"#);
-        assert!(parse_area(&empty).unwrap_err().contains("no ring"));
+    fn rejects_points_swapped_coordinates_bow_ties_and_broken_rings() {
+        let cases = [
+            (r#"{"type":"Point","coordinates":[105,20]}"#, "Point"),
+            (r#"{"type":"Polygon","coordinates":[[[20,105],[20.1,105],[20.1,105.1],[20,105]]]}"#, "[lon, lat]"),
+            (r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#, "invalid geometry"),
+            (r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1]]]}"#, "not closed"),
+            (r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105,20]]]}"#, "at least 4"),
+            (r#"{"type":"MultiPolygon","coordinates":[[]]}"#, "no ring"),
+        ];
+        for (json, expected) in cases {
+            let problem = parse_area(&geometry(json)).expect_err(json);
+            assert!(problem.contains(expected), "{json}: {problem}");
+        }
     }
 }

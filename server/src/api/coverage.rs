@@ -7,7 +7,7 @@ use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::audit::{self, Actor};
 use app::domain::coverage::{self, ReportEntry, ReportingRights, SubmittedReport};
-use app::domain::csv_import::ImportOutcome;
+use app::domain::csv_import::{ImportOutcome, RowProblem};
 use app::domain::db::Page;
 use app::domain::{Db, StoreError};
 use axum::body::Bytes;
@@ -104,16 +104,7 @@ pub async fn import_csv(
     query: Result<Query<ImportQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportOutcome>, ApiError> {
-    let principal = signed_in(viewer)?;
-    let Query(query) = query?;
-    let body = body?;
-    let rights = ReportingRights::load(db.pool(), &principal).await?;
-    let reports = coverage::check_csv(&body, &rights).map_err(ApiError::InvalidFile)?;
-    let dry_run = query.dry_run.unwrap_or(false);
-    if !dry_run {
-        write_import(&db, &principal, &reports, "import_csv").await?;
-    }
-    Ok(Json(ImportOutcome { rows: reports.len(), dry_run }))
+    import_file(db, viewer, query, body, coverage::check_csv, "import_csv").await
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/coverage-areas", tag = "imports",
@@ -132,14 +123,26 @@ pub async fn import_geojson(
     query: Result<Query<ImportQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportOutcome>, ApiError> {
+    import_file(db, viewer, query, body, coverage::check_geojson, "import_geojson").await
+}
+
+/// Reads, checks and (unless a dry run) writes a coverage file with the format's `check`.
+async fn import_file(
+    db: Db,
+    viewer: app::domain::access::Viewer,
+    query: Result<Query<ImportQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+    check: fn(&[u8], &ReportingRights) -> Result<Vec<coverage::CheckedReport>, Vec<RowProblem>>,
+    action: &str,
+) -> Result<Json<ImportOutcome>, ApiError> {
     let principal = signed_in(viewer)?;
     let Query(query) = query?;
     let body = body?;
     let rights = ReportingRights::load(db.pool(), &principal).await?;
-    let reports = coverage::check_geojson(&body, &rights).map_err(ApiError::InvalidFile)?;
+    let reports = check(&body, &rights).map_err(ApiError::InvalidFile)?;
     let dry_run = query.dry_run.unwrap_or(false);
     if !dry_run {
-        write_import(&db, &principal, &reports, "import_geojson").await?;
+        write_import(&db, &principal, &reports, action).await?;
     }
     Ok(Json(ImportOutcome { rows: reports.len(), dry_run }))
 }

@@ -2,14 +2,16 @@
 //! per-village aggregates built from them (progress, field-measured network).
 
 use super::error::ErrorBody;
+use super::paging::{next_link, PageQuery, HISTORY_PAGE};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
-use app::domain::field::{self, VillageProgress};
+use app::domain::db::Page;
+use app::domain::field::{self, HouseholdEntry, VillageProgress};
 use app::domain::Db;
 use app::field_records::SyncResult;
 use app::field_records::VillageMeasurement;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
@@ -83,4 +85,41 @@ pub async fn measurements(
 ) -> Result<Json<Vec<VillageMeasurement>>, ApiError> {
     let principal = signed_in(viewer)?;
     Ok(Json(field::measurements(db.pool(), &principal).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdsQuery {
+    /// Village code (required).
+    village: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/households", tag = "field",
+    params(("village" = String, Query, description = "Village code"),
+        ("limit" = Option<i64>, Query, description = "Page size, 1 to 5000 (default 1000)"),
+        ("offset" = Option<i64>, Query, description = "Households to skip; a full page carries a Link rel=next header")),
+    responses((status = 200, description = "Households of the village, not yet visited first", body = Vec<HouseholdEntry>),
+        (status = 400, description = "Malformed parameters", body = ErrorBody),
+        (status = 401, description = "No valid session or token", body = ErrorBody),
+        (status = 403, description = "Role does not see households", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
+/// `GET /api/v1/households?village=CODE`: the list a team member works through, with each
+/// household's position and visits. A village outside the caller's scope lists nothing.
+pub async fn households(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    query: Result<Query<HouseholdsQuery>, QueryRejection>,
+) -> Result<(axum::http::HeaderMap, Json<Vec<HouseholdEntry>>), ApiError> {
+    let principal = signed_in(viewer)?;
+    let Query(query) = query?;
+    let village = query
+        .village
+        .filter(|code| !code.trim().is_empty())
+        .ok_or_else(|| ApiError::invalid("village", "required: the village code"))?;
+    let page = PageQuery { limit: query.limit, offset: query.offset }.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
+    let list = field::households(db.pool(), &principal, &village, page).await?;
+    Ok((next_link(&uri, Some(page), list.len()), Json(list)))
 }

@@ -75,6 +75,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ),
         route(Method::POST, "/sync", Access::Roles(RECORDERS), post(field::sync)),
         route(Method::GET, "/progress/villages", Access::Roles(FIELD_READERS), get(field::progress)),
+        route(Method::GET, "/households", Access::Roles(RECORDERS), get(field::households)),
         route(Method::GET, "/field-measurements", Access::Roles(SIGNED_IN), get(field::measurements)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
