@@ -47,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+    /// Write a consistent copy of the (live) SQLite database to FILE. PostgreSQL: use pg_dump.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with the backup FILE; stop the server first. The current
+    /// database is kept beside it as NAME.before-restore-TIMESTAMP.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +132,8 @@ pub enum CliError {
     Serve(std::io::Error),
     #[error(transparent)]
     Demo(#[from] demo::DemoError),
+    #[error(transparent)]
+    Restore(#[from] crate::backup::RestoreError),
 }
 
 /// Opens the database and applies migrations: every command starts with this.
@@ -137,6 +144,25 @@ async fn open_database(url: &str) -> Result<Db, CliError> {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // Backup and restore run before the database is opened as usual: a backup writes nothing to
+    // it (not even migrations), and a restore is about to replace its file.
+    match &cli.command {
+        Command::Backup { file } => {
+            let db = Db::connect(&cli.database_url).await?;
+            db.backup_into(file).await?;
+            println!("backup written to {}", file.display());
+            return Ok(());
+        }
+        Command::Restore { file } => {
+            let kept = crate::backup::restore(file, &cli.database_url).await?;
+            println!("restored {}", file.display());
+            if let Some(kept) = kept {
+                println!("the previous database is kept as {}", kept.display());
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     let db = open_database(&cli.database_url).await?;
     match cli.command {
         Command::Migrate => {
@@ -151,6 +177,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import { what: ImportCommand::Boundaries { file } } => import_boundaries(&db, file).await,
         Command::User { what: UserCommand::Add(args) } => add_user(&db, args).await,
         Command::Serve(args) => serve(db, args).await,
+        // Handled above, before the database is opened.
+        Command::Backup { .. } | Command::Restore { .. } => Ok(()),
     }
 }
 

@@ -14,6 +14,12 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// How PostgreSQL databases are backed up and restored: with PostgreSQL's own tools, which copy
+/// a live database consistently.
+pub const POSTGRES_BACKUP_HELP: &str = "PostgreSQL databases are backed up with pg_dump: \
+     pg_dump --format=custom --file=bandoso.dump \"$DATABASE_URL\", and restored with \
+     pg_restore --clean --if-exists --dbname=\"$DATABASE_URL\" bandoso.dump";
+
 /// Which database engine a URL points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -99,6 +105,25 @@ impl Db {
         })
     }
 
+    /// Writes a consistent copy of a live SQLite database to `target` (`VACUUM INTO`: one read
+    /// transaction, so writers carry on and the copy holds exactly the commits before it began).
+    /// PostgreSQL databases are copied with `pg_dump`, as the error says.
+    pub async fn backup_into(&self, target: &Path) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            return Err(StoreError::Invalid(POSTGRES_BACKUP_HELP.to_owned()));
+        }
+        if target.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} exists already; a backup never overwrites a file",
+                target.display()
+            )));
+        }
+        let target_text =
+            target.to_str().ok_or_else(|| StoreError::Invalid(format!("{} is not a UTF-8 path", target.display())))?;
+        sqlx::query("VACUUM INTO $1").bind(target_text).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Answers whether the database responds to a trivial query (health checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -121,6 +146,12 @@ impl Db {
 
 /// Adds `mode=rwc` (create if missing) to a SQLite URL and creates the file's folder, so the first
 /// `make run` on a fresh clone needs no set-up step.
+/// The file of a `sqlite:` URL (`None` for an in-memory database).
+pub fn sqlite_path(url: &str) -> Option<&Path> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}
+
 fn sqlite_url_creating_folder(url: &str) -> Result<String, StoreError> {
     let path_part =
         url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or_default();
