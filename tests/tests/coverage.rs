@@ -136,15 +136,16 @@ async fn a_wifi_csv_updates_many_houses_at_once_within_the_operator_boundary() {
         let viettel = viettel_token(&app).await;
 
         let bad = format!(
-            "cultural_house_id,village_code,status,provider,bandwidth_mbps\n{},,broken,viettel,\n,{},active,viettel,200\n{},,active,viettel,100\n,99999-01,active,viettel,\n",
-            own["id"], free["village_code"].as_str().unwrap_or_default(), foreign["id"]
+            "cultural_house_id,village_code,status,provider,bandwidth_mbps\n{},,broken,viettel,\n,{},active,viettel,200\n{},,active,viettel,100\n,99999-01,active,viettel,\n{},,active,viettel,\n",
+            own["id"], free["village_code"].as_str().unwrap_or_default(), foreign["id"], own["id"]
         );
         let (status, text) = post_file(&app, "/api/v1/imports/wifi", &viettel, "text/csv", bad.into_bytes()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
         let problems: Value = serde_json::from_str(&text).expect("JSON");
         let lines: Vec<u64> =
             problems["error"]["problems"].as_array().map(|p| p.iter().filter_map(|p| p["line"].as_u64()).collect()).unwrap_or_default();
-        assert_eq!(lines, [4, 5], "{problems}");
+        assert_eq!(lines, [4, 5, 6], "{problems}");
+        assert!(problems["error"]["problems"][2]["message"].as_str().unwrap_or_default().contains("line 2"), "{problems}");
         let version = |id: &Value| {
             let (app, admin, id) = (app.clone(), admin.clone(), id.as_i64().unwrap_or_default());
             async move { bandoso_tests::house_version(&app, &admin, id).await }

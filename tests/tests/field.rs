@@ -249,3 +249,38 @@ async fn a_team_member_lists_the_households_of_a_village_not_yet_visited_first()
     })
     .await;
 }
+
+#[tokio::test]
+async fn two_app_servers_on_one_postgresql_share_sessions_and_sync() {
+    let Some(test_db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured: two-server test skipped");
+        return;
+    };
+    server::demo::reload(&test_db.db).await.expect("demo");
+    // Two servers, each with its own pool, as two processes behind a load balancer would have.
+    let second_pool = app::domain::Db::connect(&test_db.url).await.expect("second pool");
+    let (first, second) = (test_db.app(), server::app(bandoso_tests::test_state(second_pool.clone())));
+    let member = demo_login(&first, "tocongnghe.kimtan").await;
+    let (status, me) = send_json(&second, Method::GET, "/api/v1/me", &member, None).await;
+    assert_eq!((status, me["username"].as_str()), (StatusCode::OK, Some("tocongnghe.kimtan")), "{me}");
+
+    let home = uuid();
+    let batch = vec![household(&home, "15187-01"), visit(&uuid(), &home)];
+    let (_, through_second) = sync(&second, &member, batch.clone()).await;
+    let (_, through_first) = sync(&first, &member, batch).await;
+    assert!(through_second.iter().all(|r| r["outcome"] == "stored"), "{through_second:?}");
+    assert!(through_first.iter().all(|r| r["outcome"] == "already_stored"), "{through_first:?}");
+    assert_eq!(through_first[1]["id"], through_second[1]["id"]);
+
+    let bandoso_tests::As::Session(cookie) = &member else { unreachable!("a session") };
+    let logout = http::Request::post("/api/auth/logout")
+        .header(http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(second.clone(), logout).await.expect("response");
+    assert!(response.status().is_success(), "{}", response.status());
+    let (status, _) = send_json(&first, Method::GET, "/api/v1/me", &member, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "signing out on one server ends the session on both");
+    second_pool.close().await;
+    test_db.finish().await;
+}

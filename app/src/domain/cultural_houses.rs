@@ -665,7 +665,19 @@ pub fn check_wifi_csv(
     rights: &WifiImportRights,
 ) -> Result<Vec<WifiChangeToWrite>, Vec<super::csv_import::RowProblem>> {
     let rows = super::csv_import::read_csv::<WifiRow>(bytes, &["status"], &WIFI_CSV_COLUMNS)?;
-    super::csv_import::check_rows(rows, |row| rights.check(row))
+    // A house named twice would meet itself at a stale version; say so on the second line.
+    let mut first_line: std::collections::HashMap<i64, u64> = std::collections::HashMap::new();
+    let rows_with_lines = rows.into_iter().map(|(line, row)| (line, (line, row))).collect();
+    super::csv_import::check_rows(rows_with_lines, |(line, row)| {
+        let change = rights.check(row)?;
+        match first_line.insert(change.before.id, *line) {
+            Some(earlier) => Err(vec![said(
+                format!("{}: already changed on line {earlier}; one line per house", change.before.name),
+                format!("{}: đã có ở dòng {earlier}; mỗi nhà văn hóa một dòng", change.before.name),
+            )]),
+            None => Ok(change),
+        }
+    })
 }
 
 /// Applies checked rows in one transaction (all or nothing). Each change joins its house's
