@@ -179,6 +179,24 @@ async fn send_raw(
     (status, body_text(response).await)
 }
 
+/// Sends any bytes (or none) with a content type and an optional `If-Match`, as `who`: for
+/// requests that are wrong on purpose.
+pub async fn send_raw_bytes(
+    app: &Router,
+    method: http::Method,
+    uri: &str,
+    who: &As,
+    content_type: &str,
+    body: Option<Vec<u8>>,
+    if_match: Option<String>,
+) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(version) = if_match {
+        request = request.header(http::header::IF_MATCH, version);
+    }
+    send_raw(app, request, who, body.map(|bytes| (content_type, bytes))).await
+}
+
 /// Posts a file body (e.g. `text/csv`) as `who`.
 pub async fn post_file(app: &Router, uri: &str, who: &As, content_type: &str, bytes: Vec<u8>) -> (StatusCode, String) {
     send_raw(app, Request::post(uri), who, Some((content_type, bytes))).await
