@@ -59,12 +59,19 @@ impl AppError {
 
     /// Sets the response status of the current server-function call to match this error (a wrong
     /// password is a 401, not a server failure), and returns the error.
-    pub fn with_status(self) -> AppError {
+    fn with_status(self) -> AppError {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(self.status());
         }
         self
     }
+}
+
+/// Runs a server function's work and, when it fails, sets the HTTP status its error calls for
+/// (the body is the serialised error either way). Every server function wraps its body in this.
+#[cfg(feature = "ssr")]
+pub async fn responding<T>(work: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    work.await.map_err(AppError::with_status)
 }
 
 #[cfg(feature = "ssr")]

@@ -26,72 +26,70 @@ pub(crate) async fn viewer(state: &crate::state::AppState) -> Result<crate::doma
 /// The cultural houses the viewer may see, the commune boundaries and the tile source.
 #[server(endpoint = "map/data")]
 pub async fn load_map_data() -> Result<MapData, AppError> {
-    load_map_data_inner().await.map_err(AppError::with_status)
-}
+    crate::error::responding(async move {
+        use crate::domain::access::Visibility;
+        use crate::domain::{admin_units, cultural_houses, geometry, meta};
+        use crate::model::CommuneArea;
 
-#[cfg(feature = "ssr")]
-async fn load_map_data_inner() -> Result<MapData, AppError> {
-    use crate::domain::access::Visibility;
-    use crate::domain::{admin_units, cultural_houses, geometry, meta};
-    use crate::model::CommuneArea;
-
-    let state = state()?;
-    let viewer = viewer(&state).await?;
-    let visibility = Visibility::of(&viewer);
-    let pool = state.db.pool();
-    let houses = cultural_houses::list(pool, &cultural_houses::HouseFilter::default(), visibility).await?;
-    let communes = admin_units::list_for_display(pool, admin_units::Level::Commune, None)
-        .await?
-        .into_iter()
-        .map(|unit| CommuneArea {
-            rings: unit.area.as_ref().map(geometry::outer_rings).unwrap_or_default(),
-            code: unit.code,
-            name: unit.name,
+        let state = state()?;
+        let viewer = viewer(&state).await?;
+        let visibility = Visibility::of(&viewer);
+        let pool = state.db.pool();
+        let houses = cultural_houses::list(pool, &cultural_houses::HouseFilter::default(), visibility).await?;
+        let communes = admin_units::list_for_display(pool, admin_units::Level::Commune, None)
+            .await?
+            .into_iter()
+            .map(|unit| CommuneArea {
+                rings: unit.area.as_ref().map(geometry::outer_rings).unwrap_or_default(),
+                code: unit.code,
+                name: unit.name,
+            })
+            .collect();
+        use crate::model::{Role, WifiEditing};
+        let wifi_editing = match viewer.as_ref().map(|principal| (principal.role, principal.operator.clone())) {
+            Some((Role::Admin | Role::CommuneOfficer, _)) => WifiEditing::AnyOperator,
+            Some((Role::Telecom, Some(operator))) => WifiEditing::OwnOperator(operator),
+            _ => WifiEditing::No,
+        };
+        Ok(MapData {
+            houses,
+            communes,
+            tiles: state.tiles.clone(),
+            is_demo: meta::is_demo(pool).await?,
+            public_view: viewer.is_none(),
+            wifi_editing,
+            operators: crate::domain::coverage::operators(pool).await?,
         })
-        .collect();
-    use crate::model::{Role, WifiEditing};
-    let wifi_editing = match viewer.as_ref().map(|principal| (principal.role, principal.operator.clone())) {
-        Some((Role::Admin | Role::CommuneOfficer, _)) => WifiEditing::AnyOperator,
-        Some((Role::Telecom, Some(operator))) => WifiEditing::OwnOperator(operator),
-        _ => WifiEditing::No,
-    };
-    Ok(MapData {
-        houses,
-        communes,
-        tiles: state.tiles.clone(),
-        is_demo: meta::is_demo(pool).await?,
-        public_view: viewer.is_none(),
-        wifi_editing,
-        operators: crate::domain::coverage::operators(pool).await?,
     })
+    .await
 }
 
 /// The latest coverage of every village, for the coverage and dead-zone layers.
 #[server(endpoint = "map/coverage")]
 pub async fn load_coverage() -> Result<Vec<crate::model::VillageCoverage>, AppError> {
-    load_coverage_inner().await.map_err(AppError::with_status)
-}
-
-#[cfg(feature = "ssr")]
-async fn load_coverage_inner() -> Result<Vec<crate::model::VillageCoverage>, AppError> {
-    let state = state()?;
-    let latest = crate::domain::coverage::latest_everywhere(state.db.pool()).await?;
-    Ok(latest
-        .into_iter()
-        .filter(|entry| entry.source == "operator")
-        .map(|entry| crate::model::VillageCoverage {
-            village_code: entry.village_code,
-            operator: entry.operator,
-            technology: entry.technology,
-            quality: entry.quality,
-            areas: entry
-                .area
-                .as_deref()
-                .and_then(crate::domain::geometry::read_stored)
-                .map(|area| crate::domain::geometry::outer_rings(&crate::domain::geometry::simplify_for_display(&area)))
-                .unwrap_or_default(),
-        })
-        .collect())
+    crate::error::responding(async move {
+        let state = state()?;
+        let latest = crate::domain::coverage::latest_everywhere(state.db.pool()).await?;
+        Ok(latest
+            .into_iter()
+            .filter(|entry| entry.source == "operator")
+            .map(|entry| crate::model::VillageCoverage {
+                village_code: entry.village_code,
+                operator: entry.operator,
+                technology: entry.technology,
+                quality: entry.quality,
+                areas: entry
+                    .area
+                    .as_deref()
+                    .and_then(crate::domain::geometry::read_stored)
+                    .map(|area| {
+                        crate::domain::geometry::outer_rings(&crate::domain::geometry::simplify_for_display(&area))
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect())
+    })
+    .await
 }
 
 /// Saves a Wi-Fi change made by hand in the details panel, at the version the form was filled
@@ -102,69 +100,57 @@ pub async fn save_wifi(
     version: i64,
     update: crate::model::WifiUpdate,
 ) -> Result<crate::model::CulturalHouse, AppError> {
-    save_wifi_inner(id, version, update).await.map_err(AppError::with_status)
-}
-
-#[cfg(feature = "ssr")]
-async fn save_wifi_inner(
-    id: i64,
-    version: i64,
-    update: crate::model::WifiUpdate,
-) -> Result<crate::model::CulturalHouse, AppError> {
-    let state = state()?;
-    let principal = viewer(&state).await?.ok_or(AppError::SignInRequired)?;
-    let blank_is_none = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
-    let update = crate::model::WifiUpdate {
-        provider: blank_is_none(update.provider),
-        installed_at: blank_is_none(update.installed_at),
-        last_verified_at: blank_is_none(update.last_verified_at),
-        ..update
-    };
-    Ok(crate::domain::cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
+    crate::error::responding(async move {
+        let state = state()?;
+        let principal = viewer(&state).await?.ok_or(AppError::SignInRequired)?;
+        let blank_is_none = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+        let update = crate::model::WifiUpdate {
+            provider: blank_is_none(update.provider),
+            installed_at: blank_is_none(update.installed_at),
+            last_verified_at: blank_is_none(update.last_verified_at),
+            ..update
+        };
+        Ok(crate::domain::cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
+    })
+    .await
 }
 
 /// The Wi-Fi timeline of one house, newest first, for the details panel.
 #[server(endpoint = "map/history")]
 pub async fn load_wifi_history(id: i64) -> Result<Vec<crate::model::WifiChange>, AppError> {
-    load_wifi_history_inner(id).await.map_err(AppError::with_status)
-}
-
-#[cfg(feature = "ssr")]
-async fn load_wifi_history_inner(id: i64) -> Result<Vec<crate::model::WifiChange>, AppError> {
-    use crate::domain::access::Visibility;
-    let state = state()?;
-    let visibility = Visibility::of(&viewer(&state).await?);
-    // The panel shows the recent timeline; the full one is in the API (paged).
-    let recent = crate::domain::db::Page::first(100);
-    Ok(crate::domain::cultural_houses::wifi_history(state.db.pool(), id, visibility, recent).await?)
+    crate::error::responding(async move {
+        use crate::domain::access::Visibility;
+        let state = state()?;
+        let visibility = Visibility::of(&viewer(&state).await?);
+        // The panel shows the recent timeline; the full one is in the API (paged).
+        let recent = crate::domain::db::Page::first(100);
+        Ok(crate::domain::cultural_houses::wifi_history(state.db.pool(), id, visibility, recent).await?)
+    })
+    .await
 }
 
 /// One house with its village's latest coverage per operator, for the details panel.
 #[server(endpoint = "map/house")]
 pub async fn load_house_detail(id: i64) -> Result<CulturalHouseDetail, AppError> {
-    load_house_detail_inner(id).await.map_err(AppError::with_status)
-}
-
-#[cfg(feature = "ssr")]
-async fn load_house_detail_inner(id: i64) -> Result<CulturalHouseDetail, AppError> {
-    use crate::domain::access::Visibility;
-    let state = state()?;
-    let visibility = Visibility::of(&viewer(&state).await?);
-    Ok(crate::domain::cultural_houses::detail(state.db.pool(), id, visibility).await?)
+    crate::error::responding(async move {
+        use crate::domain::access::Visibility;
+        let state = state()?;
+        let visibility = Visibility::of(&viewer(&state).await?);
+        Ok(crate::domain::cultural_houses::detail(state.db.pool(), id, visibility).await?)
+    })
+    .await
 }
 
 /// What the teams' phones measured per village, for the "đo thực tế" layer. Signed-in accounts
 /// only (within scope); the public gets an empty list.
 #[server(endpoint = "map/measured")]
 pub async fn load_field_measurements() -> Result<Vec<crate::field_records::VillageMeasurement>, AppError> {
-    load_field_measurements_inner().await.map_err(AppError::with_status)
-}
-
-#[cfg(feature = "ssr")]
-async fn load_field_measurements_inner() -> Result<Vec<crate::field_records::VillageMeasurement>, AppError> {
-    let state = state()?;
-    match viewer(&state).await? {
-        Some(principal) => Ok(crate::domain::field::measurements(state.db.pool(), &principal).await?),
-        None => Ok(Vec::new()),
-    }
+    crate::error::responding(async move {
+        let state = state()?;
+        match viewer(&state).await? {
+            Some(principal) => Ok(crate::domain::field::measurements(state.db.pool(), &principal).await?),
+            None => Ok(Vec::new()),
+        }
+    })
+    .await
 }
