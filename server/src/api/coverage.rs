@@ -126,13 +126,16 @@ pub async fn import_geojson(
     import_file(db, viewer, query, body, coverage::check_geojson, "import_geojson").await
 }
 
+/// Reads and checks a whole file of one format: every report, or every problem.
+type FileCheck = fn(&[u8], &ReportingRights) -> Result<Vec<coverage::CheckedReport>, Vec<RowProblem>>;
+
 /// Reads, checks and (unless a dry run) writes a coverage file with the format's `check`.
 async fn import_file(
     db: Db,
     viewer: app::domain::access::Viewer,
     query: Result<Query<ImportQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
-    check: fn(&[u8], &ReportingRights) -> Result<Vec<coverage::CheckedReport>, Vec<RowProblem>>,
+    check: FileCheck,
     action: &str,
 ) -> Result<Json<ImportOutcome>, ApiError> {
     let principal = signed_in(viewer)?;
