@@ -99,11 +99,13 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         audit::record(
             &mut *tx,
             audit::Actor::Principal(&principal),
-            "change_password",
-            "user",
-            &user.id.to_string(),
-            None,
-            None,
+            &audit::Change {
+                action: "change_password",
+                entity_type: "user",
+                entity_id: &user.id.to_string(),
+                before: None,
+                after: None,
+            },
         )
         .await?;
         tx.commit().await.map_err(crate::domain::StoreError::from)?;

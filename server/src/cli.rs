@@ -234,7 +234,18 @@ async fn create_account(db: &Db, account: &NewAccount<'_>) -> Result<i64, CliErr
         "operator": account.operator,
         "scope": account.scope_codes,
     });
-    audit::record(&mut *tx, Actor::CommandLine, "create", "user", &id.to_string(), None, Some(&after)).await?;
+    audit::record(
+        &mut *tx,
+        Actor::CommandLine,
+        &audit::Change {
+            action: "create",
+            entity_type: "user",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(id)
 }

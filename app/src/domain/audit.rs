@@ -25,17 +25,19 @@ pub enum Actor<'a> {
     CommandLine,
 }
 
+/// What one write did: the action, the entity it touched, and its state before and after (as
+/// JSON; `None` where there is no state, e.g. before a creation).
+#[derive(Clone, Copy, Debug)]
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub before: Option<&'a serde_json::Value>,
+    pub after: Option<&'a serde_json::Value>,
+}
+
 /// Records one write, inside the caller's transaction so the entry exists exactly when the change does.
-#[allow(clippy::too_many_arguments)]
-pub async fn record<'e, E>(
-    executor: E,
-    actor: Actor<'_>,
-    action: &str,
-    entity_type: &str,
-    entity_id: &str,
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-) -> Result<(), StoreError>
+pub async fn record<'e, E>(executor: E, actor: Actor<'_>, change: &Change<'_>) -> Result<(), StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -51,11 +53,11 @@ where
     .bind(name)
     .bind(user_id)
     .bind(token_id)
-    .bind(action)
-    .bind(entity_type)
-    .bind(entity_id)
-    .bind(before.map(|value| value.to_string()))
-    .bind(after.map(|value| value.to_string()))
+    .bind(change.action)
+    .bind(change.entity_type)
+    .bind(change.entity_id)
+    .bind(change.before.map(|value| value.to_string()))
+    .bind(change.after.map(|value| value.to_string()))
     .execute(executor)
     .await?;
     Ok(())

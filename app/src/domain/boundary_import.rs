@@ -115,7 +115,18 @@ pub async fn import_boundaries(
     }
     let codes: Vec<&str> = features.iter().map(|feature| feature.code.as_str()).collect();
     let after = serde_json::json!({ "created": summary.created, "updated": summary.updated, "codes": codes });
-    super::audit::record(&mut *transaction, actor, "import_boundaries", "admin_unit", "*", None, Some(&after)).await?;
+    super::audit::record(
+        &mut *transaction,
+        actor,
+        &super::audit::Change {
+            action: "import_boundaries",
+            entity_type: "admin_unit",
+            entity_id: "*",
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
     transaction.commit().await.map_err(StoreError::from)?;
     Ok(summary)
 }

@@ -510,11 +510,13 @@ async fn write_wifi(
     super::audit::record(
         &mut **tx,
         super::audit::Actor::Principal(principal),
-        "update_wifi",
-        "cultural_house",
-        &before.id.to_string(),
-        Some(&serde_json::json!(before)),
-        Some(&serde_json::json!(after)),
+        &super::audit::Change {
+            action: "update_wifi",
+            entity_type: "cultural_house",
+            entity_id: &before.id.to_string(),
+            before: Some(&serde_json::json!(before)),
+            after: Some(&serde_json::json!(after)),
+        },
     )
     .await?;
     Ok(after)
@@ -711,11 +713,13 @@ pub async fn import_wifi(db: &super::Db, principal: &Principal, rows: &[WifiChan
     super::audit::record(
         &mut *tx,
         super::audit::Actor::Principal(principal),
-        "import_wifi",
-        "cultural_house",
-        "*",
-        None,
-        Some(&serde_json::json!({ "rows": rows.len(), "houses": houses })),
+        &super::audit::Change {
+            action: "import_wifi",
+            entity_type: "cultural_house",
+            entity_id: "*",
+            before: None,
+            after: Some(&serde_json::json!({ "rows": rows.len(), "houses": houses })),
+        },
     )
     .await?;
     tx.commit().await?;

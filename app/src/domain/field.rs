@@ -192,11 +192,13 @@ async fn store_household(
     super::audit::record(
         &mut *tx,
         super::audit::Actor::Principal(principal),
-        "sync",
-        "household",
-        &id.to_string(),
-        None,
-        Some(&after),
+        &super::audit::Change {
+            action: "sync",
+            entity_type: "household",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(&after),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -342,11 +344,13 @@ async fn store_visit(db: &super::Db, principal: &Principal, record: VisitRecord)
     super::audit::record(
         &mut *tx,
         super::audit::Actor::Principal(principal),
-        "sync",
-        "visit",
-        &id.to_string(),
-        None,
-        Some(&after),
+        &super::audit::Change {
+            action: "sync",
+            entity_type: "visit",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(&after),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -41,11 +41,13 @@ pub async fn create(
     audit::record(
         &mut *tx,
         Actor::Principal(&principal),
-        "report",
-        "village_coverage",
-        submitted.village_code.trim(),
-        None,
-        Some(&json!(submitted)),
+        &audit::Change {
+            action: "report",
+            entity_type: "village_coverage",
+            entity_id: submitted.village_code.trim(),
+            before: None,
+            after: Some(&json!(submitted)),
+        },
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -162,11 +164,13 @@ async fn write_import(
     audit::record(
         &mut *tx,
         Actor::Principal(principal),
-        action,
-        "coverage_report",
-        "*",
-        None,
-        Some(&json!({ "rows": reports.len() })),
+        &audit::Change {
+            action,
+            entity_type: "coverage_report",
+            entity_id: "*",
+            before: None,
+            after: Some(&json!({ "rows": reports.len() })),
+        },
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;

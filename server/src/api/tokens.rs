@@ -59,11 +59,13 @@ pub async fn create(
     audit::record(
         &mut *tx,
         Actor::Principal(&principal),
-        "create",
-        "api_token",
-        &id.to_string(),
-        None,
-        Some(&serde_json::json!(info)),
+        &audit::Change {
+            action: "create",
+            entity_type: "api_token",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(&serde_json::json!(info)),
+        },
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -92,11 +94,13 @@ pub async fn revoke(
     audit::record(
         &mut *tx,
         Actor::Principal(&principal),
-        "revoke",
-        "api_token",
-        &id.to_string(),
-        Some(&serde_json::json!(before)),
-        Some(&serde_json::json!(after)),
+        &audit::Change {
+            action: "revoke",
+            entity_type: "api_token",
+            entity_id: &id.to_string(),
+            before: Some(&serde_json::json!(before)),
+            after: Some(&serde_json::json!(after)),
+        },
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;

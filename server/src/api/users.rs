@@ -106,11 +106,13 @@ pub async fn create(
     audit::record(
         &mut *tx,
         Actor::Principal(&principal),
-        "create",
-        "user",
-        &id.to_string(),
-        None,
-        Some(&serde_json::json!(created)),
+        &audit::Change {
+            action: "create",
+            entity_type: "user",
+            entity_id: &id.to_string(),
+            before: None,
+            after: Some(&serde_json::json!(created)),
+        },
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -190,11 +192,13 @@ pub async fn update(
     audit::record(
         &mut *tx,
         Actor::Principal(&principal),
-        if request.password.is_some() { "update_and_reset_password" } else { "update" },
-        "user",
-        &id.to_string(),
-        Some(&serde_json::json!(before)),
-        Some(&serde_json::json!(after)),
+        &audit::Change {
+            action: if request.password.is_some() { "update_and_reset_password" } else { "update" },
+            entity_type: "user",
+            entity_id: &id.to_string(),
+            before: Some(&serde_json::json!(before)),
+            after: Some(&serde_json::json!(after)),
+        },
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
