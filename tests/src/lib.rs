@@ -197,6 +197,28 @@ pub async fn send_raw_bytes(
     send_raw(app, request, who, body.map(|bytes| (content_type, bytes))).await
 }
 
+/// Reads a paged listing from `first` to its end as `who`, following `Link: <…>; rel="next"`.
+/// Returns every page's JSON body and every `Link` header seen, in order.
+pub async fn follow_pages(app: &Router, who: &As, first: &str) -> (Vec<serde_json::Value>, Vec<String>) {
+    let mut uri = first.to_owned();
+    let (mut pages, mut links) = (Vec::new(), Vec::new());
+    loop {
+        let request = with_credentials(Request::get(&uri), who);
+        let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        let next = response.headers().get(http::header::LINK).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let text = body_text(response).await;
+        pages.push(serde_json::from_str(&text).unwrap_or_else(|error| panic!("{uri}: not JSON ({error}): {text}")));
+        match next {
+            Some(link) => {
+                uri = link.trim_start_matches('<').split('>').next().unwrap_or_default().to_owned();
+                links.push(link);
+            }
+            None => return (pages, links),
+        }
+    }
+}
+
 /// Posts a file body (e.g. `text/csv`) as `who`.
 pub async fn post_file(app: &Router, uri: &str, who: &As, content_type: &str, bytes: Vec<u8>) -> (StatusCode, String) {
     send_raw(app, Request::post(uri), who, Some((content_type, bytes))).await

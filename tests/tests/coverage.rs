@@ -346,21 +346,13 @@ async fn histories_are_paged_with_next_links() {
         let whole: Vec<i64> = whole.as_array().expect("list").iter().filter_map(|r| r["id"].as_i64()).collect();
         assert!(whole.len() > 3, "the demo village has a history to page through: {whole:?}");
 
-        let mut uri = "/api/v1/villages/15187-01/coverage-history?limit=2".to_owned();
+        let first = "/api/v1/villages/15187-01/coverage-history?limit=2";
+        let (pages, _) = bandoso_tests::follow_pages(&app, &As::Public, first).await;
         let mut paged = Vec::new();
-        loop {
-            let request = http::Request::get(&uri).body(axum::body::Body::empty()).expect("request");
-            let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let next = response.headers().get(http::header::LINK).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let page: Value = serde_json::from_str(&bandoso_tests::body_text(response).await).expect("JSON");
+        for page in &pages {
             let page = page.as_array().cloned().unwrap_or_default();
             assert!(page.len() <= 2);
             paged.extend(page.iter().filter_map(|r| r["id"].as_i64()));
-            match next {
-                Some(link) => uri = link.trim_start_matches('<').split('>').next().unwrap_or_default().to_owned(),
-                None => break,
-            }
         }
         assert_eq!(paged, whole, "the pages hold every report once, in order");
         let (status, body) =

@@ -348,29 +348,13 @@ async fn cultural_houses_page_through_with_limit_offset_and_a_next_link() {
         let counts = seeded(&test_db).await;
         let app = test_db.app();
         let admin = demo_login(&app, "admin").await;
-        let mut uri = "/api/v1/cultural-houses?status=active,broken,installing,planned,none&limit=50".to_owned();
-        let mut ids = Vec::new();
-        loop {
-            let request = http::Request::get(&uri);
-            let bandoso_tests::As::Session(cookie) = &admin else { unreachable!("a session") };
-            let response = tower::ServiceExt::oneshot(
-                app.clone(),
-                request.header(http::header::COOKIE, cookie).body(axum::body::Body::empty()).expect("request"),
-            )
-            .await
-            .expect("response");
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let next = response.headers().get(http::header::LINK).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let page: Value = serde_json::from_str(&bandoso_tests::body_text(response).await).expect("JSON");
-            ids.extend(features(&page).iter().filter_map(|f| f["id"].as_i64()));
-            match next {
-                Some(link) => {
-                    assert!(link.contains("status=active,broken") && link.ends_with("; rel=\"next\""), "{link}");
-                    uri = link.trim_start_matches('<').split('>').next().unwrap_or_default().to_owned();
-                }
-                None => break,
-            }
+        let first = "/api/v1/cultural-houses?status=active,broken,installing,planned,none&limit=50";
+        let (pages, links) = bandoso_tests::follow_pages(&app, &admin, first).await;
+        for link in &links {
+            assert!(link.contains("status=active,broken") && link.ends_with("; rel=\"next\""), "{link}");
         }
+        let ids: Vec<i64> =
+            pages.iter().flat_map(|page| features(page).iter().filter_map(|f| f["id"].as_i64())).collect();
         let mut unique = ids.clone();
         unique.sort_unstable();
         unique.dedup();

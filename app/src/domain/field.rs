@@ -519,14 +519,15 @@ where
     }
     let sql = format!(
         "WITH RECURSIVE {scope}
-         SELECT h.id, h.client_uuid AS uuid, v.code AS village_code, h.label, h.lon, h.lat,
-                (SELECT COUNT(*) FROM visit x WHERE x.household_id = h.id) AS visits,
-                (SELECT MAX(x.visited_at) FROM visit x WHERE x.household_id = h.id) AS last_visited_at,
-                h.version
-         FROM household h JOIN admin_unit v ON v.id = h.village_id
-         WHERE v.code = $2 AND ($3 OR h.village_id IN (SELECT id FROM scope_units))
-         ORDER BY CASE WHEN EXISTS (SELECT 1 FROM visit x WHERE x.household_id = h.id) THEN 1 ELSE 0 END,
-                  h.label, h.id
+         SELECT * FROM (
+             SELECT h.id, h.client_uuid AS uuid, v.code AS village_code, h.label, h.lon, h.lat,
+                    (SELECT COUNT(*) FROM visit x WHERE x.household_id = h.id) AS visits,
+                    (SELECT MAX(x.visited_at) FROM visit x WHERE x.household_id = h.id) AS last_visited_at,
+                    h.version
+             FROM household h JOIN admin_unit v ON v.id = h.village_id
+             WHERE v.code = $2 AND ($3 OR h.village_id IN (SELECT id FROM scope_units))
+         ) AS listed
+         ORDER BY CASE WHEN visits = 0 THEN 0 ELSE 1 END, label, id
          LIMIT $4 OFFSET $5",
         scope = access::scope_units_cte(1)
     );
