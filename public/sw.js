@@ -9,6 +9,7 @@
 const SHELL_CACHE = 'bandoso-shell-v1';
 const SHELL = [
   '/',
+  '/thuc-dia',
   '/pkg/bandoso.js',
   '/pkg/bandoso.wasm',
   '/pkg/bandoso.css',

@@ -188,3 +188,61 @@ pub struct VillageMeasurement {
     pub median_downlink_mbps: Option<f64>,
     pub latest_at: String,
 }
+
+/// A household as a team member's list shows it: where it is and whether anyone has visited yet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
+pub struct HouseholdEntry {
+    pub id: i64,
+    pub uuid: String,
+    pub village_code: String,
+    pub label: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub visits: i64,
+    /// The latest visit, `None` when the household has not been visited yet.
+    pub last_visited_at: Option<String>,
+    pub version: i64,
+}
+
+/// Door-to-door progress of one village: the inputs of the leaders' dashboard. Aggregates only, no
+/// household names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
+pub struct VillageProgress {
+    pub village_code: String,
+    pub village: String,
+    pub commune_code: String,
+    /// Households recorded in the village.
+    pub households: i64,
+    /// Households with at least one visit.
+    pub households_visited: i64,
+    pub visits: i64,
+    pub people_helped: i64,
+    /// Visits that ended with VNeID activated.
+    pub vneid_activations: i64,
+    /// Visits recorded outside the village's area, for the commune officer to check.
+    pub flagged_visits: i64,
+}
+
+/// A correction of a visit already on the server: what happened during it. Where, when and at
+/// which household it happened stay as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitEdit {
+    pub people_helped: i64,
+    pub skills: Vec<Skill>,
+    pub vneid_activated: Option<bool>,
+    pub bank_account_opened: Option<bool>,
+    pub note: Option<String>,
+}
+
+/// A visit after a correction: its version is the new `ETag`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EditedVisit {
+    pub uuid: String,
+    pub id: i64,
+    pub version: i64,
+}

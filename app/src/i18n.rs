@@ -5,6 +5,8 @@
 //! this over `leptos_i18n` because that crate's ICU data and build step cost minutes of compile
 //! time on our two-core machines and kilobytes of wasm, for plural rules two languages do not need.
 
+pub mod field;
+
 use crate::model::WifiStatus;
 use serde::{Deserialize, Serialize};
 
@@ -151,6 +153,8 @@ pub struct Texts {
     pub columns_wifi: &'static str,
     pub columns_coverage: &'static str,
     pub columns_coverage_areas: &'static str,
+    /// The field app's texts.
+    pub field: &'static field::FieldTexts,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -315,6 +319,7 @@ pub static VI: Texts = Texts {
     changed_by: "Người cập nhật",
     columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
     columns_coverage_areas: "Một FeatureCollection GeoJSON: mỗi đối tượng là một Polygon hoặc MultiPolygon (kinh độ, vĩ độ) với các thuộc tính village_code, technology, quality, và có thể operator, reported_at.",
+    field: &field::VI,
 };
 
 pub static EN: Texts = Texts {
@@ -419,6 +424,7 @@ pub static EN: Texts = Texts {
     changed_by: "Updated by",
     columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
     columns_coverage_areas: "A GeoJSON FeatureCollection: each feature a Polygon or MultiPolygon (longitude, latitude) with properties village_code, technology, quality, and optionally operator, reported_at.",
+    field: &field::EN,
 };
 
 #[cfg(test)]
@@ -431,6 +437,18 @@ mod tests {
         assert_eq!(Locale::from_cookie_header("lang=vi"), Locale::Vi);
         assert_eq!(Locale::from_cookie_header("lang=xx"), Locale::Vi);
         assert_eq!(Locale::from_cookie_header(""), Locale::Vi);
+    }
+
+    #[test]
+    fn every_skill_has_a_distinct_label_in_each_language() {
+        for texts in [&VI, &EN] {
+            let mut labels: Vec<_> = crate::field_records::Skill::ALL.iter().map(|s| texts.field.skill(*s)).collect();
+            labels.sort();
+            labels.dedup();
+            assert_eq!(labels.len(), crate::field_records::Skill::ALL.len());
+        }
+        assert_eq!(VI.field.skill(crate::field_records::Skill::VneidInstall), "Cài VNeID");
+        assert_eq!(EN.field.skill(crate::field_records::Skill::Other), "Other");
     }
 
     #[test]

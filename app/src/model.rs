@@ -265,6 +265,12 @@ pub enum Role {
 
 impl Role {
     pub const ALL: [Role; 5] = [Role::Admin, Role::Leader, Role::CommuneOfficer, Role::TeamMember, Role::Telecom];
+    /// Roles that record households and visits: the field app's users.
+    pub const RECORDERS: [Role; 3] = [Role::Admin, Role::CommuneOfficer, Role::TeamMember];
+
+    pub fn records_visits(self) -> bool {
+        Role::RECORDERS.contains(&self)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {

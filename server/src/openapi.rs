@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         api::field::progress,
         api::field::measurements,
         api::field::households,
+        api::field::edit_visit,
         api::users::me,
         api::users::list,
         api::users::create,

@@ -43,6 +43,7 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/sync", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/progress/villages", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/households", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("PATCH", "/visits/{uuid}", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/field-measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
@@ -140,6 +141,13 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
         )
         .await;
         let spare_user = spare_user["id"].as_i64().expect("user id");
+        let (kim_tan_visit,): (String,) = sqlx::query_as(
+            "SELECT v.client_uuid FROM visit v JOIN admin_unit a ON a.id = v.village_id
+             WHERE a.code = '15187-01' ORDER BY v.id LIMIT 1",
+        )
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("a demo visit in Khu phố 1");
 
         for actor in ACTORS {
             let name = actor.unwrap_or("public");
@@ -155,6 +163,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         .replace("/users/{id}", &format!("/users/{spare_user}"))
                         .replace("/tokens/{id}", &format!("/tokens/{spare_token}"))
                         .replace("{code}", "15187-01")
+                        .replace("{uuid}", &kim_tan_visit)
                 );
                 let uri = match *path {
                     "/audit" => format!("{uri}?entity_type=user&entity_id={spare_user}"),
@@ -172,6 +181,10 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     ("POST", "/coverage-reports") => Some(json!({
                         "village_code": "15187-01", "operator": "viettel", "technology": "4G", "quality": "good"
                     })),
+                    ("PATCH", "/visits/{uuid}") => Some(json!({
+                        "people_helped": 2, "skills": ["online_safety"], "vneid_activated": null,
+                        "bank_account_opened": null, "note": format!("corrected by {name}")
+                    })),
                     ("PATCH", _) => Some(json!({"display_name": format!("Renamed by {name}")})),
                     ("POST", "/sync") => Some(json!({"records": []})),
                     _ => None,
@@ -179,6 +192,13 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 let method: Method = method.parse().expect("method");
                 let headers = if method == Method::PUT {
                     vec![(http::header::IF_MATCH, bandoso_tests::house_version(&app, &admin, kim_tan_house).await)]
+                } else if *path == "/visits/{uuid}" {
+                    let (version,): (i64,) = sqlx::query_as("SELECT version FROM visit WHERE client_uuid = $1")
+                        .bind(&kim_tan_visit)
+                        .fetch_one(test_db.db.pool())
+                        .await
+                        .expect("visit version");
+                    vec![(http::header::IF_MATCH, format!("\"{version}\""))]
                 } else {
                     Vec::new()
                 };

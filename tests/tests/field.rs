@@ -284,3 +284,72 @@ async fn two_app_servers_on_one_postgresql_share_sessions_and_sync() {
     second_pool.close().await;
     test_db.finish().await;
 }
+
+async fn edit(app: &axum::Router, who: &As, uuid: &str, if_match: Option<&str>, body: Value) -> (StatusCode, Value) {
+    let headers: Vec<(http::HeaderName, String)> =
+        if_match.map(|version| vec![(http::header::IF_MATCH, version.to_owned())]).unwrap_or_default();
+    let uri = format!("/api/v1/visits/{uuid}");
+    let (status, text) = bandoso_tests::send_with(app, Method::PATCH, &uri, who, Some(body), &headers).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[tokio::test]
+async fn a_synced_visit_is_corrected_only_from_the_version_last_seen() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let (home, first_visit) = (uuid(), uuid());
+        let (_, results) = sync(&app, &member, vec![household(&home, "15187-01"), visit(&first_visit, &home)]).await;
+        assert_eq!(results[1]["outcome"], "stored", "{results:?}");
+        let correction = json!({"people_helped": 3, "skills": ["banking_qr"], "vneid_activated": false,
+                                "bank_account_opened": true, "note": "Sửa: ba người"});
+
+        let (status, body) = edit(&app, &member, &first_visit, None, correction.clone()).await;
+        assert_eq!(status, StatusCode::PRECONDITION_REQUIRED, "{body}");
+        let (status, body) = edit(&app, &member, &first_visit, Some("\"1\""), correction.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["version"], 2);
+        // A second phone still holding version 1 is told, not silently overwritten.
+        let mut stale = correction.clone();
+        stale["people_helped"] = json!(1);
+        let (status, body) = edit(&app, &member, &first_visit, Some("\"1\""), stale).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["current_version"], 2);
+        let (people, skills, bank): (i64, String, Option<i64>) =
+            sqlx::query_as("SELECT people_helped, skills, bank_account_opened FROM visit WHERE client_uuid = $1")
+                .bind(&first_visit)
+                .fetch_one(test_db.db.pool())
+                .await
+                .expect("visit");
+        assert_eq!((people, skills.as_str(), bank), (3, "banking_qr", Some(1)));
+
+        let mut no_skill = correction.clone();
+        no_skill["skills"] = json!([]);
+        let (status, body) = edit(&app, &member, &first_visit, Some("\"2\""), no_skill).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap_or_default().contains("skills"), "{body}");
+        let (status, _) = edit(&app, &member, &uuid(), Some("\"1\""), correction.clone()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, body) = edit(&app, &member, &first_visit, Some("\"2\""), json!({"people_helped": 1})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "a correction names every field: {body}");
+
+        // Outside the scope, the visit does not exist; leaders and operators may not correct visits.
+        let other_team = demo_login(&app, "canbo.kimtan").await;
+        let (status, _) = edit(&app, &other_team, &first_visit, Some("\"2\""), correction.clone()).await;
+        assert_eq!(status, StatusCode::OK, "the commune officer of Kim Tân may correct it");
+        for role in ["lanhdao", "viettel"] {
+            let who = demo_login(&app, role).await;
+            let (status, _) = edit(&app, &who, &first_visit, Some("\"3\""), correction.clone()).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+        }
+        let (audited,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'visit' AND action = 'edit'")
+                .fetch_one(test_db.db.pool())
+                .await
+                .expect("audit");
+        assert_eq!(audited, 2);
+        test_db
+    })
+    .await;
+}

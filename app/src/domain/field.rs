@@ -9,7 +9,10 @@
 use super::access::{self, Principal};
 use super::csv_import::{said, Said};
 use super::StoreError;
-use crate::field_records::{HouseholdRecord, SyncOutcome, SyncRecord, SyncResult, VillageMeasurement, VisitRecord};
+pub use crate::field_records::{HouseholdEntry, VillageProgress};
+use crate::field_records::{
+    HouseholdRecord, Skill, SyncOutcome, SyncRecord, SyncResult, VillageMeasurement, VisitRecord,
+};
 use crate::model::Role;
 use sqlx::{Any, Executor};
 
@@ -22,7 +25,7 @@ const MAX_NOTE_CHARS: usize = 2000;
 const EARLIEST_VISIT: &str = "2025-01-01T00:00:00Z";
 
 /// Roles that record households and visits.
-pub const RECORDERS: [Role; 3] = [Role::Admin, Role::CommuneOfficer, Role::TeamMember];
+pub const RECORDERS: [Role; 3] = Role::RECORDERS;
 
 /// Stores a batch: households first (visits in the same batch may point at them), then visits,
 /// each record in its own transaction. Answers one result per record, in the request's order.
@@ -435,18 +438,7 @@ fn check_visit(record: &VisitRecord) -> Result<String, Said> {
         ));
     }
     check_position(record.lon, record.lat, record.accuracy_m)?;
-    if !(0..=100).contains(&record.people_helped) {
-        return Err(said("people_helped: expected 0 to 100", "people_helped: số người được hỗ trợ từ 0 đến 100"));
-    }
-    if record.skills.is_empty() {
-        return Err(said("skills: name at least one skill", "skills: chọn ít nhất một kỹ năng"));
-    }
-    if record.note.as_deref().is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS) {
-        return Err(said(
-            format!("note: at most {MAX_NOTE_CHARS} characters"),
-            format!("note: ghi chú tối đa {MAX_NOTE_CHARS} ký tự"),
-        ));
-    }
+    check_visit_content(record.people_helped, &record.skills, record.note.as_deref())?;
     if let Some(network) = &record.network {
         let known = ["slow-2g", "2g", "3g", "4g"];
         if network.effective_type.as_deref().is_some_and(|kind| !known.contains(&kind)) {
@@ -463,6 +455,23 @@ fn check_visit(record: &VisitRecord) -> Result<String, Said> {
         }
     }
     Ok(visited_at)
+}
+
+/// Checks what a visit says happened: the part a later edit may change.
+pub(super) fn check_visit_content(people_helped: i64, skills: &[Skill], note: Option<&str>) -> Result<(), Said> {
+    if !(0..=100).contains(&people_helped) {
+        return Err(said("people_helped: expected 0 to 100", "people_helped: số người được hỗ trợ từ 0 đến 100"));
+    }
+    if skills.is_empty() {
+        return Err(said("skills: name at least one skill", "skills: chọn ít nhất một kỹ năng"));
+    }
+    if note.is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS) {
+        return Err(said(
+            format!("note: at most {MAX_NOTE_CHARS} characters"),
+            format!("note: ghi chú tối đa {MAX_NOTE_CHARS} ký tự"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a point lies outside the village's boundary, or its commune's when the village has
@@ -485,22 +494,6 @@ async fn outside_village(
         .as_deref()
         .and_then(super::geometry::read_stored)
         .is_some_and(|area| !area.contains(&geo::Point::new(lon, lat))))
-}
-
-/// A household as a team member's list shows it: where it is and whether anyone has visited yet.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct HouseholdEntry {
-    pub id: i64,
-    pub uuid: String,
-    pub village_code: String,
-    pub label: String,
-    pub lon: Option<f64>,
-    pub lat: Option<f64>,
-    pub visits: i64,
-    /// The latest visit, `None` when the household has not been visited yet.
-    pub last_visited_at: Option<String>,
-    pub version: i64,
 }
 
 /// The households of one village within the principal's scope, not-yet-visited first, then by
@@ -539,26 +532,6 @@ where
         .bind(page.offset)
         .fetch_all(executor)
         .await?)
-}
-
-/// Door-to-door progress of one village: the inputs of the leaders' dashboard. Aggregates only, no
-/// household names.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct VillageProgress {
-    pub village_code: String,
-    pub village: String,
-    pub commune_code: String,
-    /// Households recorded in the village.
-    pub households: i64,
-    /// Households with at least one visit.
-    pub households_visited: i64,
-    pub visits: i64,
-    pub people_helped: i64,
-    /// Visits that ended with VNeID activated.
-    pub vneid_activations: i64,
-    /// Visits recorded outside the village's area, for the commune officer to check.
-    pub flagged_visits: i64,
 }
 
 /// Progress of every current village the principal may see, by commune and village name.

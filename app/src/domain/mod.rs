@@ -18,6 +18,7 @@ pub mod meta;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod visit_edits;
 
 pub use db::{Backend, Db};
 

@@ -27,6 +27,11 @@ pub fn AccountLink() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => view! {
+                        {user.role.records_visits().then(|| view! {
+                            <a class="app-bar__link" href="/thuc-dia" data-testid="field-link">
+                                {move || texts.get().field.nav}
+                            </a>
+                        })}
                         <a class="app-bar__link" href="/tai-khoan" data-testid="account-link">{user.display_name}</a>
                     }
                     .into_any(),
@@ -122,6 +127,9 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
             <dt>{move || texts.get().role}</dt>
             <dd>{move || texts.get().role(role)}</dd>
         </dl>
+        {role.records_visits().then(|| view! {
+            <p><a class="button-link" href="/thuc-dia">{move || texts.get().field.page_link}</a></p>
+        })}
         {matches!(role, crate::model::Role::Admin | crate::model::Role::CommuneOfficer | crate::model::Role::Telecom)
             .then(|| view! {
                 <p><a class="button-link" href="/nha-mang" data-testid="operator-page-link">

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod field;
 #[cfg(feature = "hydrate")]
 mod house_markers;
 pub mod map;

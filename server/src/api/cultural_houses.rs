@@ -2,6 +2,7 @@
 
 use super::error::ErrorBody;
 use super::paging::{next_link, PageQuery, HISTORY_PAGE};
+use super::versions::{if_match_version, version_tag};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::access::Visibility;
@@ -13,7 +14,7 @@ use app::domain::Db;
 use app::model::{CulturalHouse, CulturalHouseDetail, WifiChange, WifiStatus};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::Extension;
 use axum::Json;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
@@ -155,26 +156,6 @@ pub async fn wifi_history(
         },
     )?;
     Ok((next_link(&uri, Some(page), history.len()), Json(history)))
-}
-
-/// An `ETag` header naming a version.
-fn version_tag(version: i64) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        headers.insert(header::ETAG, value);
-    }
-    headers
-}
-
-/// The version named by `If-Match: "N"`.
-fn if_match_version(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let value = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
-    value
-        .to_str()
-        .ok()
-        .map(|text| text.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|version| version.parse::<i64>().ok())
-        .ok_or_else(|| ApiError::invalid("If-Match", "expected the ETag of the house, e.g. \"3\""))
 }
 
 /// A house as a GeoJSON Point feature; `coverage` is added for the single-house view.

@@ -3,15 +3,19 @@
 
 use super::error::ErrorBody;
 use super::paging::{next_link, PageQuery, HISTORY_PAGE};
+use super::versions::{if_match_version, version_tag};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::db::Page;
 use app::domain::field::{self, HouseholdEntry, VillageProgress};
+use app::domain::visit_edits;
 use app::domain::Db;
 use app::field_records::SyncResult;
 use app::field_records::VillageMeasurement;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use app::field_records::{EditedVisit, VisitEdit};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
@@ -122,4 +126,40 @@ pub async fn households(
     let page = PageQuery { limit: query.limit, offset: query.offset }.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
     let list = field::households(db.pool(), &principal, &village, page).await?;
     Ok((next_link(&uri, Some(page), list.len()), Json(list)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/visits/{uuid}", tag = "field",
+    params(("uuid" = String, Path, description = "The visit's UUID (given by the phone)"),
+        ("If-Match" = String, Header, description = "The visit's version as last seen, e.g. \"1\" right after sync")),
+    request_body = VisitEdit,
+    responses((status = 200, description = "The visit's new version; also in the ETag header", body = EditedVisit),
+        (status = 400, description = "Malformed body or If-Match", body = ErrorBody),
+        (status = 401, description = "No valid session or token", body = ErrorBody),
+        (status = 403, description = "Role does not record visits", body = ErrorBody),
+        (status = 404, description = "No such visit in the caller's scope", body = ErrorBody),
+        (status = 409, description = "Corrected meanwhile; `current_version` says the version now", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
+/// `PATCH /api/v1/visits/{uuid}`: corrects what a synced visit says happened (people helped,
+/// skills, outcomes, note). Place, time and household stay as recorded.
+pub async fn edit_visit(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    headers: HeaderMap,
+    uuid: Result<Path<String>, PathRejection>,
+    body: Result<Json<VisitEdit>, JsonRejection>,
+) -> Result<(HeaderMap, Json<EditedVisit>), ApiError> {
+    let Path(uuid) = uuid?;
+    let Json(edit) = body?;
+    let expected_version = if_match_version(&headers)?;
+    let principal = signed_in(viewer)?;
+    let edited =
+        visit_edits::edit_visit(&db, &principal, &uuid, expected_version, &edit).await.map_err(
+            |error| match error {
+                app::domain::StoreError::NotFound => ApiError::NotFound("visit"),
+                other => other.into(),
+            },
+        )?;
+    Ok((version_tag(edited.version), Json(edited)))
 }

@@ -15,6 +15,7 @@ pub mod health;
 pub mod paging;
 pub mod tokens;
 pub mod users;
+pub mod versions;
 
 use crate::auth::{self, Access, ADMIN, FIELD_READERS, RECORDERS, REPORTERS, SIGNED_IN, WIFI_EDITORS};
 use app::state::AppState;
@@ -76,6 +77,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(Method::POST, "/sync", Access::Roles(RECORDERS), post(field::sync)),
         route(Method::GET, "/progress/villages", Access::Roles(FIELD_READERS), get(field::progress)),
         route(Method::GET, "/households", Access::Roles(RECORDERS), get(field::households)),
+        route(Method::PATCH, "/visits/{uuid}", Access::Roles(RECORDERS), patch(field::edit_visit)),
         route(Method::GET, "/field-measurements", Access::Roles(SIGNED_IN), get(field::measurements)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),

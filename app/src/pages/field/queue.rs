@@ -1,0 +1,196 @@
+//! The queue of records made on this phone. Every record is written to the phone first and sent
+//! to `POST /api/v1/sync` later; it becomes "synced" only when the server's answer names its UUID
+//! as stored (or stored before). An answer that never arrives leaves it pending, and sending it
+//! again is harmless because the server stores each UUID once.
+
+use super::api_client::{patch_json, post_json, CallFailure};
+use super::phone_store::{self, PhoneStoreError, QUEUE};
+use crate::field_records::{EditedVisit, SyncOutcome, SyncRecord, SyncResult, VisitEdit, VisitRecord};
+use serde::{Deserialize, Serialize};
+use web_sys::IdbDatabase;
+
+/// Records per request: small enough that a batch gets through a weak 3G link before it drops.
+const BATCH: usize = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueState {
+    /// On the phone only ("đang chờ đồng bộ").
+    Pending,
+    /// The server acknowledged this exact record.
+    Synced,
+    /// The server refused it; `reason_vi` says why. Kept on the phone so nothing vanishes.
+    Rejected,
+}
+
+/// One record as the phone keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueuedRecord {
+    pub record: SyncRecord,
+    pub state: QueueState,
+    /// When it was saved on the phone (ms since the epoch); the queue is sent in this order.
+    pub saved_at_ms: f64,
+    pub server_id: Option<i64>,
+    pub reason: Option<String>,
+    pub reason_vi: Option<String>,
+    #[serde(default)]
+    pub outside_area: bool,
+    /// The server's version of a synced visit (1 when first stored): sent back with a correction.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl QueuedRecord {
+    pub fn pending(record: SyncRecord, saved_at_ms: f64) -> QueuedRecord {
+        QueuedRecord {
+            record,
+            state: QueueState::Pending,
+            saved_at_ms,
+            server_id: None,
+            reason: None,
+            reason_vi: None,
+            outside_area: false,
+            version: None,
+        }
+    }
+
+    pub fn uuid(&self) -> &str {
+        match &self.record {
+            SyncRecord::Household(household) => &household.uuid,
+            SyncRecord::Visit(visit) => &visit.uuid,
+        }
+    }
+
+    /// Takes the server's verdict on this record.
+    fn apply(&mut self, result: &SyncResult) {
+        match result.outcome {
+            SyncOutcome::Stored | SyncOutcome::AlreadyStored => {
+                self.state = QueueState::Synced;
+                self.server_id = result.id;
+                self.outside_area = result.outside_area;
+                self.version = self.version.or(Some(1));
+            }
+            SyncOutcome::Rejected => {
+                self.state = QueueState::Rejected;
+                self.reason = result.reason.clone();
+                self.reason_vi = result.reason_vi.clone();
+            }
+        }
+    }
+}
+
+/// Why a sync stopped early. Records not yet acknowledged stay pending either way.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyncFailure {
+    Phone(PhoneStoreError),
+    Server(CallFailure),
+}
+
+impl From<PhoneStoreError> for SyncFailure {
+    fn from(error: PhoneStoreError) -> Self {
+        SyncFailure::Phone(error)
+    }
+}
+
+/// What one sync achieved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub synced: usize,
+    pub rejected: usize,
+}
+
+#[derive(Serialize)]
+struct SyncRequest<'a> {
+    records: Vec<&'a SyncRecord>,
+}
+
+#[derive(Deserialize)]
+struct SyncResponse {
+    results: Vec<SyncResult>,
+}
+
+/// Every record on the phone, oldest first. A value that cannot be read (written by a future
+/// version of the app) stays in the store untouched and is left out here.
+pub async fn load(database: &IdbDatabase) -> Result<Vec<QueuedRecord>, PhoneStoreError> {
+    let mut records: Vec<QueuedRecord> = phone_store::get_all(database, QUEUE)
+        .await?
+        .iter()
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect();
+    records.sort_by(|a, b| a.saved_at_ms.total_cmp(&b.saved_at_ms));
+    Ok(records)
+}
+
+/// Saves (or replaces, same UUID) a record and returns once the phone has committed it.
+pub async fn save(database: &IdbDatabase, record: &QueuedRecord) -> Result<(), PhoneStoreError> {
+    let json = serde_json::to_string(record).map_err(|error| PhoneStoreError(error.to_string()))?;
+    phone_store::put(database, QUEUE, record.uuid(), &json).await
+}
+
+/// Removes a record the server refused, once the team member has read why.
+pub async fn discard(database: &IdbDatabase, uuid: &str) -> Result<(), PhoneStoreError> {
+    phone_store::delete(database, QUEUE, uuid).await
+}
+
+/// Sends every pending record, households before the visits that may point at them, and stores
+/// each verdict on the phone as soon as its batch is answered.
+pub async fn send_pending(database: &IdbDatabase) -> Result<SyncReport, SyncFailure> {
+    let mut pending: Vec<QueuedRecord> =
+        load(database).await?.into_iter().filter(|record| record.state == QueueState::Pending).collect();
+    pending.sort_by_key(|record| matches!(record.record, SyncRecord::Visit(_)));
+    let mut report = SyncReport::default();
+    for batch in pending.chunks_mut(BATCH) {
+        let request = SyncRequest { records: batch.iter().map(|queued| &queued.record).collect() };
+        let response: SyncResponse = post_json("/api/v1/sync", &request).await.map_err(SyncFailure::Server)?;
+        let mut updates = Vec::new();
+        for queued in batch.iter_mut() {
+            let Some(result) = response.results.iter().find(|result| result.uuid == queued.uuid()) else {
+                continue;
+            };
+            queued.apply(result);
+            match queued.state {
+                QueueState::Synced => report.synced += 1,
+                QueueState::Rejected => report.rejected += 1,
+                QueueState::Pending => {}
+            }
+            let json = serde_json::to_string(&*queued).map_err(|error| PhoneStoreError(error.to_string()))?;
+            updates.push((queued.uuid().to_owned(), json));
+        }
+        phone_store::put_all(database, QUEUE, &updates).await?;
+    }
+    Ok(report)
+}
+
+/// Why a correction of a synced visit was not made. The phone's copy is unchanged then.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CorrectionFailure {
+    Phone(PhoneStoreError),
+    Server(CallFailure),
+    /// Someone corrected the visit on the server since this phone last saw it.
+    Conflict,
+}
+
+/// Sends a correction of a visit the server already holds, from the version this phone last saw,
+/// and keeps the corrected copy on the phone once the server took it.
+pub async fn correct_synced_visit(
+    database: &IdbDatabase,
+    mut queued: QueuedRecord,
+    visit: VisitRecord,
+) -> Result<(), CorrectionFailure> {
+    let edit = VisitEdit {
+        people_helped: visit.people_helped,
+        skills: visit.skills.clone(),
+        vneid_activated: visit.vneid_activated,
+        bank_account_opened: visit.bank_account_opened,
+        note: visit.note.clone(),
+    };
+    let url = format!("/api/v1/visits/{}", js_sys::encode_uri_component(&visit.uuid));
+    let if_match = format!("\"{}\"", queued.version.unwrap_or(1));
+    let edited: EditedVisit = patch_json(&url, &edit, &if_match).await.map_err(|failure| match failure {
+        CallFailure::Status(409, _) => CorrectionFailure::Conflict,
+        other => CorrectionFailure::Server(other),
+    })?;
+    queued.record = SyncRecord::Visit(visit);
+    queued.version = Some(edited.version);
+    save(database, &queued).await.map_err(CorrectionFailure::Phone)
+}

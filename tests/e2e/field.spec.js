@@ -1,0 +1,237 @@
+// The field app on a phone: visits recorded online and offline reach the server exactly once,
+// through a reload with no network and through a server killed while a sync was in flight.
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const { test, expect, devices } = require('@playwright/test');
+const { signIn, waitForHydration } = require('./helpers');
+
+const shots = path.join(__dirname, 'output', 'screenshots');
+const root = path.resolve(__dirname, '..', '..');
+const TEAM_VILLAGES = ['15187-01', '15187-02'];
+
+test.use({ permissions: ['geolocation'], geolocation: { latitude: 20.0, longitude: 105.6, accuracy: 12 } });
+
+/** Visits stored on the server in the team's villages, read through the API. */
+async function serverVisits(request) {
+  const response = await request.get('/api/v1/progress/villages');
+  expect(response.ok()).toBeTruthy();
+  const villages = await response.json();
+  return villages.filter((v) => TEAM_VILLAGES.includes(v.village_code)).reduce((sum, v) => sum + v.visits, 0);
+}
+
+/** People helped in the team's villages, read through the API. */
+async function peopleHelped(request) {
+  const villages = await (await request.get('/api/v1/progress/villages')).json();
+  return villages.filter((v) => TEAM_VILLAGES.includes(v.village_code)).reduce((sum, v) => sum + v.people_helped, 0);
+}
+
+/** Puts the phone next to the first household of the village that has a position. */
+async function standInVillage(page, context, village) {
+  const households = await (await page.request.get(`/api/v1/households?village=${village}`)).json();
+  const placed = households.find((household) => household.lat !== null && household.lon !== null);
+  expect(placed, `a demo household with a position in ${village}`).toBeTruthy();
+  await context.setGeolocation({ latitude: placed.lat, longitude: placed.lon, accuracy: 12 });
+  return placed;
+}
+
+/** Opens the field app and waits until it has read the phone's store. */
+async function openFieldApp(page) {
+  await page.goto('/thuc-dia');
+  await waitForHydration(page);
+  await expect(page.getByTestId('field-page')).toHaveAttribute('data-ready', 'true');
+}
+
+/** Records one visit at the n-th door of the list, with thumbs. */
+async function recordVisit(page, doorIndex) {
+  await page.getByTestId('door').nth(doorIndex).tap();
+  const form = page.getByTestId('visit-form');
+  await expect(form).toBeVisible();
+  await form.locator('[data-skill="vneid_install"]').tap();
+  await form.locator('[data-skill="online_safety"]').tap();
+  await form.getByTestId('vneid-outcome').getByRole('button', { name: 'Có' }).tap();
+  await form.getByTestId('save-visit').tap();
+  await expect(form).toBeHidden();
+}
+
+async function expectPending(page, count, timeout = 20_000) {
+  await expect(page.getByTestId('pending-count')).toHaveAttribute('data-count', String(count), { timeout });
+}
+
+test('visits recorded online and offline, through an offline reload, reach the server exactly once', async ({ page, context }) => {
+  await signIn(page, 'tocongnghe.kimtan');
+  await expect(page.getByTestId('field-link')).toBeVisible();
+  const placed = await standInVillage(page, context, TEAM_VILLAGES[0]);
+  const before = await serverVisits(page.request);
+
+  await openFieldApp(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await expect(page.getByTestId('position')).toContainText('±12 m');
+  // Nearest first: the household the phone stands at heads the list.
+  await expect(page.getByTestId('door').first()).toContainText(placed.label);
+
+  for (let i = 0; i < 3; i += 1) await recordVisit(page, i);
+  await expectPending(page, 0);
+  expect(await serverVisits(page.request)).toBe(before + 3);
+
+  await context.setOffline(true);
+  await expect(page.locator('.sync-bar__network')).toHaveAttribute('data-online', 'false');
+  for (let i = 0; i < 5; i += 1) await recordVisit(page, i);
+  await expectPending(page, 5);
+  await expect(page.locator('[data-testid="record"][data-state="pending"]')).toHaveCount(5);
+  await page.screenshot({ path: path.join(shots, 'field-offline-queue-phone.png'), fullPage: true });
+
+  const reloaded = await page.reload();
+  expect(reloaded.fromServiceWorker()).toBeTruthy();
+  await waitForHydration(page);
+  await expect(page.getByTestId('field-page')).toHaveAttribute('data-ready', 'true');
+  await expectPending(page, 5);
+  await expect(page.getByTestId('door').first()).toContainText(placed.label);
+
+  await context.setOffline(false);
+  await expectPending(page, 0);
+  await expect(page.locator('[data-testid="record"][data-state="synced"]')).toHaveCount(8);
+  expect(await serverVisits(page.request)).toBe(before + 8);
+  // Syncing again sends nothing and stores nothing twice.
+  await page.getByTestId('sync-now').tap();
+  expect(await serverVisits(page.request)).toBe(before + 8);
+});
+
+test('a new household takes its position from GPS and a rejected visit shows its reason', async ({ page, context }) => {
+  await signIn(page, 'tocongnghe.kimtan');
+  await standInVillage(page, context, TEAM_VILLAGES[0]);
+  await openFieldApp(page);
+  await context.setOffline(true);
+
+  await page.getByTestId('new-household').tap();
+  const form = page.getByTestId('household-form');
+  await expect(form.getByTestId('household-position')).toContainText('±12 m');
+  await form.getByRole('button', { name: 'Lưu hộ rồi ghi lượt thăm' }).tap();
+  await expect(form.getByRole('alert')).toHaveText('Hãy ghi tên hộ.');
+  await form.getByTestId('household-label').fill('Hộ bà Bùi Thị Thử, xóm Mới');
+  await form.getByText('Hộ cận nghèo').tap();
+  await form.getByRole('button', { name: 'Lưu hộ rồi ghi lượt thăm' }).tap();
+
+  const visit = page.getByTestId('visit-form');
+  await expect(visit).toContainText('Hộ bà Bùi Thị Thử');
+  await visit.getByTestId('save-visit').tap();
+  await expect(visit.getByRole('alert')).toHaveText('Hãy chọn ít nhất một kỹ năng.');
+  await visit.locator('[data-skill="banking_qr"]').tap();
+  await visit.getByRole('button', { name: 'Thêm một người' }).tap();
+  await expect(visit.getByTestId('people-helped')).toHaveText('2');
+  await visit.getByTestId('save-visit').tap();
+  await expectPending(page, 2);
+  await expect(page.getByTestId('door').filter({ hasText: 'Hộ bà Bùi Thị Thử' })).toContainText('chờ đồng bộ');
+
+  // Edit the visit while it is still on the phone only.
+  await page.locator('[data-testid="record"][data-state="pending"]').first().getByRole('button', { name: 'Sửa' }).tap();
+  await expect(visit.getByTestId('people-helped')).toHaveText('2');
+  await visit.getByRole('button', { name: 'Thêm một người' }).tap();
+  await visit.getByTestId('save-visit').tap();
+  await expectPending(page, 2);
+
+  await context.setOffline(false);
+  await expectPending(page, 0);
+  const households = await (await page.request.get(`/api/v1/households?village=${TEAM_VILLAGES[0]}`)).json();
+  const added = households.find((household) => household.label === 'Hộ bà Bùi Thị Thử, xóm Mới');
+  expect(added).toBeTruthy();
+  expect(added.lat).not.toBeNull();
+  expect(added.visits).toBe(1);
+
+  // A synced visit is corrected on the server, from the version the phone saw.
+  const helpedBefore = await peopleHelped(page.request);
+  const synced = page.locator('[data-testid="record"][data-state="synced"]').first();
+  await synced.getByRole('button', { name: 'Sửa' }).tap();
+  await expect(visit.getByTestId('people-helped')).toHaveText('3');
+  await visit.getByRole('button', { name: 'Thêm một người' }).tap();
+  await visit.getByTestId('save-visit').tap();
+  await expect(page.getByTestId('field-notice')).toHaveText('Đã lưu sửa đổi lên máy chủ.');
+  expect(await peopleHelped(page.request)).toBe(helpedBefore + 1);
+  await page.screenshot({ path: path.join(shots, 'field-synced-phone.png'), fullPage: true });
+});
+
+/** Starts a server of our own (it gets killed), on its own database and port. */
+async function startServer(port, database) {
+  const server = spawn('./target/release/bandoso', ['serve', '--demo', '--addr', `127.0.0.1:${port}`], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${database}`,
+      BANDOSO_TILE_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      LEPTOS_SITE_ROOT: 'target/site',
+      RUST_LOG: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  server.kill('SIGKILL');
+  throw new Error(`the server on port ${port} did not start`);
+}
+
+async function stopServer(server) {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGKILL');
+  await exited;
+}
+
+test('a server killed while a sync is in flight stores each visit exactly once after it restarts', async ({ browser }) => {
+  const port = Number((process.env.E2E_ADDR || '127.0.0.1:3180').split(':').pop()) + 11;
+  const dataDir = path.join(root, 'target', `e2e-restart-${port}`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const database = path.join(dataDir, 'restart.db');
+  let server = await startServer(port, database);
+  const context = await browser.newContext({
+    ...devices['Pixel 7'],
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'vi-VN',
+    // page.route cannot see requests that pass through a service worker; this test needs none.
+    serviceWorkers: 'block',
+    permissions: ['geolocation'],
+    geolocation: { latitude: 20.0, longitude: 105.6, accuracy: 12 },
+  });
+  try {
+    const page = await context.newPage();
+    await signIn(page, 'tocongnghe.kimtan');
+    await standInVillage(page, context, TEAM_VILLAGES[0]);
+    const before = await serverVisits(page.request);
+    await openFieldApp(page);
+    await context.setOffline(true);
+    await recordVisit(page, 0);
+    await recordVisit(page, 1);
+    await expectPending(page, 2);
+
+    // The request reaches the server and is committed; the server dies before the answer does.
+    let intercepted = 0;
+    await page.route('**/api/v1/sync', async (route) => {
+      intercepted += 1;
+      await route.fetch();
+      await stopServer(server);
+      await route.abort('connectionreset');
+    });
+    await context.setOffline(false);
+    await expect.poll(() => intercepted).toBe(1);
+    await expect(page.getByTestId('field-notice')).toContainText('Chưa gửi được');
+    await expectPending(page, 2);
+    await page.unroute('**/api/v1/sync');
+
+    server = await startServer(port, database);
+    await page.getByTestId('sync-now').tap();
+    await expectPending(page, 0);
+    expect(await serverVisits(page.request)).toBe(before + 2);
+  } finally {
+    await context.close();
+    await stopServer(server);
+  }
+});
