@@ -246,3 +246,47 @@ pub struct EditedVisit {
     pub id: i64,
     pub version: i64,
 }
+
+impl VillageProgress {
+    /// How far the door-to-door round has come, for the map: `unlisted` (no households recorded
+    /// yet), `none` (none visited), `low` (under half), `mid` (half or more), `done` (all).
+    pub fn band(&self) -> &'static str {
+        if self.households <= 0 {
+            "unlisted"
+        } else if self.households_visited == 0 {
+            "none"
+        } else if self.households_visited * 2 < self.households {
+            "low"
+        } else if self.households_visited < self.households {
+            "mid"
+        } else {
+            "done"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VillageProgress;
+
+    fn village(households: i64, households_visited: i64) -> VillageProgress {
+        VillageProgress {
+            village_code: "15187-01".into(),
+            village: "Khu phố 1".into(),
+            commune_code: "15187".into(),
+            households,
+            households_visited,
+            visits: households_visited,
+            people_helped: 0,
+            vneid_activations: 0,
+            flagged_visits: 0,
+        }
+    }
+
+    #[test]
+    fn progress_bands_split_at_none_half_and_all() {
+        let bands: Vec<&str> =
+            [(0, 0), (4, 0), (4, 1), (4, 2), (4, 3), (4, 4)].map(|(h, v)| village(h, v).band()).to_vec();
+        assert_eq!(bands, ["unlisted", "none", "low", "mid", "mid", "done"]);
+    }
+}

@@ -165,6 +165,8 @@ pub struct Texts {
     pub layer_dead_zones: &'static str,
     pub layer_coverage: &'static str,
     pub layer_measured: &'static str,
+    pub layer_visits: &'static str,
+    progress_bands: [&'static str; 5],
     pub version: &'static str,
     pub changed_by: &'static str,
 }
@@ -214,6 +216,18 @@ impl Texts {
             "weak" => self.quality_weak,
             _ => self.quality_none,
         }
+    }
+
+    /// Label of a door-to-door progress band ([`crate::field_records::VillageProgress::band`]).
+    pub fn progress_band(&self, band: &str) -> &'static str {
+        let index = match band {
+            "done" => 0,
+            "mid" => 1,
+            "low" => 2,
+            "none" => 3,
+            _ => 4,
+        };
+        self.progress_bands[index]
     }
 }
 
@@ -315,6 +329,8 @@ pub static VI: Texts = Texts {
     layer_dead_zones: "Vùng lõm sóng (không có 4G/5G tốt)",
     layer_coverage: "Vùng phủ sóng",
     layer_measured: "Đo thực tế (điện thoại của tổ công nghệ)",
+    layer_visits: "Tiến độ đi từng nhà (hộ đã được thăm)",
+    progress_bands: ["Đã thăm mọi hộ", "Đã thăm từ một nửa", "Đã thăm dưới một nửa", "Chưa thăm hộ nào", "Chưa có danh sách hộ"],
     version: "Phiên bản",
     changed_by: "Người cập nhật",
     columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
@@ -420,6 +436,8 @@ pub static EN: Texts = Texts {
     layer_dead_zones: "Dead zones (no good 4G/5G)",
     layer_coverage: "Coverage",
     layer_measured: "Field-measured (tech teams' phones)",
+    layer_visits: "Door-to-door progress (households visited)",
+    progress_bands: ["Every household visited", "Half or more visited", "Under half visited", "No household visited", "No household list yet"],
     version: "Version",
     changed_by: "Updated by",
     columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",

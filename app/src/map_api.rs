@@ -154,3 +154,19 @@ pub async fn load_field_measurements() -> Result<Vec<crate::field_records::Villa
     })
     .await
 }
+
+/// Door-to-door progress per village in the viewer's scope, for the "lượt thăm hộ" layer:
+/// aggregates only. Roles that do not read field progress (the public, operators) get none.
+#[server(endpoint = "map/progress")]
+pub async fn load_village_progress() -> Result<Vec<crate::field_records::VillageProgress>, AppError> {
+    crate::error::responding(async move {
+        let state = state()?;
+        match viewer(&state).await? {
+            Some(principal) if principal.role.reads_field_progress() => {
+                Ok(crate::domain::field::progress(state.db.pool(), &principal).await?)
+            }
+            _ => Ok(Vec::new()),
+        }
+    })
+    .await
+}

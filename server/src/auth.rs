@@ -29,7 +29,7 @@ pub const REPORTERS: &[Role] = &[Role::Admin, Role::Telecom];
 /// Who records households and visits (the field app's sync).
 pub const RECORDERS: &[Role] = &app::domain::field::RECORDERS;
 /// Who reads door-to-door progress: everyone but telecom accounts, which see no household data.
-pub const FIELD_READERS: &[Role] = &[Role::Admin, Role::Leader, Role::CommuneOfficer, Role::TeamMember];
+pub const FIELD_READERS: &[Role] = &Role::FIELD_READERS;
 
 /// The caller of this request, put in the request extensions by [`enforce`].
 #[derive(Clone, Debug)]

@@ -35,16 +35,18 @@ async function standInVillage(page, context, village) {
   return placed;
 }
 
-/** Opens the field app and waits until it has read the phone's store. */
+/** Opens the field app online and waits until the village's households are on the phone. */
 async function openFieldApp(page) {
   await page.goto('/thuc-dia');
   await waitForHydration(page);
   await expect(page.getByTestId('field-page')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('door').first()).toBeVisible();
 }
 
-/** Records one visit at the n-th door of the list, with thumbs. */
+/** Records one visit at the n-th door of the list (counting round it), with thumbs. */
 async function recordVisit(page, doorIndex) {
-  await page.getByTestId('door').nth(doorIndex).tap();
+  const doors = page.getByTestId('door');
+  await doors.nth(doorIndex % (await doors.count())).tap();
   const form = page.getByTestId('visit-form');
   await expect(form).toBeVisible();
   await form.locator('[data-skill="vneid_install"]').tap();
@@ -227,6 +229,9 @@ test('a server killed while a sync is in flight stores each visit exactly once a
     await page.unroute('**/api/v1/sync');
 
     server = await startServer(port, database);
+    // The server committed both before it died; the phone, never told, still holds them pending.
+    expect(await serverVisits(page.request)).toBe(before + 2);
+    await expectPending(page, 2);
     await page.getByTestId('sync-now').tap();
     await expectPending(page, 0);
     expect(await serverVisits(page.request)).toBe(before + 2);

@@ -92,6 +92,12 @@ test('coverage and dead-zone layers shade the villages', async ({ page }) => {
   await expect(measured.first()).toBeAttached();
   expect(await measured.count()).toBeLessThan(total);
   await page.screenshot({ path: path.join(shots, 'field-measured-phone.png') });
+  // Door-to-door progress: every village with a cultural house gets a band, with a legend.
+  await picker.selectOption('visits');
+  await expect(page.locator('.leaflet-overlay-pane path.layer-circle[class*="progress-"]')).toHaveCount(total);
+  await expect(page.locator('.leaflet-overlay-pane path.layer-circle.progress-unlisted').first()).toBeAttached();
+  await expect(page.locator('.leaflet-overlay-pane path.layer-circle:is(.progress-low, .progress-mid, .progress-done)').first()).toBeAttached();
+  await expect(page.locator('.legend')).toContainText('Chưa thăm hộ nào');
   await picker.selectOption('wifi');
   await expect(circles).toHaveCount(0);
 });

@@ -63,6 +63,7 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/history", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/coverage", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/measured", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("/api/map/progress", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/wifi", &["admin", "canbo.kimtan"]),
     ("/api/auth/password", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),

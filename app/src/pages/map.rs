@@ -102,6 +102,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     // and the server-rendered page must not wait for it. (Effects never run on the server.)
     let coverage = RwSignal::new(Vec::<crate::model::VillageCoverage>::new());
     let measured = RwSignal::new(Vec::<crate::field_records::VillageMeasurement>::new());
+    let progress = RwSignal::new(Vec::<crate::field_records::VillageProgress>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(loaded) = crate::map_api::load_coverage().await {
@@ -114,21 +115,33 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
                     measured.set(loaded);
                 }
             });
+            leptos::task::spawn_local(async move {
+                if let Ok(loaded) = crate::map_api::load_village_progress().await {
+                    progress.set(loaded);
+                }
+            });
         }
     });
     let circles = Signal::derive(move || {
         coverage.with(|coverage| {
-            measured.with(|measured| houses.with_value(|houses| layer_shapes(&layer.get(), houses, coverage, measured)))
+            measured.with(|measured| {
+                progress.with(|progress| {
+                    houses.with_value(|houses| {
+                        layer_shapes(&layer.get(), houses, &LayerData { coverage, measured, progress })
+                    })
+                })
+            })
         })
     });
     let has_measurements = Signal::derive(move || measured.with(|measured| !measured.is_empty()));
+    let has_progress = Signal::derive(move || progress.with(|progress| !progress.is_empty()));
     let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
     view! {
         <section class="toolbar" aria-label=move || texts.get().legend>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
-            <LayerPicker layer layer_options has_measurements/>
+            <LayerPicker layer layer_options has_measurements has_progress/>
         </section>
         {public_view.then(|| view! {
             <p class="public-notice" data-testid="public-notice">
@@ -397,6 +410,16 @@ fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
             {move || match layer.get() {
                 MapLayer::Wifi => ().into_any(),
                 MapLayer::Coverage { .. } | MapLayer::Measured => qualities().into_any(),
+                MapLayer::Visits => ["done", "mid", "low", "none", "unlisted"]
+                    .into_iter()
+                    .map(|band| view! {
+                        <li>
+                            <span class=format!("dot progress-{band}") aria-hidden="true"></span>
+                            {move || texts.get().progress_band(band)}
+                        </li>
+                    })
+                    .collect_view()
+                    .into_any(),
                 MapLayer::DeadZones => view! {
                     <li>
                         <span class="dot dead-zone" aria-hidden="true"></span>
@@ -422,6 +445,8 @@ enum MapLayer {
     DeadZones,
     /// What the teams' phones measured (Network Information API), beside the operators' claims.
     Measured,
+    /// Door-to-door progress: the share of each village's households visited.
+    Visits,
 }
 
 impl MapLayer {
@@ -430,6 +455,7 @@ impl MapLayer {
             MapLayer::Wifi => "wifi".to_owned(),
             MapLayer::DeadZones => "dead".to_owned(),
             MapLayer::Measured => "measured".to_owned(),
+            MapLayer::Visits => "visits".to_owned(),
             MapLayer::Coverage { operator, technology } => format!("coverage:{operator}:{technology}"),
         }
     }
@@ -438,6 +464,7 @@ impl MapLayer {
         match value.split(':').collect::<Vec<_>>()[..] {
             ["dead"] => MapLayer::DeadZones,
             ["measured"] => MapLayer::Measured,
+            ["visits"] => MapLayer::Visits,
             ["coverage", operator, technology] => {
                 MapLayer::Coverage { operator: operator.to_owned(), technology: technology.to_owned() }
             }
@@ -476,12 +503,15 @@ enum ShapePlace {
 
 /// The shapes of a layer: per village with a visible cultural house, a circle around the house,
 /// or the drawn areas of a coverage report that has them.
-fn layer_shapes(
-    layer: &MapLayer,
-    houses: &[CulturalHouse],
-    coverage: &[crate::model::VillageCoverage],
-    measured: &[crate::field_records::VillageMeasurement],
-) -> Vec<LayerShape> {
+/// What the layers are drawn from, besides the houses (each loaded after the first paint).
+struct LayerData<'a> {
+    coverage: &'a [crate::model::VillageCoverage],
+    measured: &'a [crate::field_records::VillageMeasurement],
+    progress: &'a [crate::field_records::VillageProgress],
+}
+
+fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>) -> Vec<LayerShape> {
+    let LayerData { coverage, measured, progress } = *data;
     let mut villages: Vec<&CulturalHouse> = Vec::new();
     for house in houses {
         if !villages.iter().any(|known| known.village_code == house.village_code) {
@@ -508,6 +538,13 @@ fn layer_shapes(
             .filter_map(|house| {
                 let found = measured.iter().find(|m| m.village_code == house.village_code)?;
                 Some(circle(house, format!("coverage-{} measured", found.quality)))
+            })
+            .collect(),
+        MapLayer::Visits => villages
+            .into_iter()
+            .filter_map(|house| {
+                let found = progress.iter().find(|p| p.village_code == house.village_code)?;
+                Some(circle(house, format!("progress-{}", found.band())))
             })
             .collect(),
         MapLayer::Coverage { operator, technology } => villages
@@ -540,6 +577,7 @@ fn LayerPicker(
     layer: RwSignal<MapLayer>,
     layer_options: Signal<Vec<(String, String)>>,
     has_measurements: Signal<bool>,
+    has_progress: Signal<bool>,
 ) -> impl IntoView {
     let texts = use_texts();
     view! {
@@ -549,6 +587,9 @@ fn LayerPicker(
                 prop:value=move || layer.get().value()>
                 <option value="wifi">{move || texts.get().layer_wifi_only}</option>
                 <option value="dead">{move || texts.get().layer_dead_zones}</option>
+                {move || has_progress.get().then(|| view! {
+                    <option value="visits">{move || texts.get().layer_visits}</option>
+                })}
                 {move || has_measurements.get().then(|| view! {
                     <option value="measured">{move || texts.get().layer_measured}</option>
                 })}

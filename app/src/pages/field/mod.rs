@@ -746,7 +746,7 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
                 <h3>{move || texts.get().field.new_household}</h3>
                 <label class="field">
                     <span>{move || texts.get().field.household_label}</span>
-                    <input type="text" maxlength="200" required bind:value=label data-testid="household-label"/>
+                    <input type="text" maxlength="200" bind:value=label data-testid="household-label"/>
                     <small class="hint">{move || texts.get().field.household_label_hint}</small>
                 </label>
                 <div class="chips">
