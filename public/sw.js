@@ -6,7 +6,13 @@
 // hydration. Network first always pairs them when online; offline, the cached pair is consistent
 // because both were stored by the same visit. Writes (POST) and the API are never cached: records
 // made offline wait in the page's own queue, not here.
+//
+// Map tiles (cross-origin images) are answered from the tile cache the field app fills with
+// "Tải bản đồ khu vực" (app/src/pages/field/tile_cache.rs, same cache name) when they are kept
+// there, and fetched otherwise: kept tiles cost no data on a slow link and show with none.
 const SHELL_CACHE = 'bandoso-shell-v1';
+const TILE_CACHE = 'bandoso-tiles-v1';
+const KEPT = [SHELL_CACHE, TILE_CACHE];
 const SHELL = [
   '/',
   '/thuc-dia',
@@ -31,7 +37,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((names) => Promise.all(names.filter((name) => name !== SHELL_CACHE).map((name) => caches.delete(name))))
+      .then((names) => Promise.all(names.filter((name) => !KEPT.includes(name)).map((name) => caches.delete(name))))
       .then(() => self.clients.claim()),
   );
 });
@@ -44,13 +50,29 @@ function cacheable(request) {
     && url.pathname !== '/healthz';
 }
 
+function isTile(request) {
+  return request.method === 'GET'
+    && request.destination === 'image'
+    && new URL(request.url).origin !== self.location.origin;
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
+  if (isTile(request)) {
+    event.respondWith(keptTileFirst(request));
+    return;
+  }
   if (!cacheable(request)) {
     return;
   }
   event.respondWith(networkFirst(request));
 });
+
+async function keptTileFirst(request) {
+  const tiles = await caches.open(TILE_CACHE);
+  const kept = await tiles.match(request.url, { ignoreVary: true });
+  return kept || fetch(request);
+}
 
 async function networkFirst(request) {
   try {

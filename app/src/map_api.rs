@@ -170,3 +170,10 @@ pub async fn load_village_progress() -> Result<Vec<crate::field_records::Village
     })
     .await
 }
+
+/// The map tile source (URL template and attribution), for pages that draw a map without the
+/// rest of the map data.
+#[server(endpoint = "map/tiles")]
+pub async fn load_tile_source() -> Result<crate::model::TileSource, AppError> {
+    crate::error::responding(async move { Ok(state()?.tiles.clone()) }).await
+}

@@ -6,10 +6,13 @@ pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 /// Path of the service worker script (`public/sw.js`).
 pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 
-/// Policy of the service worker script, which governs the worker's own requests: it fetches the
-/// app shell from our origin to keep it for offline use, and nothing else.
-pub const SERVICE_WORKER_POLICY: &str =
-    "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Policy of the service worker script, which governs the worker's own requests: the app shell
+/// from our origin, and map tiles from the configured tile server (served from the phone's tile
+/// cache when kept there, else fetched), and nothing else.
+pub fn service_worker_policy(tile_url: &str) -> String {
+    let tiles = tile_origin(tile_url).map(|origin| format!(" {origin}")).unwrap_or_default();
+    format!("default-src 'none'; connect-src 'self'{tiles}; frame-ancestors 'none'; base-uri 'none'")
+}
 
 /// SHA-256 of the empty string: the map component writes an empty `style` attribute on its
 /// container, the only inline style the page has. Allowing exactly that keeps `unsafe-inline` out.
@@ -18,13 +21,14 @@ const EMPTY_INLINE_STYLE: &str = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3
 /// Policy for a rendered page. Scripts: our own files, the inline hydration script carrying this
 /// response's nonce, and WebAssembly compilation. Styles: our own files (Leaflet positions its
 /// layers through the style properties, which CSP does not restrict). Images: our own, inline
-/// data (Leaflet), and the configured tile server's origin.
+/// data (Leaflet), and the configured tile server's origin, which the field app also fetches from
+/// to keep an area's tiles on the phone.
 pub fn page_policy(nonce: &str, tile_url: &str) -> String {
     let tiles = tile_origin(tile_url).map(|origin| format!(" {origin}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-hashes' {EMPTY_INLINE_STYLE}; \
-         img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
+         img-src 'self' data:{tiles}; connect-src 'self'{tiles}; font-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -59,6 +63,10 @@ mod tests {
         let policy = page_policy("abc", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
         assert!(policy.contains("'nonce-abc'"));
         assert!(policy.contains("img-src 'self' data: https://tile.openstreetmap.org;"));
+        assert!(policy.contains("connect-src 'self' https://tile.openstreetmap.org;"));
         assert!(policy.contains("frame-ancestors 'none'"));
+        let worker = service_worker_policy("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+        assert!(worker.contains("connect-src 'self' https://tile.openstreetmap.org;"), "{worker}");
+        assert!(worker.starts_with("default-src 'none'"));
     }
 }

@@ -2,6 +2,8 @@
 // through a reload with no network and through a server killed while a sync was in flight.
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const http = require('node:http');
+const net = require('node:net');
 const fs = require('node:fs');
 const { test, expect, devices } = require('@playwright/test');
 const { signIn, waitForHydration } = require('./helpers');
@@ -154,18 +156,20 @@ test('a new household takes its position from GPS and a rejected visit shows its
 });
 
 /** Starts a server of our own (it gets killed), on its own database and port. */
-async function startServer(port, database) {
+async function startServer(port, database, tileUrl = 'http://127.0.0.1:9/{z}/{x}/{y}.png') {
   const server = spawn('./target/release/bandoso', ['serve', '--demo', '--addr', `127.0.0.1:${port}`], {
     cwd: root,
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${database}`,
-      BANDOSO_TILE_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      BANDOSO_TILE_URL: tileUrl,
       LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'warn',
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let errors = '';
+  server.stderr.on('data', (chunk) => { errors += chunk; });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
@@ -177,7 +181,7 @@ async function startServer(port, database) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   server.kill('SIGKILL');
-  throw new Error(`the server on port ${port} did not start`);
+  throw new Error(`the server on port ${port} did not start: ${errors}`);
 }
 
 async function stopServer(server) {
@@ -187,22 +191,44 @@ async function stopServer(server) {
   await exited;
 }
 
-test('a server killed while a sync is in flight stores each visit exactly once after it restarts', async ({ browser }) => {
-  const port = Number((process.env.E2E_ADDR || '127.0.0.1:3180').split(':').pop()) + 11;
-  const dataDir = path.join(root, 'target', `e2e-restart-${port}`);
+/** A fresh database file for a server of our own, under target/. */
+function freshDatabase(port) {
+  const dataDir = path.join(root, 'target', `e2e-own-${port}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
-  const database = path.join(dataDir, 'restart.db');
-  let server = await startServer(port, database);
-  const context = await browser.newContext({
+  return path.join(dataDir, 'own.db');
+}
+
+/** A phone (Pixel 7, geolocation granted) pointed at a server of our own. */
+function phoneFor(browser, port, options = {}) {
+  return browser.newContext({
     ...devices['Pixel 7'],
     baseURL: `http://127.0.0.1:${port}`,
     locale: 'vi-VN',
-    // page.route cannot see requests that pass through a service worker; this test needs none.
-    serviceWorkers: 'block',
     permissions: ['geolocation'],
     geolocation: { latitude: 20.0, longitude: 105.6, accuracy: 12 },
+    ...options,
   });
+}
+
+/** A loopback port nothing listens on now (the system picks it). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test('a server killed while a sync is in flight stores each visit exactly once after it restarts', async ({ browser }) => {
+  const port = await freePort();
+  const database = freshDatabase(port);
+  let server = await startServer(port, database);
+  // page.route cannot see requests that pass through a service worker; this test needs none.
+  const context = await phoneFor(browser, port, { serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
     await signIn(page, 'tocongnghe.kimtan');
@@ -238,5 +264,61 @@ test('a server killed while a sync is in flight stores each visit exactly once a
   } finally {
     await context.close();
     await stopServer(server);
+  }
+});
+
+/** A tile server of our own: every tile is the same small PNG, readable cross-origin. */
+function startTileServer(port) {
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const server = http.createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' });
+    response.end(png);
+  });
+  return new Promise((resolve) => { server.listen(port, '127.0.0.1', () => resolve(server)); });
+}
+
+test('the area map is kept on the phone and shows with no network', async ({ browser }) => {
+  const tilePort = await freePort();
+  const port = await freePort();
+  const tiles = await startTileServer(tilePort);
+  const server = await startServer(port, freshDatabase(port), `http://127.0.0.1:${tilePort}/{z}/{x}/{y}.png`);
+  const context = await phoneFor(browser, port);
+  try {
+    const page = await context.newPage();
+    await signIn(page, 'tocongnghe.kimtan');
+    await standInVillage(page, context, TEAM_VILLAGES[0]);
+    await openFieldApp(page);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await expect(page.locator('.field-map .leaflet-tile-loaded').first()).toBeAttached();
+    // Every household of the village is on the map, framed in view.
+    const placed = (await (await page.request.get(`/api/v1/households?village=${TEAM_VILLAGES[0]}`)).json())
+      .filter((household) => household.lat !== null);
+    const dots = page.locator('.field-map path.door-dot');
+    await expect(dots).toHaveCount(placed.length);
+    for (let i = 0; i < placed.length; i += 1) await expect(dots.nth(i)).toBeInViewport();
+    await expect(page.locator('.field-map path.my-position')).toHaveCount(1);
+
+    await page.getByTestId('download-area').tap();
+    await expect(page.getByTestId('area-status')).toContainText('Đã lưu', { timeout: 30_000 });
+    const kept = await page.evaluate(async () => (await (await caches.open('bandoso-tiles-v1')).keys()).length);
+    expect(kept).toBeGreaterThan(10);
+    expect(kept).toBeLessThanOrEqual(400);
+
+    await context.setOffline(true);
+    await page.reload();
+    await waitForHydration(page);
+    await expect(page.locator('.field-map .leaflet-tile-loaded').first()).toBeAttached();
+    await expect(page.locator('.field-map .leaflet-tile-loaded')).not.toHaveCount(0);
+    await expect(dots).toHaveCount(placed.length);
+    for (let i = 0; i < placed.length; i += 1) await expect(dots.nth(i)).toBeInViewport();
+    await page.screenshot({ path: path.join(shots, 'field-area-map-offline-phone.png'), fullPage: true });
+  } finally {
+    await context.close();
+    await stopServer(server);
+    tiles.close();
   }
 });

@@ -63,6 +63,7 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/history", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/coverage", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/measured", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("/api/map/tiles", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/progress", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/wifi", &["admin", "canbo.kimtan"]),
@@ -573,8 +574,8 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
         .expect("response");
         assert_eq!(
             worker.headers()[http::header::CONTENT_SECURITY_POLICY],
-            app::security::SERVICE_WORKER_POLICY,
-            "the service worker may fetch the app shell from our origin, nothing else"
+            "default-src 'none'; connect-src 'self' https://tiles.example; frame-ancestors 'none'; base-uri 'none'",
+            "the service worker may fetch the app shell from our origin and tiles from the tile server, nothing else"
         );
 
         let admin = demo_login(&app, "admin").await;

@@ -8,9 +8,11 @@
 //! worker can keep it and it opens offline; the lists come from the phone's store and the API.
 
 mod api_client;
+mod area_map;
 mod device;
 mod phone_store;
 mod queue;
+mod tile_cache;
 
 use crate::field_records::{HouseholdEntry, HouseholdRecord, Skill, SyncRecord, VillageProgress, VisitRecord};
 use crate::use_texts;
@@ -26,6 +28,8 @@ const RETRY_EVERY: Duration = Duration::from_secs(30);
 /// Household lists of up to this many villages are kept on the phone for offline use; a team
 /// member has a few, an officer a commune's worth.
 const PREFETCH_VILLAGES: usize = 25;
+/// Synced records listed under "Bản ghi trên máy này" (pending and refused ones are all listed).
+const SYNCED_SHOWN: usize = 30;
 /// Longest note the form accepts (the server allows more; a note is meant to be short).
 const NOTE_MAX_CHARS: usize = 500;
 
@@ -386,8 +390,12 @@ fn distance_text(metres: f64) -> String {
 pub fn FieldPage() -> impl IntoView {
     let texts = use_texts();
     let field = Field::new();
+    // The tile source is the same for everyone, so it may sit in the page the service worker keeps.
+    let tiles = Resource::new_blocking(|| (), |_| crate::map_api::load_tile_source());
+    let mounted = RwSignal::new(false);
 
     Effect::new(move |_| {
+        mounted.set(true);
         spawn_local(field.start());
         let watch = device::watch_position(
             move |fix| {
@@ -428,6 +436,18 @@ pub fn FieldPage() -> impl IntoView {
             <SyncBar field/>
             <VillagePicker field/>
             <PositionLine field/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let tiles = tiles.await.ok();
+                    let map_tiles = tiles.clone();
+                    view! {
+                        <Show when=move || mounted.get() fallback=|| view! { <div class="field-map"></div> }>
+                            {map_tiles.clone().map(|tiles| view! { <area_map::AreaMap field tiles/> })}
+                        </Show>
+                        {tiles.map(|tiles| view! { <AreaDownload field tiles/> })}
+                    }
+                })}
+            </Suspense>
             <DoorList field/>
             <RecordList field/>
             {move || match field.sheet.get() {
@@ -630,6 +650,13 @@ fn RecordList(field: Field) -> impl IntoView {
                 return view! { <p class="hint">{texts.no_records}</p> }.into_any();
             }
             records.reverse();
+            // Everything still to do stays listed; of the synced, the latest few are enough.
+            let mut synced_shown = 0;
+            records.retain(|queued| {
+                let keep = queued.state != QueueState::Synced || synced_shown < SYNCED_SHOWN;
+                synced_shown += usize::from(queued.state == QueueState::Synced);
+                keep
+            });
             view! {
                 <ul class="record-list" data-testid="record-list">
                     {records
@@ -940,6 +967,58 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                     </button>
                 </div>
             </form>
+        </div>
+    }
+}
+
+/// "Tải bản đồ khu vực": keeps the map tiles around the chosen village on the phone.
+#[component]
+fn AreaDownload(field: Field, tiles: crate::model::TileSource) -> impl IntoView {
+    let texts = use_texts();
+    // (done, total) while downloading; the outcome afterwards.
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let outcome = RwSignal::new(None::<Result<usize, String>>);
+    let download = move |_| {
+        let doors = field.doors();
+        let fix = field.position.get_untracked().map(|fix| (fix.lon, fix.lat));
+        let Some(area) = tile_cache::Area::around(doors.iter().filter_map(|door| door.position).chain(fix)) else {
+            outcome.set(Some(Err(texts.get_untracked().field.area_unknown.to_owned())));
+            return;
+        };
+        let urls = tile_cache::tile_urls(&tiles.url, area);
+        let total = urls.len();
+        progress.set(Some((0, total)));
+        outcome.set(None);
+        spawn_local(async move {
+            let result = tile_cache::download(&urls, move |done| progress.set(Some((done, total)))).await;
+            progress.set(None);
+            outcome.set(Some(result));
+        });
+    };
+    view! {
+        <div class="area-download">
+            <button
+                type="button"
+                class="button button--secondary"
+                data-testid="download-area"
+                disabled=move || progress.get().is_some() || !field.online.get()
+                on:click=download
+            >
+                {move || texts.get().field.download_area}
+            </button>
+            <p class="hint" data-testid="area-status" role="status">
+                {move || {
+                    let texts = texts.get().field;
+                    match (progress.get(), outcome.get()) {
+                        (Some((done, total)), _) => {
+                            fill(&fill(texts.area_progress, "done", done), "total", total)
+                        }
+                        (None, Some(Ok(kept))) => fill(texts.area_kept, "count", kept),
+                        (None, Some(Err(error))) => fill(texts.area_failed, "error", error),
+                        (None, None) => fill(texts.area_hint, "count", tile_cache::MAX_TILES),
+                    }
+                }}
+            </p>
         </div>
     }
 }
