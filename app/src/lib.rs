@@ -5,6 +5,7 @@ pub mod auth_api;
 pub mod error;
 pub mod field_records;
 pub mod i18n;
+pub mod indicators;
 pub mod map_api;
 pub mod model;
 mod pages;

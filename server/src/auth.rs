@@ -30,6 +30,10 @@ pub const REPORTERS: &[Role] = &[Role::Admin, Role::Telecom];
 pub const RECORDERS: &[Role] = &app::domain::field::RECORDERS;
 /// Who reads door-to-door progress: everyone but telecom accounts, which see no household data.
 pub const FIELD_READERS: &[Role] = &Role::FIELD_READERS;
+/// Roles that read the leaders' dashboard (aggregates only).
+pub const DASHBOARD_READERS: &[Role] = &app::domain::indicators::DASHBOARD_READERS;
+/// Roles that enter the figures the app does not record.
+pub const FIGURE_REPORTERS: &[Role] = &app::domain::indicators::REPORTERS;
 
 /// The caller of this request, put in the request extensions by [`enforce`].
 #[derive(Clone, Debug)]

@@ -45,6 +45,10 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/households", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("PATCH", "/visits/{uuid}", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/field-measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("GET", "/indicators", &["admin", "lanhdao", "canbo.kimtan"]),
+    ("GET", "/priorities", &["admin", "lanhdao", "canbo.kimtan"]),
+    ("PUT", "/targets", &["admin"]),
+    ("POST", "/indicator-reports", &["admin", "canbo.kimtan"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/users", &["admin"]),
     ("POST", "/users", &["admin"]),
@@ -174,6 +178,11 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     _ => uri,
                 };
                 let body = match (*method, *path) {
+                    ("PUT", "/targets") => Some(json!({"indicator": "public_staff", "year": 2026, "percent": 95})),
+                    ("POST", "/indicator-reports") => Some(json!({
+                        "indicator": "public_staff", "commune_code": "15187", "period": "2026-Q1",
+                        "numerator": 1, "denominator": 2
+                    })),
                     ("PUT", _) => Some(json!({"status": "active", "provider": "viettel", "bandwidth_mbps": 100})),
                     ("POST", "/users") => Some(json!({
                         "username": format!("new-{name}"), "display_name": "New", "password": "a long password",

@@ -14,6 +14,7 @@ pub mod cultural_houses;
 pub mod db;
 pub mod field;
 pub mod geometry;
+pub mod indicators;
 pub mod meta;
 pub mod sessions;
 pub mod throttle;
@@ -52,6 +53,11 @@ pub fn touched_a_row(result: &sqlx::any::AnyQueryResult) -> Result<(), StoreErro
 
 /// The current time as stored in every timestamp column: UTC, whole seconds, `Z` suffix, so that
 /// text order is time order on both databases.
+/// This year (UTC): the dashboard's default plan year.
+pub fn current_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
+}
+
 pub fn now_utc_text() -> String {
     format_utc(time::OffsetDateTime::now_utc())
 }

@@ -12,12 +12,16 @@ pub mod error;
 pub mod exports;
 pub mod field;
 pub mod health;
+pub mod indicators;
 pub mod paging;
 pub mod tokens;
 pub mod users;
 pub mod versions;
 
-use crate::auth::{self, Access, ADMIN, FIELD_READERS, RECORDERS, REPORTERS, SIGNED_IN, WIFI_EDITORS};
+use crate::auth::{
+    self, Access, ADMIN, DASHBOARD_READERS, FIELD_READERS, FIGURE_REPORTERS, RECORDERS, REPORTERS, SIGNED_IN,
+    WIFI_EDITORS,
+};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -79,6 +83,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(Method::GET, "/households", Access::Roles(RECORDERS), get(field::households)),
         route(Method::PATCH, "/visits/{uuid}", Access::Roles(RECORDERS), patch(field::edit_visit)),
         route(Method::GET, "/field-measurements", Access::Roles(SIGNED_IN), get(field::measurements)),
+        route(Method::GET, "/indicators", Access::Roles(DASHBOARD_READERS), get(indicators::list)),
+        route(Method::GET, "/priorities", Access::Roles(DASHBOARD_READERS), get(indicators::priorities)),
+        route(Method::PUT, "/targets", Access::Roles(ADMIN), put(indicators::set_target)),
+        route(Method::POST, "/indicator-reports", Access::Roles(FIGURE_REPORTERS), post(indicators::report)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
         route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),

@@ -1,0 +1,485 @@
+//! The plan's indicators against their targets, per commune and over the caller's area, and the
+//! villages to act on next. Figures the app records are computed from the same tables the map
+//! and the field app use (no second copy); the others come from officers' reports.
+
+use super::access::{self, Principal};
+use super::StoreError;
+use crate::indicators::{
+    gap, CommuneFigure, Indicator, IndicatorStatus, PriorityReason, Ratio, Source, VillagePriority, WEIGHT_NOT_VISITED,
+    WEIGHT_NO_LIST, WEIGHT_NO_WIFI, WEIGHT_WEAK_COVERAGE,
+};
+use crate::model::Role;
+use sqlx::{Any, Executor};
+use std::collections::HashMap;
+
+/// Roles that read the dashboard: aggregates only, no household names.
+pub const DASHBOARD_READERS: [Role; 3] = [Role::Admin, Role::Leader, Role::CommuneOfficer];
+/// Roles that enter figures the app does not record (for communes in their scope).
+pub const REPORTERS: [Role; 2] = [Role::Admin, Role::CommuneOfficer];
+/// Targets apply everywhere unless a commune has its own: this code stands for "everywhere".
+pub const EVERYWHERE: &str = "*";
+
+fn require(principal: &Principal, roles: &[Role]) -> Result<(), StoreError> {
+    if roles.contains(&principal.role) {
+        Ok(())
+    } else {
+        Err(StoreError::Denied(access::Denied::Role))
+    }
+}
+
+/// A current commune within the principal's scope.
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct Commune {
+    id: i64,
+    code: String,
+    name: String,
+}
+
+async fn communes<'e, E>(executor: E, principal: &Principal) -> Result<Vec<Commune>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let sql = format!(
+        "WITH RECURSIVE {scope}
+         SELECT c.id, c.code, c.name FROM admin_unit c
+         WHERE c.level = 'commune' AND c.valid_to IS NULL AND ($2 OR c.id IN (SELECT id FROM scope_units))
+         ORDER BY c.name, c.code",
+        scope = access::scope_units_cte(1)
+    );
+    Ok(sqlx::query_as(&sql).bind(principal.user_id).bind(principal.role == Role::Admin).fetch_all(executor).await?)
+}
+
+/// `(commune id, numerator, denominator)` rows of a recorded indicator, for every current commune.
+async fn recorded<'e, E>(executor: E, indicator: Indicator) -> Result<Vec<(i64, f64, f64)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    // Each query counts per commune through its current villages. Counts are cast to floating
+    // point in SQL so both databases hand back the same type.
+    let sql = match indicator {
+        Indicator::CulturalHouseWifi => {
+            "SELECT v.parent_id, CAST(SUM(CASE WHEN h.wifi_status = 'active' THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
+                    CAST(COUNT(*) AS DOUBLE PRECISION)
+             FROM cultural_house h JOIN admin_unit v ON v.id = h.village_id
+             WHERE v.valid_to IS NULL GROUP BY v.parent_id"
+        }
+        Indicator::DigitalFamilies => {
+            "SELECT v.parent_id,
+                    CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM visit x WHERE x.household_id = h.id AND x.people_helped > 0)
+                                  THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
+                    CAST(COUNT(*) AS DOUBLE PRECISION)
+             FROM household h JOIN admin_unit v ON v.id = h.village_id
+             WHERE v.valid_to IS NULL GROUP BY v.parent_id"
+        }
+        Indicator::AdultsVneid => {
+            "SELECT v.parent_id,
+                    CAST((SELECT COUNT(*) FROM visit x JOIN admin_unit xv ON xv.id = x.village_id
+                          WHERE xv.parent_id = v.parent_id AND x.vneid_activated = 1) AS DOUBLE PRECISION),
+                    CAST(COALESCE(SUM(h.adults), 0) AS DOUBLE PRECISION)
+             FROM household h JOIN admin_unit v ON v.id = h.village_id
+             WHERE v.valid_to IS NULL GROUP BY v.parent_id"
+        }
+        Indicator::DigitalAmbassadors => {
+            "SELECT commune_id, CAST(SUM(CASE WHEN helped >= 5 THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
+                    CAST(COUNT(*) AS DOUBLE PRECISION)
+             FROM (SELECT v.parent_id AS commune_id, x.recorded_by, SUM(x.people_helped) AS helped
+                   FROM visit x JOIN admin_unit v ON v.id = x.village_id
+                   WHERE v.valid_to IS NULL GROUP BY v.parent_id, x.recorded_by) AS guides
+             GROUP BY commune_id"
+        }
+        _ => return Ok(Vec::new()),
+    };
+    let rows: Vec<(i64, f64, f64)> = sqlx::query_as(sql).fetch_all(executor).await?;
+    Ok(rows)
+}
+
+/// The latest report of each (indicator, commune) within a year: `(indicator, commune id) →
+/// (ratio, period)`.
+async fn entered<'e, E>(executor: E, year: i32) -> Result<HashMap<(String, i64), (Ratio, String)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows: Vec<(String, i64, String, f64, f64)> = sqlx::query_as(
+        "SELECT indicator, admin_unit_id, period, numerator, denominator FROM indicator_report
+         WHERE period LIKE $1 ORDER BY period",
+    )
+    .bind(format!("{year}-%"))
+    .fetch_all(executor)
+    .await?;
+    // Ordered by period: a later report of the same commune replaces an earlier one.
+    Ok(rows
+        .into_iter()
+        .map(|(indicator, unit, period, numerator, denominator)| {
+            ((indicator, unit), (Ratio { numerator, denominator }, period))
+        })
+        .collect())
+}
+
+/// Targets set by admins for a year: `(indicator, unit code or "*") → percent`.
+async fn target_overrides<'e, E>(executor: E, year: i32) -> Result<HashMap<(String, String), f64>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows: Vec<(String, String, f64)> =
+        sqlx::query_as("SELECT indicator, unit_code, percent FROM indicator_target WHERE year = $1")
+            .bind(year)
+            .fetch_all(executor)
+            .await?;
+    Ok(rows.into_iter().map(|(indicator, unit, percent)| ((indicator, unit), percent)).collect())
+}
+
+/// The target of an indicator for a year: an admin's for the unit, else an admin's for
+/// everywhere, else the plan's.
+fn target_for(overrides: &HashMap<(String, String), f64>, indicator: Indicator, year: i32, unit: &str) -> Option<f64> {
+    let key = |unit: &str| (indicator.as_str().to_owned(), unit.to_owned());
+    overrides.get(&key(unit)).or_else(|| overrides.get(&key(EVERYWHERE))).copied().or_else(|| {
+        let definition = indicator.definition();
+        match year {
+            2025 => definition.target_2025,
+            2026.. => definition.target_2026,
+            _ => None,
+        }
+    })
+}
+
+/// Every indicator for `year` over the principal's communes, each with its communes' figures.
+pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<Vec<IndicatorStatus>, StoreError> {
+    require(principal, &DASHBOARD_READERS)?;
+    let pool = db.pool();
+    let communes = communes(pool, principal).await?;
+    let overrides = target_overrides(pool, year).await?;
+    let reports = entered(pool, year).await?;
+    let mut statuses = Vec::new();
+    for indicator in Indicator::all() {
+        let definition = indicator.definition();
+        let recorded: HashMap<i64, Ratio> = recorded(pool, indicator)
+            .await?
+            .into_iter()
+            .map(|(commune, numerator, denominator)| (commune, Ratio { numerator, denominator }))
+            .collect();
+        let figures: Vec<CommuneFigure> = communes
+            .iter()
+            .map(|commune| {
+                let (actual, period) = match definition.source {
+                    Source::Recorded => (recorded.get(&commune.id).copied(), None),
+                    Source::Entered => reports
+                        .get(&(indicator.as_str().to_owned(), commune.id))
+                        .map(|(ratio, period)| (Some(*ratio), Some(period.clone())))
+                        .unwrap_or((None, None)),
+                };
+                let percent = actual.and_then(Ratio::percent);
+                CommuneFigure {
+                    commune_code: commune.code.clone(),
+                    commune: commune.name.clone(),
+                    actual,
+                    percent,
+                    gap: gap(target_for(&overrides, indicator, year, &commune.code), percent),
+                    period,
+                }
+            })
+            .collect();
+        let actual = figures.iter().filter_map(|figure| figure.actual).reduce(|sum, ratio| sum + ratio);
+        let percent = actual.and_then(Ratio::percent);
+        let target = target_for(&overrides, indicator, year, EVERYWHERE);
+        statuses.push(IndicatorStatus {
+            indicator,
+            name_vi: definition.name_vi.to_owned(),
+            name_en: definition.name_en.to_owned(),
+            owner: definition.owner.to_owned(),
+            coordinating: definition.coordinating.to_owned(),
+            source: definition.source,
+            method_vi: definition.method_vi.to_owned(),
+            method_en: definition.method_en.to_owned(),
+            year,
+            target,
+            actual,
+            percent,
+            gap: gap(target, percent),
+            communes: figures,
+        });
+    }
+    Ok(statuses)
+}
+
+/// Sets (or, with `None`, removes) an admin's target for an indicator, year and unit (`"*"`:
+/// everywhere). Without one, the plan's target applies.
+pub async fn set_target(
+    db: &super::Db,
+    principal: &Principal,
+    indicator: Indicator,
+    year: i32,
+    unit_code: &str,
+    percent: Option<f64>,
+) -> Result<(), StoreError> {
+    require(principal, &[Role::Admin])?;
+    if !(2020..=2100).contains(&year) {
+        return Err(StoreError::Invalid(format!("year: {year} is not a plan year (2020 to 2100)")));
+    }
+    if percent.is_some_and(|value| !value.is_finite() || !(0.0..=100.0).contains(&value)) {
+        return Err(StoreError::Invalid("percent: expected 0 to 100, or null to use the plan's target".into()));
+    }
+    let mut tx = db.begin_write().await?;
+    if unit_code != EVERYWHERE {
+        let known: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM admin_unit WHERE code = $1 AND valid_to IS NULL AND level = 'commune'")
+                .bind(unit_code)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::Invalid(format!("unit: no current commune has the code '{unit_code}'")));
+        }
+    }
+    let before: Option<(f64,)> =
+        sqlx::query_as("SELECT percent FROM indicator_target WHERE indicator = $1 AND year = $2 AND unit_code = $3")
+            .bind(indicator.as_str())
+            .bind(year)
+            .bind(unit_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    sqlx::query("DELETE FROM indicator_target WHERE indicator = $1 AND year = $2 AND unit_code = $3")
+        .bind(indicator.as_str())
+        .bind(year)
+        .bind(unit_code)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(value) = percent {
+        sqlx::query(
+            "INSERT INTO indicator_target (indicator, year, unit_code, percent, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(indicator.as_str())
+        .bind(year)
+        .bind(unit_code)
+        .bind(value)
+        .bind(principal.audit_name())
+        .bind(super::now_utc_text())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let entity = format!("{indicator}/{year}/{unit_code}");
+    super::audit::record(
+        &mut *tx,
+        super::audit::Actor::Principal(principal),
+        &super::audit::Change {
+            action: "set_target",
+            entity_type: "indicator_target",
+            entity_id: &entity,
+            before: before.map(|(value,)| serde_json::json!({ "percent": value })).as_ref(),
+            after: percent.map(|value| serde_json::json!({ "percent": value })).as_ref(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A figure an officer reports for a commune and quarter.
+#[derive(Clone, Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedFigure {
+    pub indicator: Indicator,
+    pub commune_code: String,
+    /// `YYYY-Qn`, e.g. `2026-Q3`.
+    pub period: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    /// Where the figure comes from (e.g. "Báo cáo của trường THCS Kim Tân").
+    pub note: Option<String>,
+}
+
+fn check_period(period: &str) -> Result<(), StoreError> {
+    let valid = period.split_once("-Q").is_some_and(|(year, quarter)| {
+        year.len() == 4
+            && year.parse::<u16>().is_ok_and(|year| (2020..=2100).contains(&year))
+            && matches!(quarter, "1" | "2" | "3" | "4")
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("period: '{period}' is not a quarter like 2026-Q3")))
+    }
+}
+
+/// Stores an officer's figure for an indicator the app does not record, replacing the same
+/// commune's report for the same quarter.
+pub async fn report_figure(db: &super::Db, principal: &Principal, figure: &ReportedFigure) -> Result<(), StoreError> {
+    require(principal, &REPORTERS)?;
+    let definition = figure.indicator.definition();
+    if definition.source != Source::Entered {
+        return Err(StoreError::Invalid(format!(
+            "indicator: {} is computed from recorded data, not entered",
+            figure.indicator
+        )));
+    }
+    check_period(&figure.period)?;
+    let (numerator, denominator) = (figure.numerator, figure.denominator);
+    if !numerator.is_finite() || !denominator.is_finite() || numerator < 0.0 || denominator <= 0.0 {
+        return Err(StoreError::Invalid("numerator, denominator: expected numerator ≥ 0 and denominator > 0".into()));
+    }
+    if numerator > denominator {
+        return Err(StoreError::Invalid("numerator: cannot exceed the denominator".into()));
+    }
+    let note = figure.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
+    if note.is_some_and(|note| note.chars().count() > 500) {
+        return Err(StoreError::Invalid("note: at most 500 characters".into()));
+    }
+    let mut tx = db.begin_write().await?;
+    let commune: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM admin_unit WHERE code = $1 AND level = 'commune' AND valid_to IS NULL")
+            .bind(&figure.commune_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((commune_id,)) = commune else {
+        return Err(StoreError::Invalid(format!("commune_code: no current commune '{}'", figure.commune_code)));
+    };
+    if !access::unit_in_scope(&mut *tx, principal, commune_id).await? {
+        return Err(StoreError::Denied(access::Denied::Scope));
+    }
+    sqlx::query("DELETE FROM indicator_report WHERE indicator = $1 AND admin_unit_id = $2 AND period = $3")
+        .bind(figure.indicator.as_str())
+        .bind(commune_id)
+        .bind(&figure.period)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO indicator_report (indicator, admin_unit_id, period, numerator, denominator, note, entered_by, entered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(figure.indicator.as_str())
+    .bind(commune_id)
+    .bind(&figure.period)
+    .bind(numerator)
+    .bind(denominator)
+    .bind(note)
+    .bind(principal.audit_name())
+    .bind(super::now_utc_text())
+    .execute(&mut *tx)
+    .await?;
+    let entity = format!("{}/{}/{}", figure.indicator, figure.commune_code, figure.period);
+    let after = serde_json::json!({ "numerator": numerator, "denominator": denominator, "note": note });
+    super::audit::record(
+        &mut *tx,
+        super::audit::Actor::Principal(principal),
+        &super::audit::Change {
+            action: "report",
+            entity_type: "indicator_report",
+            entity_id: &entity,
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the priority list needs to know of a village.
+#[derive(sqlx::FromRow)]
+struct VillageFacts {
+    village_code: String,
+    village: String,
+    commune_code: String,
+    commune: String,
+    wifi_status: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    households: i64,
+    visited: i64,
+}
+
+/// The principal's villages ranked by combined gap ("nên làm gì tiếp"), most urgent first, each
+/// with the reasons for its rank. Villages with nothing to do are left out.
+pub async fn priorities(db: &super::Db, principal: &Principal) -> Result<Vec<VillagePriority>, StoreError> {
+    require(principal, &DASHBOARD_READERS)?;
+    // Operators' latest claims only: the weak-coverage reason is about what they provide.
+    let coverage: Vec<crate::model::VillageCoverage> = super::coverage::latest_everywhere(db.pool())
+        .await?
+        .into_iter()
+        .filter(|entry| entry.source == "operator")
+        .map(|entry| crate::model::VillageCoverage {
+            village_code: entry.village_code,
+            operator: entry.operator,
+            technology: entry.technology,
+            quality: entry.quality,
+            areas: Vec::new(),
+        })
+        .collect();
+    let sql = format!(
+        "WITH RECURSIVE {scope}
+         SELECT v.code AS village_code, v.name AS village, c.code AS commune_code, c.name AS commune,
+                (SELECT MIN(h.wifi_status) FROM cultural_house h WHERE h.village_id = v.id) AS wifi_status,
+                (SELECT MIN(h.lon) FROM cultural_house h WHERE h.village_id = v.id) AS lon,
+                (SELECT MIN(h.lat) FROM cultural_house h WHERE h.village_id = v.id) AS lat,
+                (SELECT COUNT(*) FROM household h WHERE h.village_id = v.id) AS households,
+                (SELECT COUNT(DISTINCT x.household_id) FROM visit x WHERE x.village_id = v.id) AS visited
+         FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id
+         WHERE v.level = 'village' AND v.valid_to IS NULL AND ($2 OR v.id IN (SELECT id FROM scope_units))",
+        scope = access::scope_units_cte(1)
+    );
+    let villages: Vec<VillageFacts> =
+        sqlx::query_as(&sql).bind(principal.user_id).bind(principal.role == Role::Admin).fetch_all(db.pool()).await?;
+    let dead = crate::model::dead_zone_villages(villages.iter().map(|v| v.village_code.as_str()), &coverage);
+    let mut ranked: Vec<VillagePriority> = villages
+        .into_iter()
+        .filter_map(|village| {
+            let mut reasons = Vec::new();
+            let mut score = 0.0;
+            if let Some(status) = village.wifi_status.as_deref().filter(|status| *status != "active") {
+                reasons.push(PriorityReason::NoWorkingWifi { wifi_status: status.to_owned() });
+                score += WEIGHT_NO_WIFI;
+            }
+            if dead.binary_search(&village.village_code).is_ok() {
+                reasons.push(PriorityReason::WeakCoverage);
+                score += WEIGHT_WEAK_COVERAGE;
+            }
+            if village.households == 0 {
+                reasons.push(PriorityReason::NoHouseholdList);
+                score += WEIGHT_NO_LIST;
+            } else if village.visited < village.households {
+                let not_visited = village.households - village.visited;
+                reasons.push(PriorityReason::HouseholdsNotVisited { not_visited, households: village.households });
+                score += WEIGHT_NOT_VISITED * not_visited as f64 / village.households as f64;
+            }
+            (score > 0.0).then_some(VillagePriority {
+                village_code: village.village_code,
+                village: village.village,
+                commune_code: village.commune_code,
+                commune: village.commune,
+                score,
+                reasons,
+                lon: village.lon,
+                lat: village.lat,
+            })
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.village_code.cmp(&b.village_code)));
+    Ok(ranked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_quarters_of_plausible_years() {
+        for good in ["2025-Q1", "2026-Q4"] {
+            assert!(check_period(good).is_ok(), "{good}");
+        }
+        for bad in ["2026-Q5", "2026Q1", "26-Q1", "2026-Q", "", "1900-Q1"] {
+            assert!(check_period(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn targets_fall_back_from_unit_to_everywhere_to_the_plan() {
+        let mut overrides = HashMap::new();
+        assert_eq!(target_for(&overrides, Indicator::AdultsVneid, 2025, "15187"), Some(60.0));
+        assert_eq!(target_for(&overrides, Indicator::AdultsVneid, 2027, "15187"), Some(80.0));
+        assert_eq!(target_for(&overrides, Indicator::PrimaryPupils, 2025, "15187"), None);
+        overrides.insert(("adults_vneid".to_owned(), EVERYWHERE.to_owned()), 65.0);
+        assert_eq!(target_for(&overrides, Indicator::AdultsVneid, 2025, "15187"), Some(65.0));
+        overrides.insert(("adults_vneid".to_owned(), "15187".to_owned()), 70.0);
+        assert_eq!(target_for(&overrides, Indicator::AdultsVneid, 2025, "15187"), Some(70.0));
+        assert_eq!(target_for(&overrides, Indicator::AdultsVneid, 2025, "15190"), Some(65.0));
+    }
+}
