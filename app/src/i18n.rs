@@ -5,6 +5,7 @@
 //! this over `leptos_i18n` because that crate's ICU data and build step cost minutes of compile
 //! time on our two-core machines and kilobytes of wasm, for plural rules two languages do not need.
 
+pub mod dashboard;
 pub mod field;
 
 use crate::model::WifiStatus;
@@ -155,6 +156,8 @@ pub struct Texts {
     pub columns_coverage_areas: &'static str,
     /// The field app's texts.
     pub field: &'static field::FieldTexts,
+    /// The leaders' dashboard's texts.
+    pub dashboard: &'static dashboard::DashboardTexts,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -336,6 +339,7 @@ pub static VI: Texts = Texts {
     columns_coverage: "Cột: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
     columns_coverage_areas: "Một FeatureCollection GeoJSON: mỗi đối tượng là một Polygon hoặc MultiPolygon (kinh độ, vĩ độ) với các thuộc tính village_code, technology, quality, và có thể operator, reported_at.",
     field: &field::VI,
+    dashboard: &dashboard::VI,
 };
 
 pub static EN: Texts = Texts {
@@ -443,6 +447,7 @@ pub static EN: Texts = Texts {
     columns_coverage: "Columns: village_code, operator, technology (2G, 3G, 4G, 5G, FTTH), quality (none, weak, fair, good), reported_at.",
     columns_coverage_areas: "A GeoJSON FeatureCollection: each feature a Polygon or MultiPolygon (longitude, latitude) with properties village_code, technology, quality, and optionally operator, reported_at.",
     field: &field::EN,
+    dashboard: &dashboard::EN,
 };
 
 #[cfg(test)]

@@ -1,7 +1,12 @@
 //! Bản Đồ Số: the Leptos application (pages, components, server functions) and, with the `ssr`
 //! feature, the domain layer the server shares with its REST API.
 
+// Leptos view types of the bigger pages nest deeper than the default limit of 128 when the
+// release build lays them out.
+#![recursion_limit = "256"]
+
 pub mod auth_api;
+pub mod dashboard_api;
 pub mod error;
 pub mod field_records;
 pub mod i18n;
@@ -167,6 +172,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::Async/>
                     <Route path=path!("dang-nhap") view=pages::account::LoginPage/>
                     <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("bang-dieu-khien") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("thuc-dia") view=pages::field::FieldPage ssr=SsrMode::Async/>
                     <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::Async/>
                 </Routes>

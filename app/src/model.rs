@@ -268,11 +268,17 @@ impl Role {
     /// Roles that record households and visits: the field app's users.
     pub const RECORDERS: [Role; 3] = [Role::Admin, Role::CommuneOfficer, Role::TeamMember];
 
+    /// Roles that read the leaders' dashboard: aggregates only, no household names.
+    pub const DASHBOARD_READERS: [Role; 3] = [Role::Admin, Role::Leader, Role::CommuneOfficer];
     /// Roles that read door-to-door aggregates (no household names): the field progress.
     pub const FIELD_READERS: [Role; 4] = [Role::Admin, Role::Leader, Role::CommuneOfficer, Role::TeamMember];
 
     pub fn records_visits(self) -> bool {
         Role::RECORDERS.contains(&self)
+    }
+
+    pub fn reads_dashboard(self) -> bool {
+        Role::DASHBOARD_READERS.contains(&self)
     }
 
     pub fn reads_field_progress(self) -> bool {

@@ -1,6 +1,10 @@
 //! The Bản Đồ Số server: an axum router serving the Leptos app (SSR, hydration, server functions),
 //! the REST API v1 and static files, plus the command-line tasks around it.
 
+// Leptos view types of the bigger pages nest deeper than the default limit of 128 when the
+// release build lays them out.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod backup;

@@ -42,6 +42,8 @@ use utoipa::{Modify, OpenApi};
         api::indicators::priorities,
         api::indicators::set_target,
         api::indicators::report,
+        api::reports::indicators_csv,
+        api::reports::quarterly_xlsx,
         api::users::me,
         api::users::list,
         api::users::create,

@@ -121,6 +121,15 @@ fn with_credentials(request: http::request::Builder, who: &As) -> http::request:
     }
 }
 
+/// GETs `uri` as `who` and keeps the body as bytes (files such as XLSX), with the headers.
+pub async fn get_bytes(app: &Router, uri: &str, who: &As) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+    let request = with_credentials(Request::get(uri), who);
+    let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+    (parts.status, parts.headers, bytes.to_vec())
+}
+
 /// Credentials presented with a test request.
 #[derive(Clone, Debug)]
 pub enum As {
@@ -343,9 +352,11 @@ pub async fn get_json(app: &Router, uri: &str) -> (StatusCode, serde_json::Value
     (status, json)
 }
 
+/// The body as text; binary downloads (XLSX) come through lossily, which is enough to scan them
+/// for what must not be there or to report them in a failure.
 pub async fn body_text(response: Response<Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.expect("read body");
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 body")
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// The reference data folder shared beside the repository (`../shared/data`), when present.

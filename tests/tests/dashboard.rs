@@ -280,3 +280,51 @@ async fn the_priority_list_ranks_villages_by_combined_gap_with_reasons() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_quarterly_report_opens_with_the_appendix_and_a_sheet_per_commune() {
+    use calamine::{Data, Reader, Xlsx};
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let officer = demo_login(&app, "canbo.kimtan").await;
+        let figure = json!({"indicator": "public_staff", "commune_code": "15187", "period": "2026-Q3",
+                            "numerator": 45, "denominator": 50});
+        let (status, _) = send(&app, Method::POST, "/api/v1/indicator-reports", &officer, Some(figure)).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let leader = demo_login(&app, "lanhdao").await;
+        let (status, headers, bytes) =
+            bandoso_tests::get_bytes(&app, "/api/v1/reports/quarterly.xlsx?year=2026", &leader).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        assert!(headers[http::header::CONTENT_DISPOSITION].to_str().unwrap_or_default().contains(".xlsx"));
+        let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an XLSX file");
+        let sheets = workbook.sheet_names();
+        assert_eq!(sheets.len(), 1 + 24, "the appendix and one sheet per commune: {sheets:?}");
+        let appendix = workbook.worksheet_range("Chỉ tiêu 2026").expect("appendix sheet");
+        let text = |range: &calamine::Range<Data>, row: u32, column: u32| match range.get_value((row, column)) {
+            Some(Data::String(text)) => text.clone(),
+            Some(Data::Float(number)) => number.to_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(text(&appendix, 2, 1), "Chỉ tiêu");
+        assert_eq!(text(&appendix, 3, 1), "Cán bộ, công chức, viên chức, người lao động khu vực công có kỹ năng số");
+        assert_eq!((text(&appendix, 3, 2), text(&appendix, 3, 3)), ("90".to_owned(), "100".to_owned()));
+        assert_eq!(text(&appendix, 3, 7), "Phòng Văn hóa, Khoa học và Thông tin");
+        assert_eq!(text(&appendix, 3, 4), "90", "45 of 50 over the district: only Kim Tân reported");
+        assert_eq!(text(&appendix, 7, 1), "Người trưởng thành được xác nhận phổ cập kỹ năng số trên VNeID");
+        assert_eq!((text(&appendix, 7, 2), text(&appendix, 7, 3)), ("60".to_owned(), "80".to_owned()));
+        let kim_tan = sheets.iter().find(|name| name.contains("Kim Tân")).cloned().expect("Kim Tân's sheet");
+        let commune = workbook.worksheet_range(&kim_tan).expect("commune sheet");
+        assert_eq!((text(&commune, 3, 3), text(&commune, 3, 7)), ("90".to_owned(), "2026-Q3".to_owned()));
+
+        let (status, _, csv) =
+            bandoso_tests::get_bytes(&app, "/api/v1/reports/indicators.csv?year=2026", &leader).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        assert!(csv.starts_with("\u{feff}year,indicator,indicator_name,commune_code"), "{}", &csv[..80.min(csv.len())]);
+        assert!(csv.contains("public_staff,") && csv.contains(",15187,"), "every commune of every indicator");
+        assert_eq!(csv.lines().count(), 1 + 10 * (1 + 24), "a header, then per indicator the area and 24 communes");
+        test_db
+    })
+    .await;
+}

@@ -13,7 +13,7 @@ use sqlx::{Any, Executor};
 use std::collections::HashMap;
 
 /// Roles that read the dashboard: aggregates only, no household names.
-pub const DASHBOARD_READERS: [Role; 3] = [Role::Admin, Role::Leader, Role::CommuneOfficer];
+pub const DASHBOARD_READERS: [Role; 3] = Role::DASHBOARD_READERS;
 /// Roles that enter figures the app does not record (for communes in their scope).
 pub const REPORTERS: [Role; 2] = [Role::Admin, Role::CommuneOfficer];
 /// Targets apply everywhere unless a commune has its own: this code stands for "everywhere".
@@ -140,6 +140,15 @@ fn target_for(overrides: &HashMap<(String, String), f64>, indicator: Indicator, 
             _ => None,
         }
     })
+}
+
+/// The target of every indicator for a year over the whole area (admins' or the plan's).
+pub async fn area_targets<'e, E>(executor: E, year: i32) -> Result<Vec<(Indicator, Option<f64>)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let overrides = target_overrides(executor, year).await?;
+    Ok(Indicator::all().map(|indicator| (indicator, target_for(&overrides, indicator, year, EVERYWHERE))).collect())
 }
 
 /// Every indicator for `year` over the principal's communes, each with its communes' figures.

@@ -27,6 +27,11 @@ pub fn AccountLink() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => view! {
+                        {user.role.reads_dashboard().then(|| view! {
+                            <a class="app-bar__link" href="/bang-dieu-khien" data-testid="dashboard-link">
+                                {move || texts.get().dashboard.nav}
+                            </a>
+                        })}
                         {user.role.records_visits().then(|| view! {
                             <a class="app-bar__link" href="/thuc-dia" data-testid="field-link">
                                 {move || texts.get().field.nav}

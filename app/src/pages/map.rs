@@ -14,6 +14,7 @@ use leptos_router::params::ParamsMap;
 /// Query parameter names; the same names as the REST API's filters.
 const STATUS_PARAM: &str = "status";
 const COMMUNE_PARAM: &str = "commune";
+const VILLAGE_PARAM: &str = "village";
 
 #[component]
 pub fn MapPage() -> impl IntoView {
@@ -92,7 +93,11 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
         let filters = filters.get();
         houses.with_value(|houses| houses.iter().filter(|house| filters.matches(house)).cloned().collect::<Vec<_>>())
     });
-    let selected = RwSignal::new(None::<i64>);
+    // `?village=CODE` (a link from the dashboard's priority list) opens that village's house.
+    let linked_village = query.read_untracked().get(VILLAGE_PARAM);
+    let selected = RwSignal::new(linked_village.and_then(|code| {
+        houses.with_value(|houses| houses.iter().find(|house| house.village_code == code).map(|house| house.id))
+    }));
     let selected_house = Memo::new(move |_| {
         selected.get().and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
     });

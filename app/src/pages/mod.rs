@@ -1,4 +1,5 @@
 pub mod account;
+pub mod dashboard;
 pub mod field;
 #[cfg(feature = "hydrate")]
 mod house_markers;

@@ -14,7 +14,7 @@ use axum::Extension;
 use serde::Serialize;
 
 /// Builds a downloadable CSV answer from serialisable rows.
-fn csv_download<T: Serialize>(file_name: &str, rows: &[T]) -> Result<Response, ApiError> {
+pub(super) fn csv_download<T: Serialize>(file_name: &str, rows: &[T]) -> Result<Response, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
     for row in rows {
         writer.serialize(row).map_err(|error| StoreError::Invalid(format!("cannot write CSV: {error}")))?;
@@ -23,7 +23,7 @@ fn csv_download<T: Serialize>(file_name: &str, rows: &[T]) -> Result<Response, A
     Ok(download(file_name, "text/csv; charset=utf-8", bytes))
 }
 
-fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
+pub(super) fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -20,7 +20,7 @@ pub struct YearQuery {
 }
 
 /// The year asked for, or the current one.
-fn year_of(query: YearQuery) -> Result<i32, ApiError> {
+pub(super) fn year_of(query: YearQuery) -> Result<i32, ApiError> {
     match query.year.as_deref().map(str::trim).filter(|year| !year.is_empty()) {
         None => Ok(app::domain::current_year()),
         Some(text) => text

@@ -14,6 +14,7 @@ pub mod field;
 pub mod health;
 pub mod indicators;
 pub mod paging;
+pub mod reports;
 pub mod tokens;
 pub mod users;
 pub mod versions;
@@ -85,6 +86,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(Method::GET, "/field-measurements", Access::Roles(SIGNED_IN), get(field::measurements)),
         route(Method::GET, "/indicators", Access::Roles(DASHBOARD_READERS), get(indicators::list)),
         route(Method::GET, "/priorities", Access::Roles(DASHBOARD_READERS), get(indicators::priorities)),
+        route(Method::GET, "/reports/indicators.csv", Access::Roles(DASHBOARD_READERS), get(reports::indicators_csv)),
+        route(Method::GET, "/reports/quarterly.xlsx", Access::Roles(DASHBOARD_READERS), get(reports::quarterly_xlsx)),
         route(Method::PUT, "/targets", Access::Roles(ADMIN), put(indicators::set_target)),
         route(Method::POST, "/indicator-reports", Access::Roles(FIGURE_REPORTERS), post(indicators::report)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),

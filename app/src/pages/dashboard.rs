@@ -1,0 +1,380 @@
+//! The leaders' dashboard (`/bang-dieu-khien`): the plan's indicators against the year's targets
+//! as cards, a choropleth and a table of communes for the chosen indicator, and the villages to
+//! act on next. Every choice is a link (`?year=&indicator=&sort=`), so the page works and can be
+//! shared before (or without) the wasm.
+
+use crate::dashboard_api::{load_dashboard, Dashboard};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, PriorityReason, Source, VillagePriority};
+use crate::model::CommuneArea;
+use crate::{use_texts, LocaleContext};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Priority villages listed (the rest are further down the same ranking).
+const PRIORITIES_SHOWN: usize = 20;
+/// Plan years the picker offers (the plan runs 2025–2026; later years keep the 2026 targets).
+const YEARS: [i32; 3] = [2025, 2026, 2027];
+
+/// The page's choices, read from the URL.
+#[derive(Clone, Debug, PartialEq)]
+struct Choice {
+    year: Option<i32>,
+    indicator: Indicator,
+    by_name: bool,
+}
+
+impl Choice {
+    fn link(&self, year: Option<i32>, indicator: Indicator, by_name: bool) -> String {
+        let mut query = vec![format!("indicator={indicator}")];
+        if let Some(year) = year.or(self.year) {
+            query.push(format!("year={year}"));
+        }
+        if by_name {
+            query.push("sort=name".to_owned());
+        }
+        format!("/bang-dieu-khien?{}", query.join("&"))
+    }
+}
+
+fn fill(template: &str, name: &str, value: impl ToString) -> String {
+    template.replace(&format!("{{{name}}}"), &value.to_string())
+}
+
+fn percent_text(percent: Option<f64>) -> String {
+    percent.map(|value| format!("{value:.0}%")).unwrap_or_else(|| "—".to_owned())
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let texts = use_texts();
+    let query = use_query_map();
+    let choice = Memo::new(move |_| {
+        query.with(|query| Choice {
+            year: query.get("year").and_then(|year| year.parse().ok()),
+            indicator: query
+                .get("indicator")
+                .and_then(|code| code.parse().ok())
+                .unwrap_or(Indicator::CulturalHouseWifi),
+            by_name: query.get("sort").as_deref() == Some("name"),
+        })
+    });
+    let data = Resource::new(move || choice.get().year, load_dashboard);
+    view! {
+        <section class="page page--wide dashboard" data-testid="dashboard">
+            <h2>{move || texts.get().dashboard.title}</h2>
+            <Suspense fallback=move || view! { <p class="hint">{move || texts.get().dashboard.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(dashboard) => view! { <DashboardBody dashboard choice/> }.into_any(),
+                        Err(AppError::SignInRequired) => view! {
+                            <p class="notice">{move || texts.get().dashboard.sign_in_needed}</p>
+                            <a class="button-link" href="/dang-nhap">{move || texts.get().sign_in}</a>
+                        }
+                        .into_any(),
+                        Err(AppError::Forbidden) => {
+                            view! { <p class="notice">{move || texts.get().dashboard.not_allowed}</p> }.into_any()
+                        }
+                        Err(error) => view! { <p class="notice notice--error">{move || texts.get().error(&error)}</p> }
+                            .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>) -> impl IntoView {
+    let texts = use_texts();
+    let locale = expect_context::<LocaleContext>().0;
+    let year = dashboard.year;
+    let statuses = StoredValue::new(dashboard.statuses);
+    let communes = StoredValue::new(dashboard.communes);
+    let priorities = dashboard.priorities;
+    let chosen = Memo::new(move |_| {
+        let indicator = choice.get().indicator;
+        statuses.with_value(|all| all.iter().find(|status| status.indicator == indicator).cloned())
+    });
+    view! {
+        <nav class="year-picker" aria-label=move || texts.get().dashboard.year>
+            <span>{move || texts.get().dashboard.year}": "</span>
+            {YEARS
+                .into_iter()
+                .map(|option| {
+                    let href = move || {
+                        let choice = choice.get();
+                        choice.link(Some(option), choice.indicator, choice.by_name)
+                    };
+                    view! {
+                        <a href=href class="chip-link" aria-current=move || (option == year).then_some("page")>{option}</a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+        <ul class="kpi-grid" data-testid="kpi-cards">
+            {move || statuses.get_value().into_iter().map(|status| view! { <KpiCard status choice/> }).collect_view()}
+        </ul>
+        {move || chosen.get().map(|status| {
+            let areas = communes.get_value();
+            let heading = status.clone();
+            view! {
+                <h3 data-testid="chosen-indicator">{move || name_of(&heading, locale.get())}</h3>
+                <Choropleth status=status.clone() areas/>
+                <CommuneTable status choice/>
+            }
+        })}
+        <Priorities priorities/>
+    }
+    .into_any()
+}
+
+fn name_of(status: &IndicatorStatus, locale: Locale) -> String {
+    match locale {
+        Locale::Vi => status.name_vi.clone(),
+        Locale::En => status.name_en.clone(),
+    }
+}
+
+#[component]
+fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
+    let texts = use_texts();
+    let locale = expect_context::<LocaleContext>().0;
+    let indicator = status.indicator;
+    let href = move || {
+        let choice = choice.get();
+        choice.link(None, indicator, choice.by_name)
+    };
+    let selected = move || choice.get().indicator == indicator;
+    let progress =
+        status.percent.zip(status.target).map(
+            |(percent, target)| {
+                if target > 0.0 {
+                    (percent / target * 100.0).min(100.0)
+                } else {
+                    100.0
+                }
+            },
+        );
+    let target = status.target;
+    let source = status.source;
+    let name = status.clone();
+    view! {
+        <li class="kpi" class:kpi--selected=selected data-indicator=indicator.as_str()>
+            <a href=href class="kpi__link">
+                <span class="kpi__name">{move || name_of(&name, locale.get())}</span>
+                <span class="kpi__value">
+                    {match status.percent {
+                        Some(_) => percent_text(status.percent).into_any(),
+                        None => view! { <small>{move || texts.get().dashboard.no_figure}</small> }.into_any(),
+                    }}
+                </span>
+                <span class="kpi__target">
+                    {move || match target {
+                        Some(percent) => fill(texts.get().dashboard.target, "percent", format!("{percent:.0}")),
+                        None => texts.get().dashboard.no_target.to_owned(),
+                    }}
+                </span>
+                <progress max="100" value=progress.unwrap_or(0.0) aria-hidden="true"></progress>
+                <span class="kpi__owner">{move || texts.get().dashboard.owner}": "{status.owner.clone()}</span>
+                <span class="kpi__source">
+                    {move || match source {
+                        Source::Recorded => texts.get().dashboard.source_recorded,
+                        Source::Entered => texts.get().dashboard.source_entered,
+                    }}
+                </span>
+            </a>
+        </li>
+    }
+    .into_any()
+}
+
+/// The communes shaded by the chosen indicator, drawn as SVG from their boundaries (no tiles, no
+/// script: it renders on the server and prints).
+#[component]
+fn Choropleth(status: IndicatorStatus, areas: Vec<CommuneArea>) -> impl IntoView {
+    let texts = use_texts();
+    let points = areas.iter().flat_map(|area| area.rings.iter().flatten());
+    let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (lon, lat) in points {
+        west = west.min(*lon);
+        east = east.max(*lon);
+        south = south.min(*lat);
+        north = north.max(*lat);
+    }
+    if west > east {
+        return ().into_any();
+    }
+    // Equirectangular with the longitude shrunk by the latitude's cosine: true enough shapes for
+    // a district, in a 1000-unit-wide box.
+    let shrink = ((south + north) / 2.0).to_radians().cos();
+    let scale = 1000.0 / ((east - west) * shrink).max(1e-9);
+    let height = ((north - south) * scale).ceil();
+    let project = move |(lon, lat): (f64, f64)| ((lon - west) * shrink * scale, (north - lat) * scale);
+    let shapes = areas
+        .into_iter()
+        .map(|area| {
+            let figure = status.communes.iter().find(|figure| figure.commune_code == area.code).cloned();
+            let percent = figure.as_ref().and_then(|figure| figure.percent);
+            let band = match percent {
+                None => "none".to_owned(),
+                Some(value) => ((value / 25.0).floor() as i64).clamp(0, 4).to_string(),
+            };
+            let path: String = area
+                .rings
+                .iter()
+                .map(|ring| {
+                    let mut d = String::new();
+                    for (index, point) in ring.iter().enumerate() {
+                        let (x, y) = project(*point);
+                        d.push_str(&format!("{}{x:.1} {y:.1} ", if index == 0 { "M" } else { "L" }));
+                    }
+                    d.push('Z');
+                    d
+                })
+                .collect();
+            let label = format!("{}: {}", area.name, percent_text(percent));
+            view! {
+                <path d=path class=format!("choro choro-{band}") data-commune=area.code>
+                    <title>{label}</title>
+                </path>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="choropleth">
+            <svg viewBox=format!("0 0 1000 {height}") role="img" aria-label=move || texts.get().dashboard.map_heading>
+                {shapes}
+            </svg>
+            <figcaption>
+                <ul class="legend">
+                    {["0", "1", "2", "3", "4"]
+                        .into_iter()
+                        .zip(["0–24%", "25–49%", "50–74%", "75–99%", "100%"])
+                        .map(|(band, label)| view! {
+                            <li><span class=format!("dot choro-{band}") aria-hidden="true"></span>{label}</li>
+                        })
+                        .collect_view()}
+                    <li>
+                        <span class="dot choro-none" aria-hidden="true"></span>
+                        {move || texts.get().dashboard.legend_none}
+                    </li>
+                </ul>
+            </figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+#[component]
+fn CommuneTable(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
+    let texts = use_texts();
+    let indicator = status.indicator;
+    let entered = status.source == Source::Entered;
+    let rows = move || {
+        let mut rows: Vec<CommuneFigure> = status.communes.clone();
+        if choice.get().by_name {
+            rows.sort_by(|a, b| a.commune.cmp(&b.commune));
+        } else {
+            // Largest gap first; communes with no figure after those with one.
+            rows.sort_by(|a, b| match (a.gap, b.gap) {
+                (Some(a_gap), Some(b_gap)) => b_gap.total_cmp(&a_gap),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.commune.cmp(&b.commune),
+            });
+        }
+        rows
+    };
+    view! {
+        <h3>{move || texts.get().dashboard.communes_heading}</h3>
+        <p class="button-row">
+            <a class="chip-link" href=move || choice.get().link(None, indicator, false)
+                aria-current=move || (!choice.get().by_name).then_some("page")>
+                {move || texts.get().dashboard.sort_by_gap}
+            </a>
+            <a class="chip-link" href=move || choice.get().link(None, indicator, true) data-testid="sort-by-name"
+                aria-current=move || choice.get().by_name.then_some("page")>
+                {move || texts.get().dashboard.sort_by_name}
+            </a>
+        </p>
+        <div class="table-scroll">
+            <table class="problems commune-table" data-testid="commune-table">
+                <thead>
+                    <tr>
+                        <th>{move || texts.get().dashboard.commune}</th>
+                        <th>{move || texts.get().dashboard.actual}</th>
+                        <th>{move || texts.get().dashboard.gap}</th>
+                        {entered.then(|| view! { <th>{move || texts.get().dashboard.period}</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || rows()
+                        .into_iter()
+                        .map(|row| {
+                            let counts = row
+                                .actual
+                                .map(|ratio| format!(" ({}/{})", ratio.numerator, ratio.denominator))
+                                .unwrap_or_default();
+                            view! {
+                                <tr data-commune=row.commune_code.clone()>
+                                    <td>{row.commune.clone()}</td>
+                                    <td>{percent_text(row.percent)}<small>{counts}</small></td>
+                                    <td>{row.gap.map(|gap| format!("{gap:.0}")).unwrap_or_else(|| "—".to_owned())}</td>
+                                    {entered.then(|| view! { <td>{row.period.clone().unwrap_or_default()}</td> })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+fn reason_text(texts: &crate::i18n::dashboard::DashboardTexts, reason: &PriorityReason) -> String {
+    match reason {
+        PriorityReason::NoWorkingWifi { .. } => texts.reason_no_wifi.to_owned(),
+        PriorityReason::WeakCoverage => texts.reason_weak_coverage.to_owned(),
+        PriorityReason::HouseholdsNotVisited { not_visited, households } => {
+            fill(&fill(texts.reason_not_visited, "count", not_visited), "total", households)
+        }
+        PriorityReason::NoHouseholdList => texts.reason_no_list.to_owned(),
+    }
+}
+
+#[component]
+fn Priorities(priorities: Vec<VillagePriority>) -> impl IntoView {
+    let texts = use_texts();
+    let shown: Vec<VillagePriority> = priorities.into_iter().take(PRIORITIES_SHOWN).collect();
+    let empty = shown.is_empty();
+    view! {
+        <h3>{move || texts.get().dashboard.priorities_heading}</h3>
+        <p class="hint">{move || texts.get().dashboard.priorities_hint}</p>
+        {empty.then(|| view! { <p class="hint">{move || texts.get().dashboard.no_priorities}</p> })}
+        <ol class="priority-list" data-testid="priority-list">
+            {shown
+                .into_iter()
+                .map(|village| {
+                    let reasons = village.reasons.clone();
+                    let href = format!("/?commune={}&village={}", village.commune_code, village.village_code);
+                    view! {
+                        <li data-village=village.village_code.clone()>
+                            <strong>{village.village.clone()}</strong>" · "{village.commune.clone()}
+                            <ul class="priority-list__reasons">
+                                {move || {
+                                    let texts = texts.get().dashboard;
+                                    reasons.iter().map(|reason| view! { <li>{reason_text(texts, reason)}</li> }).collect_view()
+                                }}
+                            </ul>
+                            <a class="button-link" href=href>{move || texts.get().dashboard.open_on_map}</a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+    .into_any()
+}

@@ -1,0 +1,75 @@
+// The leaders' dashboard on a phone and on a desktop: KPI cards against the plan's targets, a
+// choropleth and a table of communes that follow the chosen indicator, and the priority list
+// that opens a village on the map.
+const path = require('node:path');
+const { test, expect } = require('@playwright/test');
+const { signIn, waitForHydration, watchCsp } = require('./helpers');
+
+const shots = path.join(__dirname, 'output', 'screenshots');
+
+async function leaderDashboard(page) {
+  await signIn(page, 'lanhdao');
+  await page.getByTestId('dashboard-link').click();
+  await expect(page).toHaveURL(/\/bang-dieu-khien/);
+  await waitForHydration(page);
+  await expect(page.getByTestId('kpi-cards').locator('.kpi')).toHaveCount(10);
+}
+
+for (const [device, viewport, isMobile] of [['phone', null, true], ['desktop', { width: 1280, height: 900 }, false]]) {
+  test.describe(device, () => {
+    if (viewport) test.use({ viewport, isMobile, hasTouch: false });
+
+    test(`a leader sees the KPI cards and switches indicator on a ${device}`, async ({ page }) => {
+      const violations = watchCsp(page);
+      await leaderDashboard(page);
+      const wifi = page.locator('.kpi[data-indicator="cultural_house_wifi"]');
+      await expect(wifi).toHaveClass(/kpi--selected/);
+      await expect(wifi).toContainText('Mục tiêu 100%');
+      await expect(wifi.locator('.kpi__value')).toHaveText(/^\d+%$/);
+      await expect(page.locator('.kpi[data-indicator="adults_vneid"]')).toContainText('Văn phòng HĐND và UBND');
+
+      const rows = page.getByTestId('commune-table').locator('tbody tr');
+      await expect(rows).toHaveCount(24);
+      await expect(page.locator('.choropleth path.choro')).toHaveCount(24);
+      const wifiShades = await page.locator('.choropleth path.choro').evaluateAll((paths) => paths.map((p) => p.getAttribute('class')));
+      const wifiFirst = await rows.first().innerText();
+      await page.screenshot({ path: path.join(shots, `dashboard-${device}.png`), fullPage: true });
+
+      await page.locator('.kpi[data-indicator="digital_families"] a').click();
+      await expect(page).toHaveURL(/indicator=digital_families/);
+      await expect(page.getByTestId('chosen-indicator')).toHaveText('Gia đình số: hộ có ít nhất một thành viên có kỹ năng số');
+      await expect(page.locator('.kpi[data-indicator="digital_families"]')).toHaveClass(/kpi--selected/);
+      // Only four communes have households in the demo: the others show no figure.
+      await expect(page.locator('.choropleth path.choro-none')).toHaveCount(20);
+      const familyShades = await page.locator('.choropleth path.choro').evaluateAll((paths) => paths.map((p) => p.getAttribute('class')));
+      expect(familyShades).not.toEqual(wifiShades);
+      expect(await rows.first().innerText()).not.toEqual(wifiFirst);
+
+      await page.getByTestId('sort-by-name').click();
+      await expect(page).toHaveURL(/sort=name/);
+      const names = await rows.locator('td:first-child').allInnerTexts();
+      // By code point, as the server sorts.
+      expect(names).toEqual([...names].sort());
+      expect(violations).toEqual([]);
+    });
+  });
+}
+
+test('the priority list says why and opens the village on the map', async ({ page }) => {
+  await leaderDashboard(page);
+  const first = page.getByTestId('priority-list').locator('> li').first();
+  await expect(first.locator('.priority-list__reasons li').first()).not.toBeEmpty();
+  const village = await first.getAttribute('data-village');
+  await first.getByRole('link', { name: 'Xem trên bản đồ' }).click();
+  await expect(page).toHaveURL(new RegExp(`village=${village}`));
+  const detail = page.getByTestId('house-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.getByTestId('detail-village')).not.toBeEmpty();
+});
+
+test('a team member is not shown the dashboard', async ({ page }) => {
+  await signIn(page, 'tocongnghe.kimtan');
+  await expect(page.getByTestId('dashboard-link')).toHaveCount(0);
+  await page.goto('/bang-dieu-khien');
+  await expect(page.getByTestId('dashboard')).toContainText('Tài khoản này không xem được bảng tiến độ.');
+});
