@@ -69,25 +69,7 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
 pub async fn load_coverage() -> Result<Vec<crate::model::VillageCoverage>, AppError> {
     crate::error::responding(async move {
         let state = state()?;
-        let latest = crate::domain::coverage::latest_everywhere(state.db.pool()).await?;
-        Ok(latest
-            .into_iter()
-            .filter(|entry| entry.source == "operator")
-            .map(|entry| crate::model::VillageCoverage {
-                village_code: entry.village_code,
-                operator: entry.operator,
-                technology: entry.technology,
-                quality: entry.quality,
-                areas: entry
-                    .area
-                    .as_deref()
-                    .and_then(crate::domain::geometry::read_stored)
-                    .map(|area| {
-                        crate::domain::geometry::outer_rings(&crate::domain::geometry::simplify_for_display(&area))
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect())
+        Ok(crate::domain::coverage::operator_claims(state.db.pool(), true).await?)
     })
     .await
 }

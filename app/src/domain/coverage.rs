@@ -467,6 +467,35 @@ pub fn check_csv(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedRe
     check_rows(rows, |report| rights.check(report))
 }
 
+/// What operators claim now, per village, operator and technology (field measurements left
+/// out), with the drawn areas thinned for display when `with_areas`.
+pub async fn operator_claims<'e, E>(
+    executor: E,
+    with_areas: bool,
+) -> Result<Vec<crate::model::VillageCoverage>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(latest_everywhere(executor)
+        .await?
+        .into_iter()
+        .filter(|entry| entry.source == "operator")
+        .map(|entry| crate::model::VillageCoverage {
+            areas: entry
+                .area
+                .as_deref()
+                .filter(|_| with_areas)
+                .and_then(super::geometry::read_stored)
+                .map(|area| super::geometry::outer_rings(&super::geometry::simplify_for_display(&area)))
+                .unwrap_or_default(),
+            village_code: entry.village_code,
+            operator: entry.operator,
+            technology: entry.technology,
+            quality: entry.quality,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -401,18 +401,7 @@ struct VillageFacts {
 pub async fn priorities(db: &super::Db, principal: &Principal) -> Result<Vec<VillagePriority>, StoreError> {
     require(principal, &DASHBOARD_READERS)?;
     // Operators' latest claims only: the weak-coverage reason is about what they provide.
-    let coverage: Vec<crate::model::VillageCoverage> = super::coverage::latest_everywhere(db.pool())
-        .await?
-        .into_iter()
-        .filter(|entry| entry.source == "operator")
-        .map(|entry| crate::model::VillageCoverage {
-            village_code: entry.village_code,
-            operator: entry.operator,
-            technology: entry.technology,
-            quality: entry.quality,
-            areas: Vec::new(),
-        })
-        .collect();
+    let coverage = super::coverage::operator_claims(db.pool(), false).await?;
     let sql = format!(
         "WITH RECURSIVE {scope}
          SELECT v.code AS village_code, v.name AS village, c.code AS commune_code, c.name AS commune,

@@ -39,6 +39,18 @@ struct FigureRow<'a> {
     owner: &'a str,
 }
 
+/// The caller's indicators for the year asked for.
+async fn statuses_of(
+    db: &Db,
+    viewer: app::domain::access::Viewer,
+    query: Result<Query<YearQuery>, QueryRejection>,
+) -> Result<(i32, Vec<IndicatorStatus>), ApiError> {
+    let principal = signed_in(viewer)?;
+    let Query(query) = query?;
+    let year = year_of(query)?;
+    Ok((year, indicators::status(db, &principal, year).await?))
+}
+
 fn source_vi(source: Source) -> &'static str {
     match source {
         Source::Recorded => "Dữ liệu ghi nhận trên ứng dụng",
@@ -63,10 +75,7 @@ pub async fn indicators_csv(
     Extension(Caller(viewer)): Extension<Caller>,
     query: Result<Query<YearQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let principal = signed_in(viewer)?;
-    let Query(query) = query?;
-    let year = year_of(query)?;
-    let statuses = indicators::status(&db, &principal, year).await?;
+    let (year, statuses) = statuses_of(&db, viewer, query).await?;
     let mut rows = Vec::new();
     for status in &statuses {
         let common =
@@ -114,10 +123,7 @@ pub async fn quarterly_xlsx(
     Extension(Caller(viewer)): Extension<Caller>,
     query: Result<Query<YearQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let principal = signed_in(viewer)?;
-    let Query(query) = query?;
-    let year = year_of(query)?;
-    let statuses = indicators::status(&db, &principal, year).await?;
+    let (year, statuses) = statuses_of(&db, viewer, query).await?;
     let targets_2025 = indicators::area_targets(db.pool(), 2025).await?;
     let targets_2026 = indicators::area_targets(db.pool(), 2026).await?;
     let bytes = workbook(year, &statuses, &targets_2025, &targets_2026).map_err(xlsx_failed)?;
