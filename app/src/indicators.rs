@@ -290,6 +290,19 @@ pub struct IndicatorStatus {
     pub percent: Option<f64>,
     pub gap: Option<f64>,
     pub communes: Vec<CommuneFigure>,
+    /// The area's figure at the end of each quarter of the year begun so far: recorded data
+    /// counted up to then, or the officers' reports of that quarter.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// An indicator over the caller's area in one quarter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TrendPoint {
+    /// `YYYY-Qn`.
+    pub period: String,
+    pub actual: Option<Ratio>,
+    pub percent: Option<f64>,
 }
 
 /// Percentage points still to go: `target - percent`, never below zero.

@@ -28,6 +28,10 @@ for (const [device, viewport, isMobile] of [['phone', null, true], ['desktop', {
       await expect(wifi.locator('.kpi__value')).toHaveText(/^\d+%$/);
       await expect(page.locator('.kpi[data-indicator="adults_vneid"]')).toContainText('Văn phòng HĐND và UBND');
 
+      // This year's quarters so far, with the target drawn as a dashed line.
+      await expect(page.getByTestId('trend').locator('.trend__label')).not.toHaveCount(0);
+      await expect(page.getByTestId('trend').locator('.trend__target')).toHaveCount(1);
+      await expect(page.getByTestId('trend').locator('.trend__dot')).not.toHaveCount(0);
       const rows = page.getByTestId('commune-table').locator('tbody tr');
       await expect(rows).toHaveCount(24);
       await expect(page.locator('.choropleth path.choro')).toHaveCount(24);

@@ -5,8 +5,8 @@
 use super::access::{self, Principal};
 use super::StoreError;
 use crate::indicators::{
-    gap, CommuneFigure, Indicator, IndicatorStatus, PriorityReason, Ratio, Source, VillagePriority, WEIGHT_NOT_VISITED,
-    WEIGHT_NO_LIST, WEIGHT_NO_WIFI, WEIGHT_WEAK_COVERAGE,
+    gap, CommuneFigure, Indicator, IndicatorStatus, PriorityReason, Ratio, Source, TrendPoint, VillagePriority,
+    WEIGHT_NOT_VISITED, WEIGHT_NO_LIST, WEIGHT_NO_WIFI, WEIGHT_WEAK_COVERAGE,
 };
 use crate::model::Role;
 use sqlx::{Any, Executor};
@@ -49,53 +49,78 @@ where
     Ok(sqlx::query_as(&sql).bind(principal.user_id).bind(principal.role == Role::Admin).fetch_all(executor).await?)
 }
 
-/// `(commune id, numerator, denominator)` rows of a recorded indicator, for every current commune.
-async fn recorded<'e, E>(executor: E, indicator: Indicator) -> Result<Vec<(i64, f64, f64)>, StoreError>
+/// Later than any stored timestamp: "as of now" for the queries below.
+const NOW_AND_EVER: &str = "9999-12-31T23:59:59Z";
+
+/// `(commune id, numerator, denominator)` rows of a recorded indicator for every current commune,
+/// counting what was recorded before `before` (`None`: everything, with today's Wi-Fi states).
+async fn recorded<'e, E>(
+    executor: E,
+    indicator: Indicator,
+    before: Option<&str>,
+) -> Result<Vec<(i64, f64, f64)>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
     // Each query counts per commune through its current villages. Counts are cast to floating
     // point in SQL so both databases hand back the same type.
-    let sql = match indicator {
-        Indicator::CulturalHouseWifi => {
+    let sql = match (indicator, before) {
+        (Indicator::CulturalHouseWifi, None) => {
             "SELECT v.parent_id, CAST(SUM(CASE WHEN h.wifi_status = 'active' THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
                     CAST(COUNT(*) AS DOUBLE PRECISION)
              FROM cultural_house h JOIN admin_unit v ON v.id = h.village_id
              WHERE v.valid_to IS NULL GROUP BY v.parent_id"
         }
-        Indicator::DigitalFamilies => {
+        // In the past: each house's state is its latest Wi-Fi version written before then; a
+        // house the app did not know yet counts in neither part of the share.
+        (Indicator::CulturalHouseWifi, Some(_)) => {
+            "SELECT v.parent_id, CAST(SUM(CASE WHEN known.status = 'active' THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
+                    CAST(COUNT(known.status) AS DOUBLE PRECISION)
+             FROM (SELECT h.village_id,
+                          (SELECT w.wifi_status FROM wifi_change w
+                           WHERE w.cultural_house_id = h.id AND w.changed_at < $1
+                           ORDER BY w.version DESC LIMIT 1) AS status
+                   FROM cultural_house h) AS known
+             JOIN admin_unit v ON v.id = known.village_id
+             WHERE v.valid_to IS NULL GROUP BY v.parent_id"
+        }
+        (Indicator::DigitalFamilies, _) => {
             "SELECT v.parent_id,
-                    CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM visit x WHERE x.household_id = h.id AND x.people_helped > 0)
+                    CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM visit x WHERE x.household_id = h.id
+                                               AND x.people_helped > 0 AND x.visited_at < $1)
                                   THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
                     CAST(COUNT(*) AS DOUBLE PRECISION)
              FROM household h JOIN admin_unit v ON v.id = h.village_id
-             WHERE v.valid_to IS NULL GROUP BY v.parent_id"
+             WHERE v.valid_to IS NULL AND h.created_at < $1 GROUP BY v.parent_id"
         }
-        Indicator::AdultsVneid => {
+        (Indicator::AdultsVneid, _) => {
             "SELECT v.parent_id,
                     CAST((SELECT COUNT(*) FROM visit x JOIN admin_unit xv ON xv.id = x.village_id
-                          WHERE xv.parent_id = v.parent_id AND x.vneid_activated = 1) AS DOUBLE PRECISION),
+                          WHERE xv.parent_id = v.parent_id AND x.vneid_activated = 1 AND x.visited_at < $1)
+                         AS DOUBLE PRECISION),
                     CAST(COALESCE(SUM(h.adults), 0) AS DOUBLE PRECISION)
              FROM household h JOIN admin_unit v ON v.id = h.village_id
-             WHERE v.valid_to IS NULL GROUP BY v.parent_id"
+             WHERE v.valid_to IS NULL AND h.created_at < $1 GROUP BY v.parent_id"
         }
-        Indicator::DigitalAmbassadors => {
+        (Indicator::DigitalAmbassadors, _) => {
             "SELECT commune_id, CAST(SUM(CASE WHEN helped >= 5 THEN 1 ELSE 0 END) AS DOUBLE PRECISION),
                     CAST(COUNT(*) AS DOUBLE PRECISION)
              FROM (SELECT v.parent_id AS commune_id, x.recorded_by, SUM(x.people_helped) AS helped
                    FROM visit x JOIN admin_unit v ON v.id = x.village_id
-                   WHERE v.valid_to IS NULL GROUP BY v.parent_id, x.recorded_by) AS guides
+                   WHERE v.valid_to IS NULL AND x.visited_at < $1 GROUP BY v.parent_id, x.recorded_by) AS guides
              GROUP BY commune_id"
         }
         _ => return Ok(Vec::new()),
     };
-    let rows: Vec<(i64, f64, f64)> = sqlx::query_as(sql).fetch_all(executor).await?;
+    let query = sqlx::query_as(sql);
+    // Today's Wi-Fi states need no moment; every other query counts up to one.
+    let query = if sql.contains("$1") { query.bind(before.unwrap_or(NOW_AND_EVER)) } else { query };
+    let rows: Vec<(i64, f64, f64)> = query.fetch_all(executor).await?;
     Ok(rows)
 }
 
-/// The latest report of each (indicator, commune) within a year: `(indicator, commune id) →
-/// (ratio, period)`.
-async fn entered<'e, E>(executor: E, year: i32) -> Result<HashMap<(String, i64), (Ratio, String)>, StoreError>
+/// Officers' reports of a year: `(indicator, commune id, period, ratio)`, oldest period first.
+async fn entered<'e, E>(executor: E, year: i32) -> Result<Vec<(String, i64, String, Ratio)>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -106,13 +131,28 @@ where
     .bind(format!("{year}-%"))
     .fetch_all(executor)
     .await?;
-    // Ordered by period: a later report of the same commune replaces an earlier one.
     Ok(rows
         .into_iter()
         .map(|(indicator, unit, period, numerator, denominator)| {
-            ((indicator, unit), (Ratio { numerator, denominator }, period))
+            (indicator, unit, period, Ratio { numerator, denominator })
         })
         .collect())
+}
+
+/// The quarters of `year` that have begun by `now` (RFC 3339 text): `(period, start of the next
+/// quarter)`.
+fn quarters_begun(year: i32, now: &str) -> Vec<(String, String)> {
+    (1..=4)
+        .filter(|quarter| format!("{year}-{:02}-01T00:00:00Z", (quarter - 1) * 3 + 1).as_str() <= now)
+        .map(|quarter| {
+            let next = if quarter == 4 {
+                format!("{}-01-01T00:00:00Z", year + 1)
+            } else {
+                format!("{year}-{:02}-01T00:00:00Z", quarter * 3 + 1)
+            };
+            (format!("{year}-Q{quarter}"), next)
+        })
+        .collect()
 }
 
 /// Targets set by admins for a year: `(indicator, unit code or "*") → percent`.
@@ -142,6 +182,25 @@ fn target_for(overrides: &HashMap<(String, String), f64>, indicator: Indicator, 
     })
 }
 
+async fn recorded_rows<'e, E>(
+    executor: E,
+    indicator: Indicator,
+    before: &str,
+) -> Result<Vec<(i64, f64, f64)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    recorded(executor, indicator, Some(before)).await
+}
+
+/// The sum of the communes' shares within scope; `None` when none has a figure.
+fn recorded_in_scope(rows: Vec<(i64, f64, f64)>, in_scope: &std::collections::HashSet<i64>) -> Option<Ratio> {
+    rows.into_iter()
+        .filter(|(commune, _, denominator)| in_scope.contains(commune) && *denominator > 0.0)
+        .map(|(_, numerator, denominator)| Ratio { numerator, denominator })
+        .reduce(|sum, ratio| sum + ratio)
+}
+
 /// The target of every indicator for a year over the whole area (admins' or the plan's).
 pub async fn area_targets<'e, E>(executor: E, year: i32) -> Result<Vec<(Indicator, Option<f64>)>, StoreError>
 where
@@ -158,20 +217,39 @@ pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<
     let communes = communes(pool, principal).await?;
     let overrides = target_overrides(pool, year).await?;
     let reports = entered(pool, year).await?;
+    // Ordered by period: a later report of the same commune replaces an earlier one.
+    let latest_reports: HashMap<(String, i64), (Ratio, String)> = reports
+        .iter()
+        .map(|(indicator, unit, period, ratio)| ((indicator.clone(), *unit), (*ratio, period.clone())))
+        .collect();
+    let in_scope: std::collections::HashSet<i64> = communes.iter().map(|commune| commune.id).collect();
+    let quarters = quarters_begun(year, &super::now_utc_text());
     let mut statuses = Vec::new();
     for indicator in Indicator::all() {
         let definition = indicator.definition();
-        let recorded: HashMap<i64, Ratio> = recorded(pool, indicator)
+        let recorded: HashMap<i64, Ratio> = recorded(pool, indicator, None)
             .await?
             .into_iter()
             .map(|(commune, numerator, denominator)| (commune, Ratio { numerator, denominator }))
             .collect();
+        let mut trend = Vec::new();
+        for (period, next_start) in &quarters {
+            let actual = match definition.source {
+                Source::Recorded => recorded_in_scope(recorded_rows(pool, indicator, next_start).await?, &in_scope),
+                Source::Entered => reports
+                    .iter()
+                    .filter(|(code, unit, at, _)| code == indicator.as_str() && at == period && in_scope.contains(unit))
+                    .map(|(_, _, _, ratio)| *ratio)
+                    .reduce(|sum, ratio| sum + ratio),
+            };
+            trend.push(TrendPoint { period: period.clone(), actual, percent: actual.and_then(Ratio::percent) });
+        }
         let figures: Vec<CommuneFigure> = communes
             .iter()
             .map(|commune| {
                 let (actual, period) = match definition.source {
                     Source::Recorded => (recorded.get(&commune.id).copied(), None),
-                    Source::Entered => reports
+                    Source::Entered => latest_reports
                         .get(&(indicator.as_str().to_owned(), commune.id))
                         .map(|(ratio, period)| (Some(*ratio), Some(period.clone())))
                         .unwrap_or((None, None)),
@@ -205,6 +283,7 @@ pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<
             percent,
             gap: gap(target, percent),
             communes: figures,
+            trend,
         });
     }
     Ok(statuses)
@@ -457,6 +536,16 @@ pub async fn priorities(db: &super::Db, principal: &Principal) -> Result<Vec<Vil
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_quarters_already_begun_are_charted() {
+        let quarters = quarters_begun(2026, "2026-11-26T01:00:00Z");
+        assert_eq!(quarters.len(), 4);
+        assert_eq!(quarters[0], ("2026-Q1".to_owned(), "2026-04-01T00:00:00Z".to_owned()));
+        assert_eq!(quarters[3], ("2026-Q4".to_owned(), "2027-01-01T00:00:00Z".to_owned()));
+        assert_eq!(quarters_begun(2026, "2026-05-02T00:00:00Z").len(), 2);
+        assert!(quarters_begun(2027, "2026-11-26T01:00:00Z").is_empty());
+    }
 
     #[test]
     fn periods_are_quarters_of_plausible_years() {

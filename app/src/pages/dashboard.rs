@@ -121,6 +121,7 @@ fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>) -> impl IntoView {
             let heading = status.clone();
             view! {
                 <h3 data-testid="chosen-indicator">{move || name_of(&heading, locale.get())}</h3>
+                <TrendChart status=status.clone()/>
                 <Choropleth status=status.clone() areas/>
                 <CommuneTable status choice/>
             }
@@ -262,6 +263,57 @@ fn Choropleth(status: IndicatorStatus, areas: Vec<CommuneArea>) -> impl IntoView
                     </li>
                 </ul>
             </figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+/// The area's figure quarter by quarter against the year's target, as an SVG line.
+#[component]
+fn TrendChart(status: IndicatorStatus) -> impl IntoView {
+    let texts = use_texts();
+    // Quarter slots 100 units apart; 0–100% drawn from y = 140 up to y = 20.
+    let x = |index: usize| 50.0 + index as f64 * 100.0;
+    let y = |percent: f64| 140.0 - percent.clamp(0.0, 100.0) * 1.2;
+    let points: Vec<(usize, f64, String)> = status
+        .trend
+        .iter()
+        .enumerate()
+        .filter_map(|(index, point)| point.percent.map(|percent| (index, percent, point.period.clone())))
+        .collect();
+    let line: String =
+        points.iter().map(|(index, percent, _)| format!("{:.1},{:.1} ", x(*index), y(*percent))).collect();
+    let target = status.target.map(|target| {
+        let at = y(target);
+        view! { <line class="trend__target" x1="10" x2="390" y1=at y2=at></line> }
+    });
+    let labels = status
+        .trend
+        .iter()
+        .enumerate()
+        .map(|(index, point)| {
+            let quarter = point.period.split('-').nth(1).unwrap_or_default().to_owned();
+            view! { <text class="trend__label" x=x(index) y="158">{quarter}</text> }
+        })
+        .collect_view();
+    let dots = points
+        .into_iter()
+        .map(|(index, percent, period)| {
+            view! {
+                <circle class="trend__dot" cx=x(index) cy=y(percent) r="5"><title>{format!("{period}: {percent:.0}%")}</title></circle>
+                <text class="trend__value" x=x(index) y=y(percent) - 10.0>{format!("{percent:.0}%")}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="trend" data-testid="trend">
+            <svg viewBox="0 0 400 165" role="img" aria-label=move || texts.get().dashboard.trend_heading>
+                {target}
+                <polyline class="trend__line" points=line></polyline>
+                {dots}
+                {labels}
+            </svg>
+            <figcaption class="hint">{move || texts.get().dashboard.trend_caption}</figcaption>
         </figure>
     }
     .into_any()
