@@ -1,8 +1,9 @@
 //! Server function behind the leaders' dashboard; the same domain queries as the REST API.
 
 use crate::error::AppError;
+use crate::indicators::Indicator;
 use crate::indicators::{IndicatorStatus, VillagePriority};
-use crate::model::CommuneArea;
+use crate::model::{CommuneArea, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,8 @@ pub struct Dashboard {
     pub priorities: Vec<VillagePriority>,
     /// Boundaries of the communes the table lists, for the choropleth.
     pub communes: Vec<CommuneArea>,
+    /// The viewer's role: officers get the form for their figures, admins the one for targets.
+    pub role: Role,
 }
 
 /// The dashboard for `year` (`None`: this year), over the caller's communes.
@@ -43,7 +46,50 @@ pub async fn load_dashboard(year: Option<i32>) -> Result<Dashboard, AppError> {
                 name: unit.name,
             })
             .collect();
-        Ok(Dashboard { year, statuses, priorities, communes })
+        Ok(Dashboard { year, statuses, priorities, communes, role: principal.role })
+    })
+    .await
+}
+
+/// An officer's figure for an indicator the app does not record (the dashboard's form).
+#[server(endpoint = "dashboard/figure")]
+pub async fn report_figure(
+    indicator: Indicator,
+    commune_code: String,
+    period: String,
+    numerator: f64,
+    denominator: f64,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::responding(async move {
+        let state = crate::map_api::state()?;
+        let principal = crate::map_api::viewer(&state).await?.ok_or(AppError::SignInRequired)?;
+        let figure =
+            crate::domain::indicators::ReportedFigure { indicator, commune_code, period, numerator, denominator, note };
+        Ok(crate::domain::indicators::report_figure(&state.db, &principal, &figure).await?)
+    })
+    .await
+}
+
+/// An admin's target (the dashboard's form). An empty `percent` returns to the plan's target.
+#[server(endpoint = "dashboard/target")]
+pub async fn set_target(indicator: Indicator, year: i32, unit_code: String, percent: String) -> Result<(), AppError> {
+    crate::error::responding(async move {
+        let state = crate::map_api::state()?;
+        let principal = crate::map_api::viewer(&state).await?.ok_or(AppError::SignInRequired)?;
+        let percent = match percent.trim() {
+            "" => None,
+            text => Some(
+                text.replace(',', ".")
+                    .parse::<f64>()
+                    .map_err(|_| AppError::Invalid(format!("percent: '{text}' is not a number")))?,
+            ),
+        };
+        let unit = match unit_code.trim() {
+            "" => crate::domain::indicators::EVERYWHERE,
+            code => code,
+        };
+        Ok(crate::domain::indicators::set_target(&state.db, &principal, indicator, year, unit, percent).await?)
     })
     .await
 }

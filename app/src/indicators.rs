@@ -265,6 +265,8 @@ pub struct CommuneFigure {
     /// `None`: no figure yet (nothing recorded, or no report entered).
     pub actual: Option<Ratio>,
     pub percent: Option<f64>,
+    /// The commune's target for the year (its own if an admin set one, else the area's).
+    pub target: Option<f64>,
     /// Target minus actual, in percentage points (0 when reached); `None` without both.
     pub gap: Option<f64>,
     /// For entered figures: the period of the report used (e.g. `2026-Q3`).

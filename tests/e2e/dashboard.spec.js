@@ -77,3 +77,36 @@ test('a team member is not shown the dashboard', async ({ page }) => {
   await page.goto('/bang-dieu-khien');
   await expect(page.getByTestId('dashboard')).toContainText('Tài khoản này không xem được bảng tiến độ.');
 });
+
+test('a commune officer enters a figure the app does not record, and a leader narrows to one commune', async ({ page }) => {
+  await signIn(page, 'canbo.kimtan');
+  await page.getByTestId('dashboard-link').click();
+  await waitForHydration(page);
+  const staff = page.locator('.kpi[data-indicator="public_staff"]');
+  await expect(staff.locator('.kpi__value')).toHaveText('Chưa có số liệu');
+  const form = page.getByTestId('figure-form');
+  await form.locator('summary').click();
+  await form.locator('select[name="indicator"]').selectOption('public_staff');
+  await form.locator('input[name="numerator"]').fill('45');
+  await form.locator('input[name="denominator"]').fill('50');
+  await form.locator('input[name="note"]').fill('Báo cáo của UBND thị trấn');
+  await form.getByRole('button', { name: 'Lưu' }).click();
+  await expect(form.getByRole('status')).toHaveText('Đã lưu số liệu.');
+  await expect(staff.locator('.kpi__value')).toHaveText('90%');
+  await expect(page.getByTestId('target-form')).toHaveCount(0);
+
+  await page.getByTestId('account-link').click();
+  await page.getByTestId('sign-out').click();
+  await signIn(page, 'lanhdao');
+  await page.goto('/bang-dieu-khien?indicator=digital_families');
+  await waitForHydration(page);
+  await expect(page.getByTestId('figure-form')).toHaveCount(0);
+  // The card shows the chosen commune's figure: the same as its row in the table.
+  const kimTanRow = await page.locator('[data-testid="commune-table"] tr[data-commune="15187"] td').nth(1).innerText();
+  await page.getByTestId('dashboard-commune').selectOption('15187');
+  await expect(page).toHaveURL(/commune=15187/);
+  await expect(page.locator('.kpi[data-indicator="digital_families"] .kpi__value')).toHaveText(kimTanRow.split(' ')[0].split('(')[0]);
+  await expect(page.locator('.kpi[data-indicator="public_staff"] .kpi__value')).toHaveText('90%');
+  await page.getByTestId('dashboard-commune').selectOption('');
+  await expect(page).not.toHaveURL(/commune=/);
+});

@@ -70,6 +70,8 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/coverage", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/measured", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/dashboard", &["admin", "lanhdao", "canbo.kimtan"]),
+    ("/api/dashboard/figure", &["admin", "canbo.kimtan"]),
+    ("/api/dashboard/target", &["admin"]),
     ("/api/map/tiles", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/progress", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -242,6 +244,10 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     "/api/map/house" | "/api/map/history" => format!("id={kim_tan_house}"),
                     "/api/auth/login" => format!("username={}&password=bandoso-demo", actor.unwrap_or("admin")),
                     "/api/auth/password" => "current=bandoso-demo&new=bandoso-demo".to_owned(),
+                    "/api/dashboard/figure" => {
+                        "indicator=public_staff&commune_code=15187&period=2026-Q1&numerator=1&denominator=2&note=".to_owned()
+                    }
+                    "/api/dashboard/target" => "indicator=public_staff&year=2026&unit_code=*&percent=95".to_owned(),
                     "/api/map/wifi" => {
                         let version = bandoso_tests::house_version(&app, &admin, kim_tan_house).await;
                         format!("id={kim_tan_house}&version={}&update[status]=active&update[provider]=viettel", version.trim_matches('"'))

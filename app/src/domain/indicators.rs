@@ -255,12 +255,14 @@ pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<
                         .unwrap_or((None, None)),
                 };
                 let percent = actual.and_then(Ratio::percent);
+                let target = target_for(&overrides, indicator, year, &commune.code);
                 CommuneFigure {
                     commune_code: commune.code.clone(),
                     commune: commune.name.clone(),
                     actual,
                     percent,
-                    gap: gap(target_for(&overrides, indicator, year, &commune.code), percent),
+                    target,
+                    gap: gap(target, percent),
                     period,
                 }
             })

@@ -35,6 +35,17 @@ pub struct DashboardTexts {
     pub reason_not_visited: &'static str,
     pub reason_no_list: &'static str,
     pub score: &'static str,
+    pub whole_area: &'static str,
+    pub figure_heading: &'static str,
+    pub figure_saved: &'static str,
+    pub indicator: &'static str,
+    pub numerator: &'static str,
+    pub denominator: &'static str,
+    pub note: &'static str,
+    pub target_heading: &'static str,
+    pub target_saved: &'static str,
+    pub target_percent: &'static str,
+    pub target_hint: &'static str,
 }
 
 pub static VI: DashboardTexts = DashboardTexts {
@@ -71,6 +82,17 @@ pub static VI: DashboardTexts = DashboardTexts {
     reason_not_visited: "{count}/{total} hộ chưa được thăm",
     reason_no_list: "Chưa lập danh sách hộ",
     score: "Mức ưu tiên",
+    whole_area: "Toàn địa bàn",
+    figure_heading: "Nhập số liệu của xã (chỉ tiêu không ghi nhận trên ứng dụng)",
+    figure_saved: "Đã lưu số liệu.",
+    indicator: "Chỉ tiêu",
+    numerator: "Số đạt (tử số)",
+    denominator: "Tổng số (mẫu số)",
+    note: "Nguồn số liệu, ghi chú",
+    target_heading: "Đặt mục tiêu",
+    target_saved: "Đã lưu mục tiêu.",
+    target_percent: "Mục tiêu (%)",
+    target_hint: "Để trống để dùng lại mục tiêu của kế hoạch.",
 };
 
 pub static EN: DashboardTexts = DashboardTexts {
@@ -108,4 +130,15 @@ pub static EN: DashboardTexts = DashboardTexts {
     reason_not_visited: "{count}/{total} households not visited yet",
     reason_no_list: "No household list yet",
     score: "Priority",
+    whole_area: "Whole area",
+    figure_heading: "Enter the commune's figures (indicators the app does not record)",
+    figure_saved: "Figure saved.",
+    indicator: "Indicator",
+    numerator: "Reached (numerator)",
+    denominator: "Total (denominator)",
+    note: "Source of the figure, note",
+    target_heading: "Set a target",
+    target_saved: "Target saved.",
+    target_percent: "Target (%)",
+    target_hint: "Leave empty to use the plan's target again.",
 };

@@ -3,11 +3,11 @@
 //! act on next. Every choice is a link (`?year=&indicator=&sort=`), so the page works and can be
 //! shared before (or without) the wasm.
 
-use crate::dashboard_api::{load_dashboard, Dashboard};
+use crate::dashboard_api::{load_dashboard, Dashboard, ReportFigure, SetTarget};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, PriorityReason, Source, VillagePriority};
-use crate::model::CommuneArea;
+use crate::model::{CommuneArea, Role};
 use crate::{use_texts, LocaleContext};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -23,16 +23,34 @@ struct Choice {
     year: Option<i32>,
     indicator: Indicator,
     by_name: bool,
+    /// One commune's figures on the cards instead of the whole area's.
+    commune: Option<String>,
 }
 
 impl Choice {
-    fn link(&self, year: Option<i32>, indicator: Indicator, by_name: bool) -> String {
-        let mut query = vec![format!("indicator={indicator}")];
-        if let Some(year) = year.or(self.year) {
+    fn from_query(query: &leptos_router::params::ParamsMap) -> Choice {
+        Choice {
+            year: query.get("year").and_then(|year| year.parse().ok()),
+            indicator: query
+                .get("indicator")
+                .and_then(|code| code.parse().ok())
+                .unwrap_or(Indicator::CulturalHouseWifi),
+            by_name: query.get("sort").as_deref() == Some("name"),
+            commune: query.get("commune").filter(|code| !code.is_empty()),
+        }
+    }
+
+    /// The page's address for these choices.
+    fn href(&self) -> String {
+        let mut query = vec![format!("indicator={}", self.indicator)];
+        if let Some(year) = self.year {
             query.push(format!("year={year}"));
         }
-        if by_name {
+        if self.by_name {
             query.push("sort=name".to_owned());
+        }
+        if let Some(commune) = &self.commune {
+            query.push(format!("commune={commune}"));
         }
         format!("/bang-dieu-khien?{}", query.join("&"))
     }
@@ -50,24 +68,16 @@ fn percent_text(percent: Option<f64>) -> String {
 pub fn DashboardPage() -> impl IntoView {
     let texts = use_texts();
     let query = use_query_map();
-    let choice = Memo::new(move |_| {
-        query.with(|query| Choice {
-            year: query.get("year").and_then(|year| year.parse().ok()),
-            indicator: query
-                .get("indicator")
-                .and_then(|code| code.parse().ok())
-                .unwrap_or(Indicator::CulturalHouseWifi),
-            by_name: query.get("sort").as_deref() == Some("name"),
-        })
-    });
+    let choice = Memo::new(move |_| query.with(Choice::from_query));
     let data = Resource::new(move || choice.get().year, load_dashboard);
+    let refresh = Callback::new(move |()| data.refetch());
     view! {
         <section class="page page--wide dashboard" data-testid="dashboard">
             <h2>{move || texts.get().dashboard.title}</h2>
             <Suspense fallback=move || view! { <p class="hint">{move || texts.get().dashboard.loading}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(dashboard) => view! { <DashboardBody dashboard choice/> }.into_any(),
+                        Ok(dashboard) => view! { <DashboardBody dashboard choice refresh/> }.into_any(),
                         Err(AppError::SignInRequired) => view! {
                             <p class="notice">{move || texts.get().dashboard.sign_in_needed}</p>
                             <a class="button-link" href="/dang-nhap">{move || texts.get().sign_in}</a>
@@ -86,13 +96,19 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>) -> impl IntoView {
+fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>, refresh: Callback<()>) -> impl IntoView {
     let texts = use_texts();
     let locale = expect_context::<LocaleContext>().0;
     let year = dashboard.year;
     let statuses = StoredValue::new(dashboard.statuses);
     let communes = StoredValue::new(dashboard.communes);
     let priorities = dashboard.priorities;
+    let role = dashboard.role;
+    let commune_names: Vec<(String, String)> = statuses.with_value(|all| {
+        all.first()
+            .map(|status| status.communes.iter().map(|c| (c.commune_code.clone(), c.commune.clone())).collect())
+            .unwrap_or_default()
+    });
     let chosen = Memo::new(move |_| {
         let indicator = choice.get().indicator;
         statuses.with_value(|all| all.iter().find(|status| status.indicator == indicator).cloned())
@@ -103,16 +119,14 @@ fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>) -> impl IntoView {
             {YEARS
                 .into_iter()
                 .map(|option| {
-                    let href = move || {
-                        let choice = choice.get();
-                        choice.link(Some(option), choice.indicator, choice.by_name)
-                    };
+                    let href = move || Choice { year: Some(option), ..choice.get() }.href();
                     view! {
                         <a href=href class="chip-link" aria-current=move || (option == year).then_some("page")>{option}</a>
                     }
                 })
                 .collect_view()}
         </nav>
+        <CommunePicker choice communes=commune_names.clone()/>
         <ul class="kpi-grid" data-testid="kpi-cards">
             {move || statuses.get_value().into_iter().map(|status| view! { <KpiCard status choice/> }).collect_view()}
         </ul>
@@ -127,6 +141,163 @@ fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>) -> impl IntoView {
             }
         })}
         <Priorities priorities/>
+        {(role == Role::CommuneOfficer || role == Role::Admin).then(|| view! {
+            <FigureForm communes=commune_names.clone() year refresh/>
+        })}
+        {(role == Role::Admin).then(|| view! { <TargetForm communes=commune_names year refresh/> })}
+    }
+    .into_any()
+}
+
+/// Narrows the cards to one commune (or back to the whole area).
+#[component]
+fn CommunePicker(choice: Memo<Choice>, communes: Vec<(String, String)>) -> impl IntoView {
+    let texts = use_texts();
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_change = move |event: leptos::ev::Event| {
+        let code = event_target_value(&event);
+        let commune = (!code.is_empty()).then_some(code);
+        navigate(&Choice { commune, ..choice.get_untracked() }.href(), Default::default());
+    };
+    view! {
+        <label class="field commune-picker">
+            <span>{move || texts.get().dashboard.commune}</span>
+            <select data-testid="dashboard-commune" on:change=on_change prop:value=move || choice.get().commune.unwrap_or_default()>
+                <option value="">{move || texts.get().dashboard.whole_area}</option>
+                {communes
+                    .into_iter()
+                    .map(|(code, name)| view! { <option value=code>{name}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// A commune officer's figure for an indicator the app does not record.
+#[component]
+fn FigureForm(communes: Vec<(String, String)>, year: i32, refresh: Callback<()>) -> impl IntoView {
+    let texts = use_texts();
+    let locale = expect_context::<LocaleContext>().0;
+    let action = ServerAction::<ReportFigure>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            refresh.run(());
+        }
+    });
+    let entered: Vec<&'static crate::indicators::Definition> =
+        crate::indicators::DEFINITIONS.iter().filter(|definition| definition.source == Source::Entered).collect();
+    let quarters: Vec<String> = (1..=4).map(|quarter| format!("{year}-Q{quarter}")).collect();
+    let outcome = move || match action.value().get() {
+        Some(Ok(())) => Some(("notice notice--ok", texts.get().dashboard.figure_saved.to_owned())),
+        Some(Err(error)) => Some(("form__error", texts.get().error(&error))),
+        None => None,
+    };
+    view! {
+        <details class="dashboard-form" data-testid="figure-form">
+            <summary>{move || texts.get().dashboard.figure_heading}</summary>
+            <ActionForm action attr:class="form">
+                <label class="field">
+                    <span>{move || texts.get().dashboard.indicator}</span>
+                    <select name="indicator">
+                        {entered
+                            .into_iter()
+                            .map(|definition| view! {
+                                <option value=definition.indicator.as_str()>
+                                    {move || match locale.get() { Locale::Vi => definition.name_vi, Locale::En => definition.name_en }}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.commune}</span>
+                    <select name="commune_code">
+                        {communes.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.period}</span>
+                    <select name="period">
+                        {quarters.into_iter().map(|quarter| view! { <option value=quarter.clone()>{quarter.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.numerator}</span>
+                    <input type="number" name="numerator" min="0" step="any" inputmode="decimal" required/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.denominator}</span>
+                    <input type="number" name="denominator" min="1" step="any" inputmode="decimal" required/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.note}</span>
+                    <input type="text" name="note" maxlength="500"/>
+                </label>
+                {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {move || texts.get().save}
+                </button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
+
+/// An admin's target for an indicator and year, everywhere or for one commune.
+#[component]
+fn TargetForm(communes: Vec<(String, String)>, year: i32, refresh: Callback<()>) -> impl IntoView {
+    let texts = use_texts();
+    let locale = expect_context::<LocaleContext>().0;
+    let action = ServerAction::<SetTarget>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            refresh.run(());
+        }
+    });
+    let outcome = move || match action.value().get() {
+        Some(Ok(())) => Some(("notice notice--ok", texts.get().dashboard.target_saved.to_owned())),
+        Some(Err(error)) => Some(("form__error", texts.get().error(&error))),
+        None => None,
+    };
+    view! {
+        <details class="dashboard-form" data-testid="target-form">
+            <summary>{move || texts.get().dashboard.target_heading}</summary>
+            <ActionForm action attr:class="form">
+                <label class="field">
+                    <span>{move || texts.get().dashboard.indicator}</span>
+                    <select name="indicator">
+                        {crate::indicators::DEFINITIONS
+                            .iter()
+                            .map(|definition| view! {
+                                <option value=definition.indicator.as_str()>
+                                    {move || match locale.get() { Locale::Vi => definition.name_vi, Locale::En => definition.name_en }}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.year}</span>
+                    <input type="number" name="year" min="2020" max="2100" value=year required/>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.commune}</span>
+                    <select name="unit_code">
+                        <option value="*">{move || texts.get().dashboard.whole_area}</option>
+                        {communes.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || texts.get().dashboard.target_percent}</span>
+                    <input type="text" name="percent" inputmode="decimal"/>
+                    <small class="hint">{move || texts.get().dashboard.target_hint}</small>
+                </label>
+                {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {move || texts.get().save}
+                </button>
+            </ActionForm>
+        </details>
     }
     .into_any()
 }
@@ -143,13 +314,23 @@ fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
     let texts = use_texts();
     let locale = expect_context::<LocaleContext>().0;
     let indicator = status.indicator;
-    let href = move || {
-        let choice = choice.get();
-        choice.link(None, indicator, choice.by_name)
-    };
+    let href = move || Choice { indicator, ..choice.get() }.href();
     let selected = move || choice.get().indicator == indicator;
-    let progress =
-        status.percent.zip(status.target).map(
+    // The whole area's figure, or the chosen commune's.
+    let area = (status.percent, status.target);
+    let communes = status.communes.clone();
+    let shown = Memo::new(move |_| match choice.get().commune {
+        Some(code) => communes
+            .iter()
+            .find(|figure| figure.commune_code == code)
+            .map(|figure| (figure.percent, figure.target))
+            .unwrap_or((None, area.1)),
+        None => area,
+    });
+    let progress = move || {
+        let (percent, target) = shown.get();
+        percent.zip(target).map_or(
+            0.0,
             |(percent, target)| {
                 if target > 0.0 {
                     (percent / target * 100.0).min(100.0)
@@ -157,8 +338,8 @@ fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
                     100.0
                 }
             },
-        );
-    let target = status.target;
+        )
+    };
     let source = status.source;
     let name = status.clone();
     view! {
@@ -166,18 +347,18 @@ fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
             <a href=href class="kpi__link">
                 <span class="kpi__name">{move || name_of(&name, locale.get())}</span>
                 <span class="kpi__value">
-                    {match status.percent {
-                        Some(_) => percent_text(status.percent).into_any(),
+                    {move || match shown.get().0 {
+                        Some(percent) => percent_text(Some(percent)).into_any(),
                         None => view! { <small>{move || texts.get().dashboard.no_figure}</small> }.into_any(),
                     }}
                 </span>
                 <span class="kpi__target">
-                    {move || match target {
+                    {move || match shown.get().1 {
                         Some(percent) => fill(texts.get().dashboard.target, "percent", format!("{percent:.0}")),
                         None => texts.get().dashboard.no_target.to_owned(),
                     }}
                 </span>
-                <progress max="100" value=progress.unwrap_or(0.0) aria-hidden="true"></progress>
+                <progress max="100" value=progress aria-hidden="true"></progress>
                 <span class="kpi__owner">{move || texts.get().dashboard.owner}": "{status.owner.clone()}</span>
                 <span class="kpi__source">
                     {move || match source {
@@ -342,11 +523,11 @@ fn CommuneTable(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView 
     view! {
         <h3>{move || texts.get().dashboard.communes_heading}</h3>
         <p class="button-row">
-            <a class="chip-link" href=move || choice.get().link(None, indicator, false)
+            <a class="chip-link" href=move || Choice { indicator, by_name: false, ..choice.get() }.href()
                 aria-current=move || (!choice.get().by_name).then_some("page")>
                 {move || texts.get().dashboard.sort_by_gap}
             </a>
-            <a class="chip-link" href=move || choice.get().link(None, indicator, true) data-testid="sort-by-name"
+            <a class="chip-link" href=move || Choice { indicator, by_name: true, ..choice.get() }.href() data-testid="sort-by-name"
                 aria-current=move || choice.get().by_name.then_some("page")>
                 {move || texts.get().dashboard.sort_by_name}
             </a>
