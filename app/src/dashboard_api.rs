@@ -17,6 +17,9 @@ pub struct Dashboard {
     pub communes: Vec<CommuneArea>,
     /// The viewer's role: officers get the form for their figures, admins the one for targets.
     pub role: Role,
+    /// The targets for 2025 and 2026 of each indicator, in the order of `statuses` (the
+    /// appendix's two columns in the report).
+    pub plan_targets: Vec<(Option<f64>, Option<f64>)>,
 }
 
 /// The dashboard for `year` (`None`: this year), over the caller's communes.
@@ -46,7 +49,18 @@ pub async fn load_dashboard(year: Option<i32>) -> Result<Dashboard, AppError> {
                 name: unit.name,
             })
             .collect();
-        Ok(Dashboard { year, statuses, priorities, communes, role: principal.role })
+        let targets_2025 = indicators::area_targets(state.db.pool(), 2025).await?;
+        let targets_2026 = indicators::area_targets(state.db.pool(), 2026).await?;
+        let plan_targets = statuses
+            .iter()
+            .map(|status| {
+                let of = |targets: &[(Indicator, Option<f64>)]| {
+                    targets.iter().find(|(known, _)| *known == status.indicator).and_then(|(_, target)| *target)
+                };
+                (of(&targets_2025), of(&targets_2026))
+            })
+            .collect();
+        Ok(Dashboard { year, statuses, priorities, communes, role: principal.role, plan_targets })
     })
     .await
 }

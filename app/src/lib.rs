@@ -173,6 +173,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dang-nhap") view=pages::account::LoginPage/>
                     <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("bang-dieu-khien") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("bao-cao") view=pages::report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("thuc-dia") view=pages::field::FieldPage ssr=SsrMode::Async/>
                     <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::Async/>
                 </Routes>

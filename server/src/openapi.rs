@@ -44,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         api::indicators::report,
         api::reports::indicators_csv,
         api::reports::quarterly_xlsx,
+        api::reports::priorities_csv,
         api::users::me,
         api::users::list,
         api::users::create,

@@ -71,6 +71,22 @@ test('the priority list says why and opens the village on the map', async ({ pag
   await expect(detail.getByTestId('detail-village')).not.toBeEmpty();
 });
 
+test('the quarterly report prints like the plan appendix', async ({ page }) => {
+  await leaderDashboard(page);
+  await page.getByTestId('report-link').click();
+  await expect(page).toHaveURL(/\/bao-cao\?year=/);
+  const appendix = page.getByTestId('report-appendix');
+  await expect(appendix.locator('tbody tr')).toHaveCount(10);
+  const first = appendix.locator('tbody tr').first();
+  await expect(first.locator('td').nth(2)).toHaveText('90%');
+  await expect(first.locator('td').nth(3)).toHaveText('100%');
+  await expect(first.locator('td').nth(5)).toHaveText('Phòng Văn hóa, Khoa học và Thông tin');
+  await expect(page.locator('.report__commune')).toHaveCount(24);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.app-bar')).toBeHidden();
+  await page.pdf({ path: path.join(shots, 'quarterly-report.pdf') }).catch(() => {});
+});
+
 test('a team member is not shown the dashboard', async ({ page }) => {
   await signIn(page, 'tocongnghe.kimtan');
   await expect(page.getByTestId('dashboard-link')).toHaveCount(0);

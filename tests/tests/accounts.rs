@@ -49,6 +49,7 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/priorities", &["admin", "lanhdao", "canbo.kimtan"]),
     ("GET", "/reports/indicators.csv", &["admin", "lanhdao", "canbo.kimtan"]),
     ("GET", "/reports/quarterly.xlsx", &["admin", "lanhdao", "canbo.kimtan"]),
+    ("GET", "/reports/priorities.csv", &["admin", "lanhdao", "canbo.kimtan"]),
     ("PUT", "/targets", &["admin"]),
     ("POST", "/indicator-reports", &["admin", "canbo.kimtan"]),
     ("GET", "/me", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),

@@ -290,6 +290,13 @@ async fn the_priority_list_ranks_villages_by_combined_gap_with_reasons() {
         assert!(broken["lat"].is_number(), "a place to open on the map");
         let text = serde_json::to_string(&list).expect("json");
         assert!(!text.contains("Hộ thử"), "no household names in the leaders' list");
+        let (status, _, csv) = bandoso_tests::get_bytes(&app, "/api/v1/reports/priorities.csv", &leader).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        assert!(csv.starts_with("\u{feff}rank,village_code,village,commune_code,commune,score,reasons"), "{csv:.80}");
+        let broken_line = csv.lines().find(|line| line.contains(&villages[1])).expect("the broken village's line");
+        assert!(broken_line.contains("Nhà văn hóa chưa có Wi-Fi hoạt động; ") && broken_line.contains("Chưa lập danh sách hộ"));
+        assert_eq!(csv.lines().count(), 1 + list.len());
         test_db
     })
     .await;

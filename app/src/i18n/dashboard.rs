@@ -1,5 +1,7 @@
 //! Texts of the leaders' dashboard (`/bang-dieu-khien`).
 
+use crate::indicators::PriorityReason;
+
 /// All text of the dashboard in one language. `{…}` marks a value filled in at run time.
 pub struct DashboardTexts {
     pub nav: &'static str,
@@ -46,6 +48,23 @@ pub struct DashboardTexts {
     pub target_saved: &'static str,
     pub target_percent: &'static str,
     pub target_hint: &'static str,
+    pub report_link: &'static str,
+    pub priorities_csv: &'static str,
+}
+
+impl DashboardTexts {
+    /// Why a village is in the priority list, as a sentence.
+    pub fn reason(&self, reason: &PriorityReason) -> String {
+        match reason {
+            PriorityReason::NoWorkingWifi { .. } => self.reason_no_wifi.to_owned(),
+            PriorityReason::WeakCoverage => self.reason_weak_coverage.to_owned(),
+            PriorityReason::HouseholdsNotVisited { not_visited, households } => self
+                .reason_not_visited
+                .replace("{count}", &not_visited.to_string())
+                .replace("{total}", &households.to_string()),
+            PriorityReason::NoHouseholdList => self.reason_no_list.to_owned(),
+        }
+    }
 }
 
 pub static VI: DashboardTexts = DashboardTexts {
@@ -93,6 +112,8 @@ pub static VI: DashboardTexts = DashboardTexts {
     target_saved: "Đã lưu mục tiêu.",
     target_percent: "Mục tiêu (%)",
     target_hint: "Để trống để dùng lại mục tiêu của kế hoạch.",
+    report_link: "Báo cáo quý (in, XLSX, CSV)",
+    priorities_csv: "Danh sách ưu tiên (CSV)",
 };
 
 pub static EN: DashboardTexts = DashboardTexts {
@@ -141,4 +162,6 @@ pub static EN: DashboardTexts = DashboardTexts {
     target_saved: "Target saved.",
     target_percent: "Target (%)",
     target_hint: "Leave empty to use the plan's target again.",
+    report_link: "Quarterly report (print, XLSX, CSV)",
+    priorities_csv: "Priority list (CSV)",
 };

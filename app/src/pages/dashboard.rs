@@ -6,7 +6,7 @@
 use crate::dashboard_api::{load_dashboard, Dashboard, ReportFigure, SetTarget};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, PriorityReason, Source, VillagePriority};
+use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, Source, VillagePriority};
 use crate::model::{CommuneArea, Role};
 use crate::{use_texts, LocaleContext};
 use leptos::prelude::*;
@@ -71,13 +71,15 @@ pub fn DashboardPage() -> impl IntoView {
     let choice = Memo::new(move |_| query.with(Choice::from_query));
     let data = Resource::new(move || choice.get().year, load_dashboard);
     let refresh = Callback::new(move |()| data.refetch());
+    // Outlives the reload that a saved form triggers, so the form can still say it was saved.
+    let saved = RwSignal::new(None::<Saved>);
     view! {
         <section class="page page--wide dashboard" data-testid="dashboard">
             <h2>{move || texts.get().dashboard.title}</h2>
             <Suspense fallback=move || view! { <p class="hint">{move || texts.get().dashboard.loading}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(dashboard) => view! { <DashboardBody dashboard choice refresh/> }.into_any(),
+                        Ok(dashboard) => view! { <DashboardBody dashboard choice refresh saved/> }.into_any(),
                         Err(AppError::SignInRequired) => view! {
                             <p class="notice">{move || texts.get().dashboard.sign_in_needed}</p>
                             <a class="button-link" href="/dang-nhap">{move || texts.get().sign_in}</a>
@@ -96,7 +98,12 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>, refresh: Callback<()>) -> impl IntoView {
+fn DashboardBody(
+    dashboard: Dashboard,
+    choice: Memo<Choice>,
+    refresh: Callback<()>,
+    saved: RwSignal<Option<Saved>>,
+) -> impl IntoView {
     let texts = use_texts();
     let locale = expect_context::<LocaleContext>().0;
     let year = dashboard.year;
@@ -126,6 +133,9 @@ fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>, refresh: Callback<(
                 })
                 .collect_view()}
         </nav>
+        <p><a class="button-link" href=format!("/bao-cao?year={year}") data-testid="report-link">
+            {move || texts.get().dashboard.report_link}
+        </a></p>
         <CommunePicker choice communes=commune_names.clone()/>
         <ul class="kpi-grid" data-testid="kpi-cards">
             {move || statuses.get_value().into_iter().map(|status| view! { <KpiCard status choice/> }).collect_view()}
@@ -142,9 +152,9 @@ fn DashboardBody(dashboard: Dashboard, choice: Memo<Choice>, refresh: Callback<(
         })}
         <Priorities priorities/>
         {(role == Role::CommuneOfficer || role == Role::Admin).then(|| view! {
-            <FigureForm communes=commune_names.clone() year refresh/>
+            <FigureForm communes=commune_names.clone() year refresh saved/>
         })}
-        {(role == Role::Admin).then(|| view! { <TargetForm communes=commune_names year refresh/> })}
+        {(role == Role::Admin).then(|| view! { <TargetForm communes=commune_names year refresh saved/> })}
     }
     .into_any()
 }
@@ -173,14 +183,27 @@ fn CommunePicker(choice: Memo<Choice>, communes: Vec<(String, String)>) -> impl 
     }
 }
 
+/// Which form saved last (its message is shown again after the page's data reloads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Saved {
+    Figure,
+    Target,
+}
+
 /// A commune officer's figure for an indicator the app does not record.
 #[component]
-fn FigureForm(communes: Vec<(String, String)>, year: i32, refresh: Callback<()>) -> impl IntoView {
+fn FigureForm(
+    communes: Vec<(String, String)>,
+    year: i32,
+    refresh: Callback<()>,
+    saved: RwSignal<Option<Saved>>,
+) -> impl IntoView {
     let texts = use_texts();
     let locale = expect_context::<LocaleContext>().0;
     let action = ServerAction::<ReportFigure>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
+            saved.set(Some(Saved::Figure));
             refresh.run(());
         }
     });
@@ -188,12 +211,12 @@ fn FigureForm(communes: Vec<(String, String)>, year: i32, refresh: Callback<()>)
         crate::indicators::DEFINITIONS.iter().filter(|definition| definition.source == Source::Entered).collect();
     let quarters: Vec<String> = (1..=4).map(|quarter| format!("{year}-Q{quarter}")).collect();
     let outcome = move || match action.value().get() {
-        Some(Ok(())) => Some(("notice notice--ok", texts.get().dashboard.figure_saved.to_owned())),
         Some(Err(error)) => Some(("form__error", texts.get().error(&error))),
-        None => None,
+        _ => (saved.get() == Some(Saved::Figure))
+            .then(|| ("notice notice--ok", texts.get().dashboard.figure_saved.to_owned())),
     };
     view! {
-        <details class="dashboard-form" data-testid="figure-form">
+        <details class="dashboard-form" data-testid="figure-form" open=move || saved.get() == Some(Saved::Figure)>
             <summary>{move || texts.get().dashboard.figure_heading}</summary>
             <ActionForm action attr:class="form">
                 <label class="field">
@@ -245,22 +268,28 @@ fn FigureForm(communes: Vec<(String, String)>, year: i32, refresh: Callback<()>)
 
 /// An admin's target for an indicator and year, everywhere or for one commune.
 #[component]
-fn TargetForm(communes: Vec<(String, String)>, year: i32, refresh: Callback<()>) -> impl IntoView {
+fn TargetForm(
+    communes: Vec<(String, String)>,
+    year: i32,
+    refresh: Callback<()>,
+    saved: RwSignal<Option<Saved>>,
+) -> impl IntoView {
     let texts = use_texts();
     let locale = expect_context::<LocaleContext>().0;
     let action = ServerAction::<SetTarget>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
+            saved.set(Some(Saved::Target));
             refresh.run(());
         }
     });
     let outcome = move || match action.value().get() {
-        Some(Ok(())) => Some(("notice notice--ok", texts.get().dashboard.target_saved.to_owned())),
         Some(Err(error)) => Some(("form__error", texts.get().error(&error))),
-        None => None,
+        _ => (saved.get() == Some(Saved::Target))
+            .then(|| ("notice notice--ok", texts.get().dashboard.target_saved.to_owned())),
     };
     view! {
-        <details class="dashboard-form" data-testid="target-form">
+        <details class="dashboard-form" data-testid="target-form" open=move || saved.get() == Some(Saved::Target)>
             <summary>{move || texts.get().dashboard.target_heading}</summary>
             <ActionForm action attr:class="form">
                 <label class="field">
@@ -567,17 +596,6 @@ fn CommuneTable(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView 
     .into_any()
 }
 
-fn reason_text(texts: &crate::i18n::dashboard::DashboardTexts, reason: &PriorityReason) -> String {
-    match reason {
-        PriorityReason::NoWorkingWifi { .. } => texts.reason_no_wifi.to_owned(),
-        PriorityReason::WeakCoverage => texts.reason_weak_coverage.to_owned(),
-        PriorityReason::HouseholdsNotVisited { not_visited, households } => {
-            fill(&fill(texts.reason_not_visited, "count", not_visited), "total", households)
-        }
-        PriorityReason::NoHouseholdList => texts.reason_no_list.to_owned(),
-    }
-}
-
 #[component]
 fn Priorities(priorities: Vec<VillagePriority>) -> impl IntoView {
     let texts = use_texts();
@@ -599,7 +617,7 @@ fn Priorities(priorities: Vec<VillagePriority>) -> impl IntoView {
                             <ul class="priority-list__reasons">
                                 {move || {
                                     let texts = texts.get().dashboard;
-                                    reasons.iter().map(|reason| view! { <li>{reason_text(texts, reason)}</li> }).collect_view()
+                                    reasons.iter().map(|reason| view! { <li>{texts.reason(reason)}</li> }).collect_view()
                                 }}
                             </ul>
                             <a class="button-link" href=href>{move || texts.get().dashboard.open_on_map}</a>

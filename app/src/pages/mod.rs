@@ -5,3 +5,4 @@ pub mod field;
 mod house_markers;
 pub mod map;
 pub mod operator_upload;
+pub mod report;

@@ -87,6 +87,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(Method::GET, "/indicators", Access::Roles(DASHBOARD_READERS), get(indicators::list)),
         route(Method::GET, "/priorities", Access::Roles(DASHBOARD_READERS), get(indicators::priorities)),
         route(Method::GET, "/reports/indicators.csv", Access::Roles(DASHBOARD_READERS), get(reports::indicators_csv)),
+        route(Method::GET, "/reports/priorities.csv", Access::Roles(DASHBOARD_READERS), get(reports::priorities_csv)),
         route(Method::GET, "/reports/quarterly.xlsx", Access::Roles(DASHBOARD_READERS), get(reports::quarterly_xlsx)),
         route(Method::PUT, "/targets", Access::Roles(ADMIN), put(indicators::set_target)),
         route(Method::POST, "/indicator-reports", Access::Roles(FIGURE_REPORTERS), post(indicators::report)),

@@ -248,3 +248,49 @@ fn workbook(
     }
     workbook.save_to_buffer()
 }
+
+/// One row of the priority list's CSV.
+#[derive(Serialize)]
+struct PriorityRow {
+    rank: usize,
+    village_code: String,
+    village: String,
+    commune_code: String,
+    commune: String,
+    score: f64,
+    /// The reasons in Vietnamese, separated by "; ".
+    reasons: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/priorities.csv", tag = "dashboard",
+    responses((status = 200, description = "CSV (UTF-8 with BOM): the villages to act on next, most urgent first, with their reasons", content_type = "text/csv", body = String),
+        (status = 401, description = "No valid session or token", body = ErrorBody),
+        (status = 403, description = "Role does not read the dashboard", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
+/// `GET /api/v1/reports/priorities.csv`
+pub async fn priorities_csv(
+    State(db): State<Db>,
+    Extension(Caller(viewer)): Extension<Caller>,
+) -> Result<Response, ApiError> {
+    let principal = signed_in(viewer)?;
+    let texts = app::i18n::VI.dashboard;
+    let rows: Vec<PriorityRow> = indicators::priorities(&db, &principal)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(index, village)| PriorityRow {
+            rank: index + 1,
+            reasons: village.reasons.iter().map(|reason| texts.reason(reason)).collect::<Vec<_>>().join("; "),
+            score: (village.score * 100.0).round() / 100.0,
+            village_code: village.village_code,
+            village: village.village,
+            commune_code: village.commune_code,
+            commune: village.commune,
+            lon: village.lon,
+            lat: village.lat,
+        })
+        .collect();
+    csv_download("uu-tien.csv", &rows)
+}
