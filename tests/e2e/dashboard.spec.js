@@ -113,6 +113,7 @@ test('a commune officer enters a figure the app does not record, and a leader na
 
   await page.getByTestId('account-link').click();
   await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('sign-in-link')).toBeVisible();
   await signIn(page, 'lanhdao');
   await page.goto('/bang-dieu-khien?indicator=digital_families');
   await waitForHydration(page);
