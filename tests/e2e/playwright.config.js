@@ -13,7 +13,9 @@ module.exports = defineConfig({
   outputDir: path.join(__dirname, 'output'),
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  retries: 0,
+  // One retry under CI, reported as "flaky" in the output: the offline-shell test once failed to
+  // hydrate only in full clean-clone runs; a retry keeps that visible without hiding a real break.
+  retries: process.env.CI ? 1 : 0,
   workers: 1,
   reporter: [['list']],
   use: {
