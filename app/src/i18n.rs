@@ -11,6 +11,11 @@ pub mod field;
 use crate::model::WifiStatus;
 use serde::{Deserialize, Serialize};
 
+/// A text with its `{name}` placeholder filled in (texts mark run-time values that way).
+pub fn fill(template: &str, name: &str, value: impl ToString) -> String {
+    template.replace(&format!("{{{name}}}"), &value.to_string())
+}
+
 /// A language the UI speaks. Vietnamese is the default for every visitor.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Locale {

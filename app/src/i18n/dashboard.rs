@@ -58,10 +58,9 @@ impl DashboardTexts {
         match reason {
             PriorityReason::NoWorkingWifi { .. } => self.reason_no_wifi.to_owned(),
             PriorityReason::WeakCoverage => self.reason_weak_coverage.to_owned(),
-            PriorityReason::HouseholdsNotVisited { not_visited, households } => self
-                .reason_not_visited
-                .replace("{count}", &not_visited.to_string())
-                .replace("{total}", &households.to_string()),
+            PriorityReason::HouseholdsNotVisited { not_visited, households } => {
+                super::fill(&super::fill(self.reason_not_visited, "count", not_visited), "total", households)
+            }
             PriorityReason::NoHouseholdList => self.reason_no_list.to_owned(),
         }
     }

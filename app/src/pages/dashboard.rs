@@ -5,7 +5,7 @@
 
 use crate::dashboard_api::{load_dashboard, Dashboard, ReportFigure, SetTarget};
 use crate::error::AppError;
-use crate::i18n::Locale;
+use crate::i18n::{fill, Locale};
 use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, Source, VillagePriority};
 use crate::model::{CommuneArea, Role};
 use crate::{use_texts, LocaleContext};
@@ -56,11 +56,8 @@ impl Choice {
     }
 }
 
-fn fill(template: &str, name: &str, value: impl ToString) -> String {
-    template.replace(&format!("{{{name}}}"), &value.to_string())
-}
-
-fn percent_text(percent: Option<f64>) -> String {
+/// A share as the dashboard and the report print it: whole percent, or a dash when unknown.
+pub(super) fn percent_text(percent: Option<f64>) -> String {
     percent.map(|value| format!("{value:.0}%")).unwrap_or_else(|| "—".to_owned())
 }
 
@@ -183,6 +180,26 @@ fn CommunePicker(choice: Memo<Choice>, communes: Vec<(String, String)>) -> impl 
     }
 }
 
+/// The `<option>`s of an indicator picker, named in the chosen language.
+fn indicator_options(
+    definitions: Vec<&'static crate::indicators::Definition>,
+    locale: RwSignal<Locale>,
+) -> impl IntoView {
+    definitions
+        .into_iter()
+        .map(|definition| {
+            view! {
+                <option value=definition.indicator.as_str()>
+                    {move || match locale.get() {
+                        Locale::Vi => definition.name_vi,
+                        Locale::En => definition.name_en,
+                    }}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
 /// Which form saved last (its message is shown again after the page's data reloads).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Saved {
@@ -222,14 +239,7 @@ fn FigureForm(
                 <label class="field">
                     <span>{move || texts.get().dashboard.indicator}</span>
                     <select name="indicator">
-                        {entered
-                            .into_iter()
-                            .map(|definition| view! {
-                                <option value=definition.indicator.as_str()>
-                                    {move || match locale.get() { Locale::Vi => definition.name_vi, Locale::En => definition.name_en }}
-                                </option>
-                            })
-                            .collect_view()}
+                        {indicator_options(entered, locale)}
                     </select>
                 </label>
                 <label class="field">
@@ -295,14 +305,7 @@ fn TargetForm(
                 <label class="field">
                     <span>{move || texts.get().dashboard.indicator}</span>
                     <select name="indicator">
-                        {crate::indicators::DEFINITIONS
-                            .iter()
-                            .map(|definition| view! {
-                                <option value=definition.indicator.as_str()>
-                                    {move || match locale.get() { Locale::Vi => definition.name_vi, Locale::En => definition.name_en }}
-                                </option>
-                            })
-                            .collect_view()}
+                        {indicator_options(crate::indicators::DEFINITIONS.iter().collect(), locale)}
                     </select>
                 </label>
                 <label class="field">

@@ -1,15 +1,12 @@
 //! The quarterly report as a printable page (`/bao-cao?year=`): the plan's appendix table with
 //! this year's actuals, then one table per commune. The same figures as the XLSX download.
 
+use super::dashboard::percent_text;
 use crate::dashboard_api::load_dashboard;
 use crate::indicators::{IndicatorStatus, Source};
 use crate::use_texts;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-fn percent_cell(percent: Option<f64>) -> String {
-    percent.map(|value| format!("{value:.0}%")).unwrap_or_else(|| "—".to_owned())
-}
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -47,9 +44,9 @@ fn ReportBody(year: i32, statuses: Vec<IndicatorStatus>, plan: Vec<(Option<f64>,
                 <tr data-indicator=status.indicator.as_str()>
                     <td>{index + 1}</td>
                     <td>{status.name_vi.clone()}</td>
-                    <td>{percent_cell(target_2025)}</td>
-                    <td>{percent_cell(target_2026)}</td>
-                    <td>{percent_cell(status.percent)}</td>
+                    <td>{percent_text(target_2025)}</td>
+                    <td>{percent_text(target_2026)}</td>
+                    <td>{percent_text(status.percent)}</td>
                     <td>{status.owner.clone()}</td>
                     <td>{status.coordinating.clone()}</td>
                     <td>{match status.source { Source::Recorded => texts.get_untracked().dashboard.source_recorded, Source::Entered => texts.get_untracked().dashboard.source_entered }}</td>
@@ -67,8 +64,8 @@ fn ReportBody(year: i32, statuses: Vec<IndicatorStatus>, plan: Vec<(Option<f64>,
                     view! {
                         <tr>
                             <td>{status.name_vi.clone()}</td>
-                            <td>{percent_cell(figure.as_ref().and_then(|f| f.target))}</td>
-                            <td>{percent_cell(figure.as_ref().and_then(|f| f.percent))}</td>
+                            <td>{percent_text(figure.as_ref().and_then(|f| f.target))}</td>
+                            <td>{percent_text(figure.as_ref().and_then(|f| f.percent))}</td>
                             <td>{figure.as_ref().and_then(|f| f.gap).map(|gap| format!("{gap:.0}")).unwrap_or_else(|| "—".to_owned())}</td>
                             <td>{figure.and_then(|f| f.period).unwrap_or_default()}</td>
                         </tr>

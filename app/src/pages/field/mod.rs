@@ -15,6 +15,7 @@ mod queue;
 mod tile_cache;
 
 use crate::field_records::{HouseholdEntry, HouseholdRecord, Skill, SyncRecord, VillageProgress, VisitRecord};
+use crate::i18n::fill;
 use crate::use_texts;
 use api_client::{get_json, CallFailure};
 use device::Fix;
@@ -371,10 +372,6 @@ async fn read_cache<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
 async fn write_cache<T: serde::Serialize>(key: &str, value: &T) {
     let (Ok(database), Ok(json)) = (phone_store::open().await, serde_json::to_string(value)) else { return };
     let _ = phone_store::put(&database, phone_store::CACHE, key, &json).await;
-}
-
-fn fill(template: &str, name: &str, value: impl ToString) -> String {
-    template.replace(&format!("{{{name}}}"), &value.to_string())
 }
 
 /// A distance as people say it: metres up to a kilometre, then kilometres.
