@@ -182,17 +182,6 @@ fn target_for(overrides: &HashMap<(String, String), f64>, indicator: Indicator, 
     })
 }
 
-async fn recorded_rows<'e, E>(
-    executor: E,
-    indicator: Indicator,
-    before: &str,
-) -> Result<Vec<(i64, f64, f64)>, StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    recorded(executor, indicator, Some(before)).await
-}
-
 /// The sum of the communes' shares within scope; `None` when none has a figure.
 fn recorded_in_scope(rows: Vec<(i64, f64, f64)>, in_scope: &std::collections::HashSet<i64>) -> Option<Ratio> {
     rows.into_iter()
@@ -227,7 +216,7 @@ pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<
     let mut statuses = Vec::new();
     for indicator in Indicator::all() {
         let definition = indicator.definition();
-        let recorded: HashMap<i64, Ratio> = recorded(pool, indicator, None)
+        let recorded_now: HashMap<i64, Ratio> = recorded(pool, indicator, None)
             .await?
             .into_iter()
             .map(|(commune, numerator, denominator)| (commune, Ratio { numerator, denominator }))
@@ -235,7 +224,7 @@ pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<
         let mut trend = Vec::new();
         for (period, next_start) in &quarters {
             let actual = match definition.source {
-                Source::Recorded => recorded_in_scope(recorded_rows(pool, indicator, next_start).await?, &in_scope),
+                Source::Recorded => recorded_in_scope(recorded(pool, indicator, Some(next_start)).await?, &in_scope),
                 Source::Entered => reports
                     .iter()
                     .filter(|(code, unit, at, _)| code == indicator.as_str() && at == period && in_scope.contains(unit))
@@ -248,7 +237,7 @@ pub async fn status(db: &super::Db, principal: &Principal, year: i32) -> Result<
             .iter()
             .map(|commune| {
                 let (actual, period) = match definition.source {
-                    Source::Recorded => (recorded.get(&commune.id).copied(), None),
+                    Source::Recorded => (recorded_now.get(&commune.id).copied(), None),
                     Source::Entered => latest_reports
                         .get(&(indicator.as_str().to_owned(), commune.id))
                         .map(|(ratio, period)| (Some(*ratio), Some(period.clone())))
