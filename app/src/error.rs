@@ -82,7 +82,9 @@ impl From<crate::domain::StoreError> for AppError {
             crate::domain::StoreError::NotFound => AppError::NotFound,
             crate::domain::StoreError::Denied(Denied::NotSignedIn) => AppError::SignInRequired,
             crate::domain::StoreError::Denied(_) => AppError::Forbidden,
-            crate::domain::StoreError::Invalid(message) => AppError::Invalid(message),
+            crate::domain::StoreError::Invalid(message) | crate::domain::StoreError::StateConflict(message) => {
+                AppError::Invalid(message)
+            }
             crate::domain::StoreError::Conflict { current_version } => AppError::Conflict { current_version },
             other => {
                 tracing::error!(error = %other, "server function failed");

@@ -97,6 +97,9 @@ pub struct HouseholdRecord {
     pub disability: bool,
     /// Adults living in the household.
     pub adults: Option<i64>,
+    /// Whether the household owns a smartphone (`None`: not asked). A flagged household without
+    /// one is eligible for a donated device.
+    pub has_smartphone: Option<bool>,
 }
 
 /// The phone's network where a record was made (Network Information API), when the browser
@@ -135,6 +138,30 @@ pub struct VisitRecord {
     pub network: Option<NetworkSample>,
 }
 
+/// The handover of a donated device to the household it was allocated to, recorded on the team
+/// member's phone (often offline). The photo, if any, is uploaded first
+/// (`PUT /api/v1/handover-photos/{uuid}`) and named here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandoverRecord {
+    pub uuid: String,
+    /// The officer's allocation being handed over (its id on the server).
+    pub allocation_id: i64,
+    /// RFC 3339; the moment on the phone.
+    pub handed_over_at: String,
+    /// Serial number or IMEI, when the team member noted it.
+    pub serial: Option<String>,
+    pub photo_uuid: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    /// Whether the team member then showed the household how to use the device.
+    pub guided: bool,
+    /// The visit recorded for that guidance, when there was one.
+    pub visit_uuid: Option<String>,
+}
+
 /// A record of the sync queue; `kind` says which.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -142,6 +169,7 @@ pub struct VisitRecord {
 pub enum SyncRecord {
     Household(HouseholdRecord),
     Visit(VisitRecord),
+    Handover(HandoverRecord),
 }
 
 /// What the server did with one record of a batch.

@@ -6,6 +6,7 @@
 //! time on our two-core machines and kilobytes of wasm, for plural rules two languages do not need.
 
 pub mod dashboard;
+pub mod donations;
 pub mod field;
 
 use crate::model::WifiStatus;
@@ -163,6 +164,8 @@ pub struct Texts {
     pub field: &'static field::FieldTexts,
     /// The leaders' dashboard's texts.
     pub dashboard: &'static dashboard::DashboardTexts,
+    /// "Chắp cánh công nghệ" texts.
+    pub donations: &'static donations::DonationTexts,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -345,6 +348,7 @@ pub static VI: Texts = Texts {
     columns_coverage_areas: "Một FeatureCollection GeoJSON: mỗi đối tượng là một Polygon hoặc MultiPolygon (kinh độ, vĩ độ) với các thuộc tính village_code, technology, quality, và có thể operator, reported_at.",
     field: &field::VI,
     dashboard: &dashboard::VI,
+    donations: &donations::VI,
 };
 
 pub static EN: Texts = Texts {
@@ -453,6 +457,7 @@ pub static EN: Texts = Texts {
     columns_coverage_areas: "A GeoJSON FeatureCollection: each feature a Polygon or MultiPolygon (longitude, latitude) with properties village_code, technology, quality, and optionally operator, reported_at.",
     field: &field::EN,
     dashboard: &dashboard::EN,
+    donations: &donations::EN,
 };
 
 #[cfg(test)]

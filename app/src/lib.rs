@@ -7,6 +7,7 @@
 
 pub mod auth_api;
 pub mod dashboard_api;
+pub mod donations;
 pub mod error;
 pub mod field_records;
 pub mod i18n;

@@ -28,6 +28,8 @@ pub const WIFI_EDITORS: &[Role] = &[Role::Admin, Role::CommuneOfficer, Role::Tel
 pub const REPORTERS: &[Role] = &[Role::Admin, Role::Telecom];
 /// Who records households and visits (the field app's sync).
 pub const RECORDERS: &[Role] = &app::domain::field::RECORDERS;
+/// Register donors and pledges, allocate donated devices: commune officers and admins.
+pub const DONATION_MANAGERS: &[Role] = &app::domain::donations::MANAGERS;
 /// Who reads door-to-door progress: everyone but telecom accounts, which see no household data.
 pub const FIELD_READERS: &[Role] = &Role::FIELD_READERS;
 /// Roles that read the leaders' dashboard (aggregates only).

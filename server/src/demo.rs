@@ -17,6 +17,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::fmt;
 
+mod donations;
+
 /// Communes and towns of huyện Thạch Thành before the July 2025 merger (GSO codes), each with an
 /// approximate centre (lon, lat) inside the district.
 const COMMUNES: [(&str, &str, f64, f64); 24] = [
@@ -137,13 +139,14 @@ pub struct DemoCounts {
     pub users: usize,
     pub households: usize,
     pub visits: usize,
+    pub pledges: usize,
 }
 
 impl fmt::Display for DemoCounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} communes, {} villages, {} cultural houses, {} coverage reports, {} households, {} visits, {} accounts \
+            "{} communes, {} villages, {} cultural houses, {} coverage reports, {} households, {} visits, {} pledges, {} accounts \
              (password {DEMO_PASSWORD})",
             self.communes,
             self.villages,
@@ -151,6 +154,7 @@ impl fmt::Display for DemoCounts {
             self.coverage_reports,
             self.households,
             self.visits,
+            self.pledges,
             self.users
         )
     }
@@ -180,6 +184,11 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         "api_token",
         "user_scope",
         "app_user",
+        "allocation",
+        "handover_photo",
+        "device_stock",
+        "pledge",
+        "donor",
         "visit",
         "household",
         "coverage_report",
@@ -197,6 +206,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     // A second generator for the field records, so that adding them left every other demo value
     // as it was.
     let mut field_rng = StdRng::seed_from_u64(2025);
+    let mut phone_rng = StdRng::seed_from_u64(7);
     let mut counts = DemoCounts::default();
     let province = admin_units::insert(
         &mut *tx,
@@ -281,7 +291,8 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
             if index < FIELD_COMMUNES {
                 let place =
                     DemoPlace { village_id: village, village_code: &village_code, lon: *lon, lat: *lat, radius };
-                let (households, visits) = insert_demo_field_records(&mut tx, &mut field_rng, &place).await?;
+                let (households, visits) =
+                    insert_demo_field_records(&mut tx, &mut field_rng, &mut phone_rng, &place).await?;
                 counts.households += households;
                 counts.visits += visits;
             }
@@ -303,6 +314,9 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     }
     meta::mark_demo(&mut *tx).await?;
     tx.commit().await?;
+    // After the commit: donations are made through the domain's own operations, each its own
+    // transaction. A failure here leaves a demo without donations, which a reload makes whole.
+    counts.pledges = donations::insert(db).await?;
     Ok(counts)
 }
 
@@ -317,10 +331,11 @@ struct DemoPlace<'a> {
 }
 
 /// A few households in a village, about two in three visited once or twice, with the phone's
-/// network sample on most visits. Returns how many households and visits it added.
+/// network sample on most visits; `phones` draws which flagged households have no smartphone. Returns how many households and visits it added.
 async fn insert_demo_field_records(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     rng: &mut StdRng,
+    phones: &mut StdRng,
     place: &DemoPlace<'_>,
 ) -> Result<(usize, usize), StoreError> {
     use app::domain::field::{insert_household, insert_visit, StoredVisit};
@@ -345,7 +360,15 @@ async fn insert_demo_field_records(
             elderly: rng.random_bool(0.2),
             disability: rng.random_bool(0.05),
             adults: Some(rng.random_range(1..=5)),
+            has_smartphone: None,
         };
+        let flagged = household.poor
+            || household.near_poor
+            || household.ethnic_minority
+            || household.elderly
+            || household.disability;
+        // Drawn from their own generator, so the other field values stay as they were.
+        let household = HouseholdRecord { has_smartphone: Some(!(flagged && phones.random_bool(0.6))), ..household };
         let Some(household_id) = insert_household(&mut **tx, &household, place.village_id, "demo").await? else {
             continue;
         };

@@ -380,6 +380,50 @@ pub fn coverage_area_file(village_code: &str, operator: &str, lon: f64, lat: f64
     .to_string()
 }
 
+/// A real 2×2 red PNG (73 bytes): the smallest honest handover photo.
+pub const TINY_PNG: [u8; 73] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0xfd, 0xd4, 0x9a, 0x73, 0x00, 0x00, 0x00, 0x10, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x44, 0x0c, 0x10, 0x0a, 0x00, 0x1f, 0xee, 0x03, 0xfd,
+    0x8b, 0x5f, 0x14, 0xd4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Syncs, as `who`, a poor household without a smartphone in `village_code` (eligible for a
+/// donated device) and returns its id on the server.
+pub async fn eligible_household(app: &Router, who: &As, village_code: &str) -> i64 {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let record = serde_json::json!({"kind": "household", "uuid": uuid, "village_code": village_code,
+        "label": format!("Hộ chờ thiết bị {}", &uuid[..8]), "lon": null, "lat": null, "accuracy_m": null,
+        "poor": true, "adults": 2, "has_smartphone": false});
+    let (status, body) =
+        send_json(app, http::Method::POST, "/api/v1/sync", who, Some(serde_json::json!({"records": [record]}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["results"][0]["id"].as_i64().unwrap_or_else(|| panic!("household stored: {body}"))
+}
+
+/// Records, as `officer`, a pledge of `quantity` devices of `item` from the first donor to
+/// `commune_code` and receives it; returns the pledge's id.
+pub async fn received_pledge(app: &Router, officer: &As, commune_code: &str, item: &str, quantity: i64) -> i64 {
+    let (status, donors) = send_json(app, http::Method::GET, "/api/v1/donors", officer, None).await;
+    assert_eq!(status, StatusCode::OK, "{donors}");
+    let donor_id = donors[0]["id"].as_i64().expect("a donor");
+    let pledge = serde_json::json!({"donor_id": donor_id, "commune_code": commune_code, "item": item,
+        "quantity": quantity, "condition": "new", "value_vnd": 1_000_000 * quantity});
+    let (status, created) = send_json(app, http::Method::POST, "/api/v1/pledges", officer, Some(pledge)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("pledge id");
+    let uri = format!("/api/v1/pledges/{id}/receive");
+    let (status, received) = send_json(app, http::Method::POST, &uri, officer, None).await;
+    assert_eq!(status, StatusCode::OK, "{received}");
+    id
+}
+
+/// Allocates, as `officer`, one `item` to a household; returns the answer's status and body.
+pub async fn allocate(app: &Router, officer: &As, household_id: i64, item: &str) -> (StatusCode, serde_json::Value) {
+    let body = serde_json::json!({"household_id": household_id, "item": item});
+    send_json(app, http::Method::POST, "/api/v1/allocations", officer, Some(body)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::database_url_with_name;

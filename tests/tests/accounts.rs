@@ -60,6 +60,26 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/tokens", &["admin"]),
     ("DELETE", "/tokens/{id}", &["admin"]),
     ("GET", "/audit", &["admin"]),
+    ("GET", "/donors", &["admin", "canbo.kimtan"]),
+    ("POST", "/donors", &["admin", "canbo.kimtan"]),
+    (
+        "GET",
+        "/donations/acknowledgements",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
+    ("GET", "/donations/stock", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("GET", "/donations/eligible", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/donations/villages", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/pledges", &["admin", "lanhdao", "canbo.kimtan"]),
+    ("POST", "/pledges", &["admin", "canbo.kimtan"]),
+    ("POST", "/pledges/{id}/receive", &["admin", "canbo.kimtan"]),
+    ("GET", "/allocations", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("POST", "/allocations", &["admin", "canbo.kimtan"]),
+    ("POST", "/allocations/{id}/cancel", &["admin", "canbo.kimtan"]),
+    ("PUT", "/handover-photos/{uuid}", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/handover-photos/{uuid}", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/exports/donations.csv", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("GET", "/reports/donations.xlsx", &["admin", "lanhdao", "canbo.kimtan"]),
 ];
 
 /// Server functions and who may call them successfully. Called in this order: signing in again
@@ -160,8 +180,33 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
         .fetch_one(test_db.db.pool())
         .await
         .expect("a demo visit in Khu phố 1");
+        // A handover photo in Khu phố 1, which every role that sees handovers there may fetch.
+        let shown_photo = uuid::Uuid::new_v4().to_string();
+        let (status, text) = bandoso_tests::send_raw_bytes(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/handover-photos/{shown_photo}"),
+            &admin,
+            "image/png",
+            Some(bandoso_tests::TINY_PNG.to_vec()),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{text}");
+        bandoso_tests::received_pledge(&app, &admin, "15187", "smartphone", 1).await;
+        let household = bandoso_tests::eligible_household(&app, &admin, "15187-01").await;
+        let (_, allocation) = bandoso_tests::allocate(&app, &admin, household, "smartphone").await;
+        let handover = json!({"kind": "handover", "uuid": uuid::Uuid::new_v4().to_string(),
+            "allocation_id": allocation["id"], "handed_over_at": "2026-11-20T03:00:00Z", "photo_uuid": shown_photo,
+            "guided": false});
+        let (_, synced) =
+            send_json(&app, Method::POST, "/api/v1/sync", &admin, Some(json!({"records": [handover]}))).await;
+        assert_eq!(synced["results"][0]["outcome"], "stored", "{synced}");
 
         for actor in ACTORS {
+            // Signing in afresh: the admin's own turn below changes its password, which ends its
+            // other sessions, and the donation routes need fixtures made by an admin.
+            let admin = demo_login(&app, "admin").await;
             let name = actor.unwrap_or("public");
             let who = match actor {
                 None => As::Public,
@@ -169,6 +214,32 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 Some(username) => demo_login(&app, username).await,
             };
             for (method, path, allowed) in API_MATRIX {
+                // Routes that change a donation's state get a fresh one for each caller.
+                let path = match (*method, *path) {
+                    ("POST", "/pledges/{id}/receive") => {
+                        let (_, donors) = send_json(&app, Method::GET, "/api/v1/donors", &admin, None).await;
+                        let pledge = json!({"donor_id": donors[0]["id"], "commune_code": "15187", "item": "laptop",
+                            "quantity": 1, "condition": "refurbished"});
+                        let (_, created) = send_json(&app, Method::POST, "/api/v1/pledges", &admin, Some(pledge)).await;
+                        format!("/pledges/{}/receive", created["id"])
+                    }
+                    ("POST", "/allocations/{id}/cancel") => {
+                        bandoso_tests::received_pledge(&app, &admin, "15187", "tablet", 1).await;
+                        let household = bandoso_tests::eligible_household(&app, &admin, "15187-01").await;
+                        let (_, allocation) = bandoso_tests::allocate(&app, &admin, household, "tablet").await;
+                        format!("/allocations/{}/cancel", allocation["id"])
+                    }
+                    ("PUT", "/handover-photos/{uuid}") => format!("/handover-photos/{}", uuid::Uuid::new_v4()),
+                    ("GET", "/handover-photos/{uuid}") => format!("/handover-photos/{shown_photo}"),
+                    _ => (*path).to_owned(),
+                };
+                let allocation_body = if (*method, path.as_str()) == ("POST", "/allocations") {
+                    bandoso_tests::received_pledge(&app, &admin, "15187", "sim_data", 1).await;
+                    let household = bandoso_tests::eligible_household(&app, &admin, "15187-01").await;
+                    Some(json!({"household_id": household, "item": "sim_data"}))
+                } else {
+                    None
+                };
                 let uri = format!(
                     "/api/v1{}",
                     path.replace("/cultural-houses/{id}", &format!("/cultural-houses/{kim_tan_house}"))
@@ -177,13 +248,20 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         .replace("{code}", "15187-01")
                         .replace("{uuid}", &kim_tan_visit)
                 );
-                let uri = match *path {
+                let uri = match path.as_str() {
                     "/audit" => format!("{uri}?entity_type=user&entity_id={spare_user}"),
                     "/admin-units" => format!("{uri}?level=commune"),
-                    "/households" => format!("{uri}?village=15187-01"),
+                    "/households" | "/donations/eligible" => format!("{uri}?village=15187-01"),
                     _ => uri,
                 };
-                let body = match (*method, *path) {
+                let body = match (*method, path.as_str()) {
+                    ("POST", "/donors") => Some(json!({"kind": "business", "name": format!("Donor by {name}")})),
+                    ("POST", "/pledges") => {
+                        let (_, donors) = send_json(&app, Method::GET, "/api/v1/donors", &admin, None).await;
+                        Some(json!({"donor_id": donors[0]["id"], "commune_code": "15187", "item": "money",
+                            "value_vnd": 500000}))
+                    }
+                    ("POST", "/allocations") => allocation_body,
                     ("PUT", "/targets") => Some(json!({"indicator": "public_staff", "year": 2026, "percent": 95})),
                     ("POST", "/indicator-reports") => Some(json!({
                         "indicator": "public_staff", "commune_code": "15187", "period": "2026-Q1",
@@ -207,9 +285,9 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     _ => None,
                 };
                 let method: Method = method.parse().expect("method");
-                let headers = if method == Method::PUT {
+                let headers = if method == Method::PUT && path.starts_with("/cultural-houses") {
                     vec![(http::header::IF_MATCH, bandoso_tests::house_version(&app, &admin, kim_tan_house).await)]
-                } else if *path == "/visits/{uuid}" {
+                } else if path == "/visits/{uuid}" {
                     let (version,): (i64,) = sqlx::query_as("SELECT version FROM visit WHERE client_uuid = $1")
                         .bind(&kim_tan_visit)
                         .fetch_one(test_db.db.pool())
@@ -219,13 +297,16 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 } else {
                     Vec::new()
                 };
-                let (status, text) = if *path == "/imports/coverage" {
+                let (status, text) = if path.starts_with("/handover-photos/") && method == Method::PUT {
+                    let photo = Some(bandoso_tests::TINY_PNG.to_vec());
+                    bandoso_tests::send_raw_bytes(&app, method.clone(), &uri, &who, "image/png", photo, None).await
+                } else if path == "/imports/coverage" {
                     let csv = b"village_code,operator,technology,quality\n15187-01,viettel,5G,fair\n".to_vec();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await
-                } else if *path == "/imports/coverage-areas" {
+                } else if path == "/imports/coverage-areas" {
                     let file = bandoso_tests::coverage_area_file("15187-01", "viettel", 105.60, 20.20);
                     bandoso_tests::post_file(&app, &uri, &who, "application/geo+json", file.into_bytes()).await
-                } else if *path == "/imports/wifi" {
+                } else if path == "/imports/wifi" {
                     let csv = format!("cultural_house_id,status,provider\n{kim_tan_house},active,viettel\n").into_bytes();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await
                 } else {
@@ -334,7 +415,8 @@ async fn scope_and_operator_boundaries_hold_for_wifi_updates() {
 }
 
 /// Keys that would betray personal data or secrets in a response.
-const FORBIDDEN_KEYS: [&str; 6] = ["password_hash", "token_hash", "phone", "phone_number", "household_name", "members"];
+const FORBIDDEN_KEYS: [&str; 7] =
+    ["password_hash", "token_hash", "phone", "phone_number", "household_name", "members", "contact"];
 
 fn find_forbidden_key(value: &Value) -> Option<String> {
     match value {

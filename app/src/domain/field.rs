@@ -28,7 +28,7 @@ const EARLIEST_VISIT: &str = "2025-01-01T00:00:00Z";
 pub const RECORDERS: [Role; 3] = Role::RECORDERS;
 
 /// Stores a batch: households first (visits in the same batch may point at them), then visits,
-/// each record in its own transaction. Answers one result per record, in the request's order.
+/// then device handovers (which may name a visit), each record in its own transaction. Answers one result per record, in the request's order.
 /// Records that are not even well-formed JSON records are rejected one by one, not the batch.
 pub async fn sync(
     db: &super::Db,
@@ -41,11 +41,13 @@ pub async fn sync(
     let mut results: Vec<Option<SyncResult>> = vec![None; records.len()];
     let mut households = Vec::new();
     let mut visits = Vec::new();
+    let mut handovers = Vec::new();
     for (index, value) in records.into_iter().enumerate() {
         let uuid = value.get("uuid").and_then(|uuid| uuid.as_str()).unwrap_or_default().to_owned();
         match parse_record(value) {
             Ok(SyncRecord::Household(record)) => households.push((index, record)),
             Ok(SyncRecord::Visit(record)) => visits.push((index, record)),
+            Ok(SyncRecord::Handover(record)) => handovers.push((index, record)),
             Err(error) => {
                 results[index] = Some(rejected(
                     uuid,
@@ -59,6 +61,9 @@ pub async fn sync(
     }
     for (index, record) in visits {
         results[index] = Some(store_visit(db, principal, record).await?);
+    }
+    for (index, record) in handovers {
+        results[index] = Some(super::donations::store_handover(db, principal, record).await?);
     }
     Ok(results.into_iter().flatten().collect())
 }
@@ -75,11 +80,12 @@ fn parse_record(value: serde_json::Value) -> Result<SyncRecord, String> {
     match kind.as_ref().and_then(|kind| kind.as_str()) {
         Some("household") => serde_path_to_error::deserialize(rest).map(SyncRecord::Household).map_err(at_path),
         Some("visit") => serde_path_to_error::deserialize(rest).map(SyncRecord::Visit).map_err(at_path),
-        _ => Err("kind: expected household or visit".to_owned()),
+        Some("handover") => serde_path_to_error::deserialize(rest).map(SyncRecord::Handover).map_err(at_path),
+        _ => Err("kind: expected household, visit or handover".to_owned()),
     }
 }
 
-fn rejected(uuid: String, reason: Said) -> SyncResult {
+pub(super) fn rejected(uuid: String, reason: Said) -> SyncResult {
     SyncResult {
         uuid,
         outcome: SyncOutcome::Rejected,
@@ -90,13 +96,13 @@ fn rejected(uuid: String, reason: Said) -> SyncResult {
     }
 }
 
-fn stored(uuid: String, outcome: SyncOutcome, id: i64, outside_area: bool) -> SyncResult {
+pub(super) fn stored(uuid: String, outcome: SyncOutcome, id: i64, outside_area: bool) -> SyncResult {
     SyncResult { uuid, outcome, id: Some(id), reason: None, reason_vi: None, outside_area }
 }
 
 /// A client UUID: 36 characters of the canonical form (any version); phones make them with
 /// `crypto.randomUUID()`.
-fn check_uuid(uuid: &str) -> Result<(), Said> {
+pub(super) fn check_uuid(uuid: &str) -> Result<(), Said> {
     let canonical = uuid.len() == 36
         && uuid.char_indices().all(|(index, c)| match index {
             8 | 13 | 18 | 23 => c == '-',
@@ -110,7 +116,7 @@ fn check_uuid(uuid: &str) -> Result<(), Said> {
 }
 
 /// A position given whole (both or neither coordinate), in range, with a sane accuracy.
-fn check_position(lon: Option<f64>, lat: Option<f64>, accuracy_m: Option<f64>) -> Result<(), Said> {
+pub(super) fn check_position(lon: Option<f64>, lat: Option<f64>, accuracy_m: Option<f64>) -> Result<(), Said> {
     match (lon, lat) {
         (None, None) => {}
         (Some(lon), Some(lat))
@@ -154,7 +160,7 @@ async fn village_in_scope(
     }
 }
 
-fn outside_scope() -> Said {
+pub(super) fn outside_scope() -> Said {
     said("this village is outside your scope", "thôn này ngoài phạm vi của bạn")
 }
 
@@ -223,9 +229,9 @@ where
     let (has_accuracy, accuracy) = super::db::nullable_f64(record.accuracy_m);
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO household (client_uuid, village_id, label, lon, lat, accuracy_m, poor, near_poor, ethnic_minority,
-                                elderly, disability, adults, created_by, created_at)
+                                elderly, disability, adults, created_by, created_at, has_smartphone)
          VALUES ($1, $2, $3, CASE WHEN $15 THEN $4 END, CASE WHEN $15 THEN $5 END, CASE WHEN $16 THEN $6 END,
-                 $7, $8, $9, $10, $11, $12, $13, $14)
+                 $7, $8, $9, $10, $11, $12, $13, $14, $17)
          ON CONFLICT (client_uuid) DO NOTHING
          RETURNING id",
     )
@@ -245,6 +251,7 @@ where
     .bind(super::now_utc_text())
     .bind(has_position)
     .bind(has_accuracy)
+    .bind(record.has_smartphone.map(i64::from))
     .fetch_optional(executor)
     .await?;
     Ok(inserted.map(|(id,)| id))
@@ -267,7 +274,7 @@ fn check_household(record: &HouseholdRecord) -> Result<(), Said> {
 }
 
 /// Floats for a position that may be absent: never bound as NULL (see `db::nullable_f64`).
-fn position_binds(lon: Option<f64>, lat: Option<f64>) -> (bool, f64, f64) {
+pub(super) fn position_binds(lon: Option<f64>, lat: Option<f64>) -> (bool, f64, f64) {
     match (lon, lat) {
         (Some(lon), Some(lat)) => (true, lon, lat),
         _ => (false, 0.0, 0.0),
@@ -429,14 +436,7 @@ fn check_visit(record: &VisitRecord) -> Result<String, Said> {
     if let Some(household_uuid) = &record.household_uuid {
         check_uuid(household_uuid).map_err(|problem| said(format!("household_{}", problem.en), problem.vi))?;
     }
-    let visited_at = super::read_moment("visited_at", &record.visited_at)?;
-    let latest = super::format_utc(time::OffsetDateTime::now_utc() + time::Duration::days(1));
-    if visited_at.as_str() < EARLIEST_VISIT || visited_at > latest {
-        return Err(said(
-            format!("visited_at: {visited_at} is not a plausible moment (is the phone's clock right?)"),
-            format!("visited_at: thời điểm {visited_at} không hợp lý (đồng hồ điện thoại có đúng không?)"),
-        ));
-    }
+    let visited_at = plausible_moment("visited_at", &record.visited_at)?;
     check_position(record.lon, record.lat, record.accuracy_m)?;
     check_visit_content(record.people_helped, &record.skills, record.note.as_deref())?;
     if let Some(network) = &record.network {
@@ -455,6 +455,19 @@ fn check_visit(record: &VisitRecord) -> Result<String, Said> {
         }
     }
     Ok(visited_at)
+}
+
+/// A moment recorded on a phone, in the stored form: not before the plan, not in the future.
+pub(super) fn plausible_moment(field: &str, value: &str) -> Result<String, Said> {
+    let moment = super::read_moment(field, value)?;
+    let latest = super::format_utc(time::OffsetDateTime::now_utc() + time::Duration::days(1));
+    if moment.as_str() < EARLIEST_VISIT || moment > latest {
+        return Err(said(
+            format!("{field}: {moment} is not a plausible moment (is the phone's clock right?)"),
+            format!("{field}: thời điểm {moment} không hợp lý (đồng hồ điện thoại có đúng không?)"),
+        ));
+    }
+    Ok(moment)
 }
 
 /// Checks what a visit says happened: the part a later edit may change.

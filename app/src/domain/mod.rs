@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod csv_import;
 pub mod cultural_houses;
 pub mod db;
+pub mod donations;
 pub mod field;
 pub mod geometry;
 pub mod indicators;
@@ -36,6 +37,10 @@ pub enum StoreError {
     Conflict { current_version: i64 },
     #[error("{0}")]
     Invalid(String),
+    /// The request is well-formed but the records' present state forbids it (no device left to
+    /// allocate, a pledge already received): a 409 with the reason.
+    #[error("{0}")]
+    StateConflict(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

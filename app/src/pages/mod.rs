@@ -1,4 +1,5 @@
 pub mod account;
+pub(crate) mod api_client;
 pub mod dashboard;
 pub mod field;
 #[cfg(feature = "hydrate")]

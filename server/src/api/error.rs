@@ -26,6 +26,9 @@ pub enum ApiError {
     /// The request body is not the JSON the route expects.
     #[error("{0}")]
     BadBody(String),
+    /// A body of a media type the route does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("no such {0}")]
     NotFound(&'static str),
     #[error("no such API route")]
@@ -53,9 +56,10 @@ impl ApiError {
             }
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::Conflict { .. } | StoreError::StateConflict(_)) => StatusCode::CONFLICT,
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 StatusCode::UNAUTHORIZED
             }
@@ -72,9 +76,10 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => "not_found",
             ApiError::Unavailable => "unavailable",
             ApiError::BodyTooLarge => "body_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::InvalidFile(_) => "invalid_file",
-            ApiError::Store(StoreError::Conflict { .. }) => "conflict",
+            ApiError::Store(StoreError::Conflict { .. } | StoreError::StateConflict(_)) => "conflict",
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 "unauthenticated"
             }

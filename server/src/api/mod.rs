@@ -8,6 +8,7 @@ pub mod admin_units;
 pub mod audit;
 pub mod coverage;
 pub mod cultural_houses;
+pub mod donations;
 pub mod error;
 pub mod exports;
 pub mod field;
@@ -20,8 +21,8 @@ pub mod users;
 pub mod versions;
 
 use crate::auth::{
-    self, Access, ADMIN, DASHBOARD_READERS, FIELD_READERS, FIGURE_REPORTERS, RECORDERS, REPORTERS, SIGNED_IN,
-    WIFI_EDITORS,
+    self, Access, ADMIN, DASHBOARD_READERS, DONATION_MANAGERS, FIELD_READERS, FIGURE_REPORTERS, RECORDERS, REPORTERS,
+    SIGNED_IN, WIFI_EDITORS,
 };
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -91,6 +92,27 @@ pub fn api_routes() -> Vec<ApiRoute> {
         route(Method::GET, "/reports/quarterly.xlsx", Access::Roles(DASHBOARD_READERS), get(reports::quarterly_xlsx)),
         route(Method::PUT, "/targets", Access::Roles(ADMIN), put(indicators::set_target)),
         route(Method::POST, "/indicator-reports", Access::Roles(FIGURE_REPORTERS), post(indicators::report)),
+        route(Method::GET, "/donors", Access::Roles(DONATION_MANAGERS), get(donations::list_donors)),
+        route(Method::POST, "/donors", Access::Roles(DONATION_MANAGERS), post(donations::create_donor)),
+        route(Method::GET, "/donations/acknowledgements", Access::Public, get(donations::acknowledgements)),
+        route(Method::GET, "/donations/stock", Access::Public, get(donations::stock)),
+        route(Method::GET, "/donations/eligible", Access::Roles(RECORDERS), get(donations::eligible)),
+        route(Method::GET, "/donations/villages", Access::Roles(FIELD_READERS), get(donations::villages)),
+        route(Method::GET, "/pledges", Access::Roles(DASHBOARD_READERS), get(donations::list_pledges)),
+        route(Method::POST, "/pledges", Access::Roles(DONATION_MANAGERS), post(donations::create_pledge)),
+        route(Method::POST, "/pledges/{id}/receive", Access::Roles(DONATION_MANAGERS), post(donations::receive_pledge)),
+        route(Method::GET, "/allocations", Access::Roles(RECORDERS), get(donations::list_allocations)),
+        route(Method::POST, "/allocations", Access::Roles(DONATION_MANAGERS), post(donations::allocate)),
+        route(
+            Method::POST,
+            "/allocations/{id}/cancel",
+            Access::Roles(DONATION_MANAGERS),
+            post(donations::cancel_allocation),
+        ),
+        route(Method::PUT, "/handover-photos/{uuid}", Access::Roles(RECORDERS), put(donations::put_photo)),
+        route(Method::GET, "/handover-photos/{uuid}", Access::Roles(RECORDERS), get(donations::get_photo)),
+        route(Method::GET, "/exports/donations.csv", Access::Public, get(donations::stock_csv)),
+        route(Method::GET, "/reports/donations.xlsx", Access::Roles(DASHBOARD_READERS), get(donations::report_xlsx)),
         route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
         route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
         route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),

@@ -7,17 +7,17 @@
 //! The page is rendered on the server as an empty frame (no personal data), so the service
 //! worker can keep it and it opens offline; the lists come from the phone's store and the API.
 
-mod api_client;
 mod area_map;
 mod device;
+mod handover;
 mod phone_store;
 mod queue;
 mod tile_cache;
 
+use super::api_client::{get_json, CallFailure};
 use crate::field_records::{HouseholdEntry, HouseholdRecord, Skill, SyncRecord, VillageProgress, VisitRecord};
 use crate::i18n::fill;
 use crate::use_texts;
-use api_client::{get_json, CallFailure};
 use device::Fix;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -39,6 +39,10 @@ const CACHE_CHOSEN_VILLAGE: &str = "chosen-village";
 
 fn households_key(village_code: &str) -> String {
     format!("households:{village_code}")
+}
+
+fn allocations_key(village_code: &str) -> String {
+    format!("allocations:{village_code}")
 }
 
 /// What the status line tells the team member after an action.
@@ -64,6 +68,8 @@ enum Sheet {
         label: String,
         editing: Option<Box<QueuedRecord>>,
     },
+    /// The handover of a device the commune officer allocated.
+    Handover(Box<crate::donations::Allocation>),
 }
 
 /// A household as the list shows it: from the server's list or recorded on this phone.
@@ -86,6 +92,8 @@ struct Field {
     village: RwSignal<Option<String>>,
     /// The chosen village's households as last fetched from the server (`None`: never fetched).
     households: RwSignal<Option<Vec<HouseholdEntry>>>,
+    /// Devices allocated in the chosen village, waiting for their handover (as last fetched).
+    allocations: RwSignal<Vec<crate::donations::Allocation>>,
     position: RwSignal<Option<Fix>>,
     position_denied: RwSignal<bool>,
     online: RwSignal<bool>,
@@ -103,6 +111,7 @@ impl Field {
             villages: RwSignal::new(Vec::new()),
             village: RwSignal::new(None),
             households: RwSignal::new(None),
+            allocations: RwSignal::new(Vec::new()),
             position: RwSignal::new(None),
             position_denied: RwSignal::new(false),
             online: RwSignal::new(true),
@@ -138,6 +147,7 @@ impl Field {
         self.choose_initial_village(remembered.clone());
         if let Some(code) = self.village.get_untracked() {
             self.households.set(read_cache(&households_key(&code)).await);
+            self.allocations.set(read_cache(&allocations_key(&code)).await.unwrap_or_default());
         }
         self.ready.set(true);
         if device::is_online() {
@@ -177,13 +187,22 @@ impl Field {
         }
     }
 
-    /// Fetches one village's households; shows them if it is the chosen village.
+    /// Fetches one village's households and the devices allocated there; shows them if it is the
+    /// chosen village.
     async fn fetch_households(self, code: &str) {
-        let url = format!("/api/v1/households?village={}&limit=5000", js_sys::encode_uri_component(code));
+        let village = js_sys::encode_uri_component(code);
+        let url = format!("/api/v1/households?village={village}&limit=5000");
         if let Ok(households) = get_json::<Vec<HouseholdEntry>>(&url).await {
             write_cache(&households_key(code), &households).await;
             if self.village.get_untracked().as_deref() == Some(code) {
                 self.households.set(Some(households));
+            }
+        }
+        let url = format!("/api/v1/allocations?village={village}&status=allocated");
+        if let Ok(allocations) = get_json::<Vec<crate::donations::Allocation>>(&url).await {
+            write_cache(&allocations_key(code), &allocations).await;
+            if self.village.get_untracked().as_deref() == Some(code) {
+                self.allocations.set(allocations);
             }
         }
     }
@@ -193,6 +212,7 @@ impl Field {
         self.village.set(Some(code.clone()));
         write_cache(CACHE_CHOSEN_VILLAGE, &code).await;
         self.households.set(read_cache(&households_key(&code)).await);
+        self.allocations.set(read_cache(&allocations_key(&code)).await.unwrap_or_default());
         if device::is_online() {
             self.fetch_households(&code).await;
         }
@@ -225,7 +245,11 @@ impl Field {
     /// Saves a record on the phone (a new one, or a pending one changed: it keeps its place in the
     /// queue), then tries to send it.
     async fn record(self, record: SyncRecord, saved_at_ms: Option<f64>) -> bool {
-        let queued = QueuedRecord::pending(record, saved_at_ms.unwrap_or_else(device::now_ms));
+        self.keep(QueuedRecord::pending(record, saved_at_ms.unwrap_or_else(device::now_ms))).await
+    }
+
+    /// Saves a queued record as it is (with its photo or caption), then tries to send it.
+    async fn keep(self, queued: QueuedRecord) -> bool {
         let saved = match phone_store::open().await {
             Ok(database) => queue::save(&database, &queued).await,
             Err(error) => Err(error),
@@ -352,6 +376,8 @@ impl Field {
                     })
                     .unwrap_or_else(|| "—".to_owned())
             }
+            // Handovers carry their caption in the queue (see `QueuedRecord::caption`).
+            SyncRecord::Handover(_) => "—".to_owned(),
         }
     }
 }
@@ -445,6 +471,7 @@ pub fn FieldPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <handover::HandoverList field/>
             <DoorList field/>
             <RecordList field/>
             {move || match field.sheet.get() {
@@ -453,6 +480,7 @@ pub fn FieldPage() -> impl IntoView {
                 Sheet::Visit { household_uuid, label, editing } => {
                     view! { <VisitForm field household_uuid label editing/> }.into_any()
                 }
+                Sheet::Handover(allocation) => view! { <handover::HandoverForm field allocation/> }.into_any(),
             }}
         </section>
     }
@@ -641,6 +669,7 @@ fn RecordList(field: Field) -> impl IntoView {
     view! {
         <h3>{move || texts.get().field.records}</h3>
         {move || {
+            let donation_texts = texts.get().donations;
             let texts = texts.get().field;
             let mut records = field.records.get();
             if records.is_empty() {
@@ -662,13 +691,16 @@ fn RecordList(field: Field) -> impl IntoView {
                             let (kind, moment) = match &queued.record {
                                 SyncRecord::Household(_) => (texts.kind_household, String::new()),
                                 SyncRecord::Visit(visit) => (texts.kind_visit, device::local_time(&visit.visited_at)),
+                                SyncRecord::Handover(handover) => {
+                                    (donation_texts.kind_handover, device::local_time(&handover.handed_over_at))
+                                }
                             };
                             let (state_class, state_text) = match queued.state {
                                 QueueState::Pending => ("badge badge--pending", texts.state_pending),
                                 QueueState::Synced => ("badge badge--synced", texts.state_synced),
                                 QueueState::Rejected => ("badge badge--rejected", texts.state_rejected),
                             };
-                            let label = field.record_label(&queued.record);
+                            let label = queued.caption.clone().unwrap_or_else(|| field.record_label(&queued.record));
                             let uuid = queued.uuid().to_owned();
                             // A pending visit is changed on the phone (not while its batch is on the
                             // way); a synced one is corrected on the server, which needs the network.
@@ -729,6 +761,7 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
     let label = RwSignal::new(String::new());
     let flags: [RwSignal<bool>; 5] = std::array::from_fn(|_| RwSignal::new(false));
     let adults = RwSignal::new(String::new());
+    let smartphone = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
     let flag_names = move || {
         let texts = texts.get().field;
@@ -757,6 +790,11 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
             elderly,
             disability,
             adults: adults.get_untracked().trim().parse().ok(),
+            has_smartphone: match smartphone.get_untracked().as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
         };
         spawn_local(async move {
             if field.record(SyncRecord::Household(household), None).await {
@@ -788,6 +826,14 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
                     <span>{move || texts.get().field.adults}</span>
                     <input type="number" inputmode="numeric" min="0" max="100" bind:value=adults/>
                 </label>
+                <label class="field">
+                    <span>{move || texts.get().donations.has_smartphone}</span>
+                    <select bind:value=smartphone data-testid="household-smartphone">
+                        <option value="">{move || texts.get().donations.smartphone_unknown}</option>
+                        <option value="yes">{move || texts.get().donations.smartphone_yes}</option>
+                        <option value="no">{move || texts.get().donations.smartphone_no}</option>
+                    </select>
+                </label>
                 <p class="hint" data-testid="household-position">
                     {move || match field.position.get() {
                         Some(fix) => fill(texts.get().field.position_taken, "meters", fix.accuracy_m.round()),
@@ -803,6 +849,40 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
                 </div>
             </form>
         </div>
+    }
+}
+
+/// The skills taught, as chips to tap on and off.
+#[component]
+fn SkillChips(skills: RwSignal<Vec<Skill>>) -> impl IntoView {
+    let texts = use_texts();
+    let toggle = move |skill: Skill| {
+        skills.update(|chosen| {
+            if let Some(index) = chosen.iter().position(|known| *known == skill) {
+                chosen.remove(index);
+            } else {
+                chosen.push(skill);
+            }
+        });
+    };
+    view! {
+        <fieldset class="chips">
+            <legend>{move || texts.get().field.skills}</legend>
+            {Skill::ALL
+                .into_iter()
+                .map(|skill| view! {
+                    <button
+                        type="button"
+                        class="chip"
+                        data-skill=skill.as_str()
+                        aria-pressed=move || skills.with(|chosen| chosen.contains(&skill)).to_string()
+                        on:click=move |_| toggle(skill)
+                    >
+                        {move || texts.get().field.skill(skill)}
+                    </button>
+                })
+                .collect_view()}
+        </fieldset>
     }
 }
 
@@ -842,7 +922,7 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
     let texts = use_texts();
     let earlier: Option<VisitRecord> = editing.as_ref().and_then(|queued| match &queued.record {
         SyncRecord::Visit(visit) => Some(visit.clone()),
-        SyncRecord::Household(_) => None,
+        _ => None,
     });
     let people = RwSignal::new(earlier.as_ref().map_or(1, |visit| visit.people_helped));
     let skills = RwSignal::new(earlier.as_ref().map(|visit| visit.skills.clone()).unwrap_or_default());
@@ -900,15 +980,6 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
             }
         });
     };
-    let toggle = move |skill: Skill| {
-        skills.update(|chosen| {
-            if let Some(index) = chosen.iter().position(|known| *known == skill) {
-                chosen.remove(index);
-            } else {
-                chosen.push(skill);
-            }
-        });
-    };
     view! {
         <div class="field-sheet" role="dialog" aria-modal="true" data-testid="visit-form">
             <form class="form" on:submit=save>
@@ -933,23 +1004,7 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                         "+"
                     </button>
                 </fieldset>
-                <fieldset class="chips">
-                    <legend>{move || texts.get().field.skills}</legend>
-                    {Skill::ALL
-                        .into_iter()
-                        .map(|skill| view! {
-                            <button
-                                type="button"
-                                class="chip"
-                                data-skill=skill.as_str()
-                                aria-pressed=move || skills.with(|chosen| chosen.contains(&skill)).to_string()
-                                on:click=move |_| toggle(skill)
-                            >
-                                {move || texts.get().field.skill(skill)}
-                            </button>
-                        })
-                        .collect_view()}
-                </fieldset>
+                <SkillChips skills/>
                 <Outcome legend=Signal::derive(move || texts.get().field.vneid_activated) value=vneid testid="vneid-outcome"/>
                 <Outcome legend=Signal::derive(move || texts.get().field.bank_account_opened) value=bank testid="bank-outcome"/>
                 <label class="field">

@@ -3,9 +3,9 @@
 //! as stored (or stored before). An answer that never arrives leaves it pending, and sending it
 //! again is harmless because the server stores each UUID once.
 
-use super::api_client::{patch_json, post_json, CallFailure};
 use super::phone_store::{self, PhoneStoreError, QUEUE};
 use crate::field_records::{EditedVisit, SyncOutcome, SyncRecord, SyncResult, VisitEdit, VisitRecord};
+use crate::pages::api_client::{patch_json, post_json, put_blob, CallFailure};
 use serde::{Deserialize, Serialize};
 use web_sys::IdbDatabase;
 
@@ -38,6 +38,22 @@ pub struct QueuedRecord {
     /// The server's version of a synced visit (1 when first stored): sent back with a correction.
     #[serde(default)]
     pub version: Option<i64>,
+    /// A handover's photo, uploaded before the record itself.
+    #[serde(default)]
+    pub photo: Option<PhotoAttachment>,
+    /// How the list names a record whose own fields do not say it (a handover: device and household).
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// A photo kept on the phone with the record it belongs to, as a compressed JPEG `data:` URL.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhotoAttachment {
+    pub uuid: String,
+    /// The picture; dropped once its record is synced, to give the phone its space back.
+    pub data_url: Option<String>,
+    /// The server has stored the picture.
+    pub uploaded: bool,
 }
 
 impl QueuedRecord {
@@ -51,6 +67,8 @@ impl QueuedRecord {
             reason_vi: None,
             outside_area: false,
             version: None,
+            photo: None,
+            caption: None,
         }
     }
 
@@ -58,6 +76,16 @@ impl QueuedRecord {
         match &self.record {
             SyncRecord::Household(household) => &household.uuid,
             SyncRecord::Visit(visit) => &visit.uuid,
+            SyncRecord::Handover(handover) => &handover.uuid,
+        }
+    }
+
+    /// Households go first (visits name them), then visits (handovers name them), then handovers.
+    fn send_order(&self) -> u8 {
+        match self.record {
+            SyncRecord::Household(_) => 0,
+            SyncRecord::Visit(_) => 1,
+            SyncRecord::Handover(_) => 2,
         }
     }
 
@@ -69,6 +97,9 @@ impl QueuedRecord {
                 self.server_id = result.id;
                 self.outside_area = result.outside_area;
                 self.version = self.version.or(Some(1));
+                if let Some(photo) = &mut self.photo {
+                    photo.data_url = None;
+                }
             }
             SyncOutcome::Rejected => {
                 self.state = QueueState::Rejected;
@@ -132,13 +163,54 @@ pub async fn discard(database: &IdbDatabase, uuid: &str) -> Result<(), PhoneStor
     phone_store::delete(database, QUEUE, uuid).await
 }
 
-/// Sends every pending record, households before the visits that may point at them, and stores
-/// each verdict on the phone as soon as its batch is answered.
+/// Uploads the photo of a pending record, if it has one not yet on the server, and notes on the
+/// phone that it is there. A photo the server refuses makes its record rejected, with the reason:
+/// sending it again would not help, and the team member sees why.
+async fn upload_photo(database: &IdbDatabase, queued: &mut QueuedRecord) -> Result<(), SyncFailure> {
+    let Some(photo) = queued.photo.clone().filter(|photo| !photo.uploaded) else { return Ok(()) };
+    let Some(data_url) = photo.data_url.as_deref() else { return Ok(()) };
+    let blob = data_url_blob(data_url).await.map_err(|_| SyncFailure::Server(CallFailure::Unreachable))?;
+    let url = format!("/api/v1/handover-photos/{}", js_sys::encode_uri_component(&photo.uuid));
+    match put_blob(&url, &blob, "image/jpeg").await {
+        Ok(()) => {
+            queued.photo = Some(PhotoAttachment { uploaded: true, ..photo });
+        }
+        Err(CallFailure::Status(status @ (413 | 415 | 422), message)) => {
+            queued.state = QueueState::Rejected;
+            queued.reason = Some(format!("photo refused ({status}): {message}"));
+            queued.reason_vi =
+                Some(format!("Máy chủ không nhận ảnh bàn giao ({status}). Ghi lại bàn giao với ảnh khác."));
+        }
+        Err(failure) => return Err(SyncFailure::Server(failure)),
+    }
+    save(database, queued).await?;
+    Ok(())
+}
+
+/// The bytes behind a `data:` URL, as a `Blob` (the browser decodes it).
+async fn data_url_blob(data_url: &str) -> Result<web_sys::Blob, wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or_else(|| wasm_bindgen::JsValue::from_str("no window"))?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(data_url)).await?.dyn_into()?;
+    wasm_bindgen_futures::JsFuture::from(response.blob()?).await?.dyn_into()
+}
+
+/// Sends every pending record, households before the visits that may point at them and visits
+/// before the handovers that may name them, and stores each verdict on the phone as soon as its
+/// batch is answered.
 pub async fn send_pending(database: &IdbDatabase) -> Result<SyncReport, SyncFailure> {
     let mut pending: Vec<QueuedRecord> =
         load(database).await?.into_iter().filter(|record| record.state == QueueState::Pending).collect();
-    pending.sort_by_key(|record| matches!(record.record, SyncRecord::Visit(_)));
-    let mut report = SyncReport::default();
+    pending.sort_by_key(QueuedRecord::send_order);
+    for queued in &mut pending {
+        upload_photo(database, queued).await?;
+    }
+    let mut report = SyncReport {
+        synced: 0,
+        rejected: pending.iter().filter(|queued| queued.state == QueueState::Rejected).count(),
+    };
+    pending.retain(|queued| queued.state == QueueState::Pending);
     for batch in pending.chunks_mut(BATCH) {
         let request = SyncRequest { records: batch.iter().map(|queued| &queued.record).collect() };
         let response: SyncResponse = post_json("/api/v1/sync", &request).await.map_err(SyncFailure::Server)?;

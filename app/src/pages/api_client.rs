@@ -1,4 +1,5 @@
-//! The field app's calls to the REST API (`/api/v1/…`) with the browser's session cookie.
+//! The browser's calls to the REST API (`/api/v1/…`) with the session cookie: the field app's
+//! sync and lists, and the donations page.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,16 +22,19 @@ pub enum CallFailure {
     Unreadable(String),
 }
 
-async fn call(method: &str, url: &str, body: Option<String>, extra: &[(&str, &str)]) -> Result<String, CallFailure> {
+/// A request body and its media type.
+type Body<'a> = (&'a wasm_bindgen::JsValue, &'a str);
+
+async fn call(method: &str, url: &str, body: Option<Body<'_>>, extra: &[(&str, &str)]) -> Result<String, CallFailure> {
     let window = web_sys::window().ok_or(CallFailure::Unreachable)?;
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|_| CallFailure::Unreachable)?;
     headers.set("Accept", "application/json").map_err(|_| CallFailure::Unreachable)?;
-    if let Some(body) = body.as_deref() {
-        headers.set("Content-Type", "application/json").map_err(|_| CallFailure::Unreachable)?;
-        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    if let Some((body, content_type)) = body {
+        headers.set("Content-Type", content_type).map_err(|_| CallFailure::Unreachable)?;
+        init.set_body(body);
     }
     for (name, value) in extra {
         headers.set(name, value).map_err(|_| CallFailure::Unreachable)?;
@@ -61,10 +65,19 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, CallFailure> 
     serde_json::from_str(&text).map_err(|error| CallFailure::Unreadable(error.to_string()))
 }
 
+fn json_body<B: Serialize>(body: &B) -> Result<wasm_bindgen::JsValue, CallFailure> {
+    let json = serde_json::to_string(body).map_err(|error| CallFailure::Unreadable(error.to_string()))?;
+    Ok(wasm_bindgen::JsValue::from_str(&json))
+}
+
 pub async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, CallFailure> {
-    let body = serde_json::to_string(body).map_err(|error| CallFailure::Unreadable(error.to_string()))?;
-    let text = call("POST", url, Some(body), &[]).await?;
+    let text = call("POST", url, Some((&json_body(body)?, "application/json")), &[]).await?;
     serde_json::from_str(&text).map_err(|error| CallFailure::Unreadable(error.to_string()))
+}
+
+/// Uploads a file (a `Blob`) with its media type; the answer's body is not read.
+pub async fn put_blob(url: &str, blob: &web_sys::Blob, content_type: &str) -> Result<(), CallFailure> {
+    call("PUT", url, Some((blob, content_type)), &[]).await.map(|_| ())
 }
 
 /// A conditional correction: `if_match` is the record's version as last seen (`"3"`).
@@ -73,7 +86,6 @@ pub async fn patch_json<B: Serialize, T: DeserializeOwned>(
     body: &B,
     if_match: &str,
 ) -> Result<T, CallFailure> {
-    let body = serde_json::to_string(body).map_err(|error| CallFailure::Unreadable(error.to_string()))?;
-    let text = call("PATCH", url, Some(body), &[("If-Match", if_match)]).await?;
+    let text = call("PATCH", url, Some((&json_body(body)?, "application/json")), &[("If-Match", if_match)]).await?;
     serde_json::from_str(&text).map_err(|error| CallFailure::Unreadable(error.to_string()))
 }
