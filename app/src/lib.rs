@@ -176,6 +176,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bang-dieu-khien") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("bao-cao") view=pages::report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("thuc-dia") view=pages::field::FieldPage ssr=SsrMode::Async/>
+                    <Route path=path!("tang-thiet-bi") view=pages::donations::DonationsPage ssr=SsrMode::Async/>
                     <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

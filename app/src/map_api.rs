@@ -153,6 +153,22 @@ pub async fn load_village_progress() -> Result<Vec<crate::field_records::Village
     .await
 }
 
+/// Donations per village in the viewer's scope, for the "tặng thiết bị" layer: aggregates only.
+/// Roles that do not read field progress (the public, operators) get none.
+#[server(endpoint = "map/donations")]
+pub async fn load_village_donations() -> Result<Vec<crate::donations::VillageDonations>, AppError> {
+    crate::error::responding(async move {
+        let state = state()?;
+        match viewer(&state).await? {
+            Some(principal) if principal.role.reads_field_progress() => {
+                Ok(crate::domain::donations::village_donations(state.db.pool(), &principal).await?)
+            }
+            _ => Ok(Vec::new()),
+        }
+    })
+    .await
+}
+
 /// The map tile source (URL template and attribution), for pages that draw a map without the
 /// rest of the map data.
 #[server(endpoint = "map/tiles")]

@@ -37,6 +37,11 @@ pub fn AccountLink() -> impl IntoView {
                                 {move || texts.get().field.nav}
                             </a>
                         })}
+                        {user.role.reads_dashboard().then(|| view! {
+                            <a class="app-bar__link" href="/tang-thiet-bi" data-testid="donations-link">
+                                {move || texts.get().donations.nav}
+                            </a>
+                        })}
                         <a class="app-bar__link" href="/tai-khoan" data-testid="account-link">{user.display_name}</a>
                     }
                     .into_any(),
@@ -135,6 +140,7 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
         {role.records_visits().then(|| view! {
             <p><a class="button-link" href="/thuc-dia">{move || texts.get().field.page_link}</a></p>
         })}
+        <p><a class="button-link" href="/tang-thiet-bi">{move || texts.get().donations.title}</a></p>
         {matches!(role, crate::model::Role::Admin | crate::model::Role::CommuneOfficer | crate::model::Role::Telecom)
             .then(|| view! {
                 <p><a class="button-link" href="/nha-mang" data-testid="operator-page-link">

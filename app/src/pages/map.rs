@@ -108,6 +108,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     let coverage = RwSignal::new(Vec::<crate::model::VillageCoverage>::new());
     let measured = RwSignal::new(Vec::<crate::field_records::VillageMeasurement>::new());
     let progress = RwSignal::new(Vec::<crate::field_records::VillageProgress>::new());
+    let donations = RwSignal::new(Vec::<crate::donations::VillageDonations>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(loaded) = crate::map_api::load_coverage().await {
@@ -125,14 +126,21 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
                     progress.set(loaded);
                 }
             });
+            leptos::task::spawn_local(async move {
+                if let Ok(loaded) = crate::map_api::load_village_donations().await {
+                    donations.set(loaded);
+                }
+            });
         }
     });
     let circles = Signal::derive(move || {
         coverage.with(|coverage| {
             measured.with(|measured| {
                 progress.with(|progress| {
-                    houses.with_value(|houses| {
-                        layer_shapes(&layer.get(), houses, &LayerData { coverage, measured, progress })
+                    donations.with(|donations| {
+                        houses.with_value(|houses| {
+                            layer_shapes(&layer.get(), houses, &LayerData { coverage, measured, progress, donations })
+                        })
                     })
                 })
             })
@@ -140,13 +148,14 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     });
     let has_measurements = Signal::derive(move || measured.with(|measured| !measured.is_empty()));
     let has_progress = Signal::derive(move || progress.with(|progress| !progress.is_empty()));
+    let has_donations = Signal::derive(move || donations.with(|donations| !donations.is_empty()));
     let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
     view! {
         <section class="toolbar" aria-label=move || texts.get().legend>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
-            <LayerPicker layer layer_options has_measurements has_progress/>
+            <LayerPicker layer layer_options has_measurements has_progress has_donations/>
         </section>
         {public_view.then(|| view! {
             <p class="public-notice" data-testid="public-notice">
@@ -425,6 +434,16 @@ fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
                     })
                     .collect_view()
                     .into_any(),
+                MapLayer::Donations => ["delivered", "allocated", "pending"]
+                    .into_iter()
+                    .map(|band| view! {
+                        <li>
+                            <span class=format!("dot donation-{band}") aria-hidden="true"></span>
+                            {move || texts.get().donations.band(band)}
+                        </li>
+                    })
+                    .collect_view()
+                    .into_any(),
                 MapLayer::DeadZones => view! {
                     <li>
                         <span class="dot dead-zone" aria-hidden="true"></span>
@@ -452,6 +471,8 @@ enum MapLayer {
     Measured,
     /// Door-to-door progress: the share of each village's households visited.
     Visits,
+    /// Donated devices: handed over, waiting for their handover, or households still waiting.
+    Donations,
 }
 
 impl MapLayer {
@@ -461,6 +482,7 @@ impl MapLayer {
             MapLayer::DeadZones => "dead".to_owned(),
             MapLayer::Measured => "measured".to_owned(),
             MapLayer::Visits => "visits".to_owned(),
+            MapLayer::Donations => "donations".to_owned(),
             MapLayer::Coverage { operator, technology } => format!("coverage:{operator}:{technology}"),
         }
     }
@@ -470,6 +492,7 @@ impl MapLayer {
             ["dead"] => MapLayer::DeadZones,
             ["measured"] => MapLayer::Measured,
             ["visits"] => MapLayer::Visits,
+            ["donations"] => MapLayer::Donations,
             ["coverage", operator, technology] => {
                 MapLayer::Coverage { operator: operator.to_owned(), technology: technology.to_owned() }
             }
@@ -513,10 +536,11 @@ struct LayerData<'a> {
     coverage: &'a [crate::model::VillageCoverage],
     measured: &'a [crate::field_records::VillageMeasurement],
     progress: &'a [crate::field_records::VillageProgress],
+    donations: &'a [crate::donations::VillageDonations],
 }
 
 fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>) -> Vec<LayerShape> {
-    let LayerData { coverage, measured, progress } = *data;
+    let LayerData { coverage, measured, progress, donations } = *data;
     let mut villages: Vec<&CulturalHouse> = Vec::new();
     for house in houses {
         if !villages.iter().any(|known| known.village_code == house.village_code) {
@@ -552,6 +576,13 @@ fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>
                 Some(circle(house, format!("progress-{}", found.band())))
             })
             .collect(),
+        MapLayer::Donations => villages
+            .into_iter()
+            .filter_map(|house| {
+                let found = donations.iter().find(|d| d.village_code == house.village_code)?;
+                Some(circle(house, format!("donation-{}", found.band())))
+            })
+            .collect(),
         MapLayer::Coverage { operator, technology } => villages
             .into_iter()
             .flat_map(|house| {
@@ -583,6 +614,7 @@ fn LayerPicker(
     layer_options: Signal<Vec<(String, String)>>,
     has_measurements: Signal<bool>,
     has_progress: Signal<bool>,
+    has_donations: Signal<bool>,
 ) -> impl IntoView {
     let texts = use_texts();
     view! {
@@ -594,6 +626,9 @@ fn LayerPicker(
                 <option value="dead">{move || texts.get().layer_dead_zones}</option>
                 {move || has_progress.get().then(|| view! {
                     <option value="visits">{move || texts.get().layer_visits}</option>
+                })}
+                {move || has_donations.get().then(|| view! {
+                    <option value="donations">{move || texts.get().donations.layer}</option>
                 })}
                 {move || has_measurements.get().then(|| view! {
                     <option value="measured">{move || texts.get().layer_measured}</option>

@@ -1,6 +1,7 @@
 pub mod account;
 pub(crate) mod api_client;
 pub mod dashboard;
+pub mod donations;
 pub mod field;
 #[cfg(feature = "hydrate")]
 mod house_markers;
