@@ -21,14 +21,15 @@ const EMPTY_INLINE_STYLE: &str = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3
 /// Policy for a rendered page. Scripts: our own files, the inline hydration script carrying this
 /// response's nonce, and WebAssembly compilation. Styles: our own files (Leaflet positions its
 /// layers through the style properties, which CSP does not restrict). Images: our own, inline
-/// data (Leaflet), and the configured tile server's origin, which the field app also fetches from
+/// data (Leaflet, the preview of a handover photo), `blob:` (the field app reads the camera's
+/// picture through an object URL to compress it), and the configured tile server's origin, which the field app also fetches from
 /// to keep an area's tiles on the phone.
 pub fn page_policy(nonce: &str, tile_url: &str) -> String {
     let tiles = tile_origin(tile_url).map(|origin| format!(" {origin}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-hashes' {EMPTY_INLINE_STYLE}; \
-         img-src 'self' data:{tiles}; connect-src 'self'{tiles}; font-src 'self'; manifest-src 'self'; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self'{tiles}; font-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -62,7 +63,7 @@ mod tests {
     fn the_page_policy_names_the_nonce_and_tile_server() {
         let policy = page_policy("abc", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
         assert!(policy.contains("'nonce-abc'"));
-        assert!(policy.contains("img-src 'self' data: https://tile.openstreetmap.org;"));
+        assert!(policy.contains("img-src 'self' data: blob: https://tile.openstreetmap.org;"));
         assert!(policy.contains("connect-src 'self' https://tile.openstreetmap.org;"));
         assert!(policy.contains("frame-ancestors 'none'"));
         let worker = service_worker_policy("https://tile.openstreetmap.org/{z}/{x}/{y}.png");

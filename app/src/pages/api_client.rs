@@ -75,9 +75,9 @@ pub async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -
     serde_json::from_str(&text).map_err(|error| CallFailure::Unreadable(error.to_string()))
 }
 
-/// Uploads a file (a `Blob`) with its media type; the answer's body is not read.
-pub async fn put_blob(url: &str, blob: &web_sys::Blob, content_type: &str) -> Result<(), CallFailure> {
-    call("PUT", url, Some((blob, content_type)), &[]).await.map(|_| ())
+/// Uploads bytes (a file) with their media type; the answer's body is not read.
+pub async fn put_bytes(url: &str, bytes: &js_sys::Uint8Array, content_type: &str) -> Result<(), CallFailure> {
+    call("PUT", url, Some((bytes.as_ref(), content_type)), &[]).await.map(|_| ())
 }
 
 /// A conditional correction: `if_match` is the record's version as last seen (`"3"`).

@@ -5,7 +5,7 @@
 
 use super::phone_store::{self, PhoneStoreError, QUEUE};
 use crate::field_records::{EditedVisit, SyncOutcome, SyncRecord, SyncResult, VisitEdit, VisitRecord};
-use crate::pages::api_client::{patch_json, post_json, put_blob, CallFailure};
+use crate::pages::api_client::{patch_json, post_json, put_bytes, CallFailure};
 use serde::{Deserialize, Serialize};
 use web_sys::IdbDatabase;
 
@@ -169,9 +169,15 @@ pub async fn discard(database: &IdbDatabase, uuid: &str) -> Result<(), PhoneStor
 async fn upload_photo(database: &IdbDatabase, queued: &mut QueuedRecord) -> Result<(), SyncFailure> {
     let Some(photo) = queued.photo.clone().filter(|photo| !photo.uploaded) else { return Ok(()) };
     let Some(data_url) = photo.data_url.as_deref() else { return Ok(()) };
-    let blob = data_url_blob(data_url).await.map_err(|_| SyncFailure::Server(CallFailure::Unreachable))?;
+    let Ok(bytes) = data_url_bytes(data_url) else {
+        queued.state = QueueState::Rejected;
+        queued.reason = Some("the photo kept on the phone is unreadable".to_owned());
+        queued.reason_vi = Some("Ảnh lưu trên điện thoại bị hỏng. Ghi lại bàn giao với ảnh mới.".to_owned());
+        save(database, queued).await?;
+        return Ok(());
+    };
     let url = format!("/api/v1/handover-photos/{}", js_sys::encode_uri_component(&photo.uuid));
-    match put_blob(&url, &blob, "image/jpeg").await {
+    match put_bytes(&url, &bytes, "image/jpeg").await {
         Ok(()) => {
             queued.photo = Some(PhotoAttachment { uploaded: true, ..photo });
         }
@@ -187,13 +193,14 @@ async fn upload_photo(database: &IdbDatabase, queued: &mut QueuedRecord) -> Resu
     Ok(())
 }
 
-/// The bytes behind a `data:` URL, as a `Blob` (the browser decodes it).
-async fn data_url_blob(data_url: &str) -> Result<web_sys::Blob, wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
+/// The bytes of a base64 `data:` URL. Decoded here with `atob`, not fetched: the page's
+/// Content-Security-Policy allows `fetch` to our own origin only.
+fn data_url_bytes(data_url: &str) -> Result<js_sys::Uint8Array, wasm_bindgen::JsValue> {
+    let (_, base64) = data_url.split_once(',').ok_or_else(|| wasm_bindgen::JsValue::from_str("not a data URL"))?;
     let window = web_sys::window().ok_or_else(|| wasm_bindgen::JsValue::from_str("no window"))?;
-    let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(data_url)).await?.dyn_into()?;
-    wasm_bindgen_futures::JsFuture::from(response.blob()?).await?.dyn_into()
+    // `atob` answers a "binary string": one character per byte, each below 256.
+    let bytes: Vec<u8> = window.atob(base64)?.chars().map(|byte| byte as u32 as u8).collect();
+    Ok(js_sys::Uint8Array::from(bytes.as_slice()))
 }
 
 /// Sends every pending record, households before the visits that may point at them and visits
