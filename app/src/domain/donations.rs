@@ -55,13 +55,19 @@ fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Result<O
     Ok(value.map(str::to_owned))
 }
 
-fn audit_change<'a>(
-    action: &'a str,
-    entity_type: &'a str,
-    entity_id: &'a str,
-    after: &'a serde_json::Value,
-) -> super::audit::Change<'a> {
-    super::audit::Change { action, entity_type, entity_id, before: None, after: Some(after) }
+/// Records a change in the audit log and commits, so that the entry exists exactly when the
+/// change does. `entity` is the entity's type and id.
+async fn commit_audited(
+    mut tx: sqlx::Transaction<'_, Any>,
+    principal: &Principal,
+    action: &str,
+    (entity_type, entity_id): (&str, &str),
+    after: &serde_json::Value,
+) -> Result<(), StoreError> {
+    let change = super::audit::Change { action, entity_type, entity_id, before: None, after: Some(after) };
+    super::audit::record(&mut *tx, super::audit::Actor::Principal(principal), &change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Registers a donor.
@@ -88,13 +94,7 @@ pub async fn create_donor(db: &super::Db, principal: &Principal, donor: &NewDono
     // The contact is personal data: the audit log notes that one was given, not what it is.
     let after = serde_json::json!({"kind": donor.kind.as_str(), "name": name, "has_contact": contact.is_some(),
         "anonymous": donor.anonymous});
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &audit_change("create", "donor", &id.to_string(), &after),
-    )
-    .await?;
-    tx.commit().await?;
+    commit_audited(tx, principal, "create", ("donor", &id.to_string()), &after).await?;
     Ok(Donor { id, kind: donor.kind, name: name.to_owned(), contact, anonymous: donor.anonymous })
 }
 
@@ -214,14 +214,8 @@ pub async fn create_pledge(db: &super::Db, principal: &Principal, pledge: &NewPl
     .fetch_one(&mut *tx)
     .await?;
     let after = serde_json::to_value(pledge).unwrap_or_default();
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &audit_change("create", "pledge", &id.to_string(), &after),
-    )
-    .await?;
     let created = pledge_by_id(&mut *tx, id).await?;
-    tx.commit().await?;
+    commit_audited(tx, principal, "create", ("pledge", &id.to_string()), &after).await?;
     Ok(created)
 }
 
@@ -262,14 +256,8 @@ pub async fn receive_pledge(db: &super::Db, principal: &Principal, pledge_id: i6
         .await?;
     }
     let after = serde_json::json!({"status": "received", "received_at": now});
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &audit_change("receive", "pledge", &pledge_id.to_string(), &after),
-    )
-    .await?;
     let received = pledge_by_id(&mut *tx, pledge_id).await?;
-    tx.commit().await?;
+    commit_audited(tx, principal, "receive", ("pledge", &pledge_id.to_string()), &after).await?;
     Ok(received)
 }
 
@@ -496,14 +484,8 @@ pub async fn allocate(
         Err(other) => return Err(other.into()),
     };
     let after = serde_json::json!({"household_id": request.household_id, "item": request.item.as_str()});
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &audit_change("allocate", "allocation", &id.to_string(), &after),
-    )
-    .await?;
     let allocation = allocation_by_id(&mut *tx, id).await?;
-    tx.commit().await?;
+    commit_audited(tx, principal, "allocate", ("allocation", &id.to_string()), &after).await?;
     Ok(allocation)
 }
 
@@ -538,14 +520,8 @@ pub async fn cancel_allocation(db: &super::Db, principal: &Principal, id: i64) -
     .execute(&mut *tx)
     .await?;
     let after = serde_json::json!({"status": "cancelled"});
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &audit_change("cancel", "allocation", &id.to_string(), &after),
-    )
-    .await?;
     let allocation = allocation_by_id(&mut *tx, id).await?;
-    tx.commit().await?;
+    commit_audited(tx, principal, "cancel", ("allocation", &id.to_string()), &after).await?;
     Ok(allocation)
 }
 
@@ -782,13 +758,7 @@ pub(super) async fn store_handover(
     }
     let after = serde_json::json!({"uuid": uuid, "status": "delivered", "delivered_at": handed_over_at,
         "has_photo": record.photo_uuid.is_some(), "guided": record.guided});
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &audit_change("handover", "allocation", &record.allocation_id.to_string(), &after),
-    )
-    .await?;
-    tx.commit().await?;
+    commit_audited(tx, principal, "handover", ("allocation", &record.allocation_id.to_string()), &after).await?;
     Ok(stored(uuid, SyncOutcome::Stored, record.allocation_id, false))
 }
 
@@ -874,18 +844,13 @@ pub async fn store_photo(
     .bind(super::now_utc_text())
     .execute(&mut *tx)
     .await?;
-    let created = inserted.rows_affected() == 1;
-    if created {
-        let after = serde_json::json!({"bytes": bytes.len(), "width": width, "height": height});
-        super::audit::record(
-            &mut *tx,
-            super::audit::Actor::Principal(principal),
-            &audit_change("upload", "handover_photo", uuid, &after),
-        )
-        .await?;
+    if inserted.rows_affected() == 0 {
+        // Stored before under this UUID: nothing was written, nothing to record.
+        return Ok(false);
     }
-    tx.commit().await?;
-    Ok(created)
+    let after = serde_json::json!({"bytes": bytes.len(), "width": width, "height": height});
+    commit_audited(tx, principal, "upload", ("handover_photo", uuid), &after).await?;
+    Ok(true)
 }
 
 /// A stored handover photo (content type and bytes), for whoever uploaded it and for officers and

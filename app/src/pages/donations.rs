@@ -13,6 +13,7 @@ use crate::donations::{
     NewDonor, NewPledge, Pledge, PledgeStatus, StockLine,
 };
 use crate::field_records::VillageProgress;
+use crate::i18n::donations::DonationTexts;
 use crate::i18n::fill;
 use crate::model::Role;
 use crate::use_texts;
@@ -131,6 +132,22 @@ pub fn DonationsPage() -> impl IntoView {
     }
 }
 
+/// A list loaded in the browser, with its loading, failure and emptiness told alike everywhere on
+/// the page.
+fn shown<T>(
+    texts: &'static DonationTexts,
+    loaded: Option<Result<Vec<T>, CallFailure>>,
+    empty: &'static str,
+    render: impl FnOnce(Vec<T>) -> AnyView,
+) -> AnyView {
+    match loaded {
+        None => view! { <p class="hint">{texts.loading}</p> }.into_any(),
+        Some(Err(_)) => view! { <p class="notice">{texts.load_failed}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{empty}</p> }.into_any(),
+        Some(Ok(list)) => render(list),
+    }
+}
+
 /// Commune officers and admins register donors and pledges and allocate devices.
 fn manages(role: Role) -> bool {
     matches!(role, Role::Admin | Role::CommuneOfficer)
@@ -144,13 +161,10 @@ fn StockTable(desk: Desk) -> impl IntoView {
         <h3>{move || texts.get().donations.stock_heading}</h3>
         {move || {
             let texts = texts.get().donations;
-            match stock.get().flatten() {
-                None => view! { <p class="hint">{texts.loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="notice">{texts.load_failed}</p> }.into_any(),
-                Some(Ok(lines)) if lines.is_empty() => view! { <p class="hint">{texts.no_stock}</p> }.into_any(),
-                Some(Ok(lines)) => view! {
+            shown(texts, stock.get().flatten(), texts.no_stock, |lines| {
+                view! {
                     <div class="table-scroll">
-                        <table class="commune-table" data-testid="stock-table">
+                        <table class="commune-table stock-table" data-testid="stock-table">
                             <thead><tr>
                                 <th>{texts.commune}</th><th>{texts.item_heading}</th><th>{texts.received}</th>
                                 <th>{texts.available}</th><th>{texts.allocated}</th><th>{texts.delivered}</th>
@@ -167,8 +181,8 @@ fn StockTable(desk: Desk) -> impl IntoView {
                         </table>
                     </div>
                 }
-                .into_any(),
-            }
+                .into_any()
+            })
         }}
     }
 }
@@ -181,11 +195,8 @@ fn Thanks(desk: Desk) -> impl IntoView {
         <h3>{move || texts.get().donations.thanks_heading}</h3>
         {move || {
             let texts = texts.get().donations;
-            match thanks.get().flatten() {
-                None => view! { <p class="hint">{texts.loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="notice">{texts.load_failed}</p> }.into_any(),
-                Some(Ok(thanks)) if thanks.is_empty() => view! { <p class="hint">{texts.no_thanks}</p> }.into_any(),
-                Some(Ok(thanks)) => view! {
+            shown(texts, thanks.get().flatten(), texts.no_thanks, |thanks| {
+                view! {
                     <ul class="thanks" data-testid="thanks">
                         {thanks.into_iter().map(|thank| {
                             let name = thank.name.clone().unwrap_or_else(|| texts.anonymous.to_owned());
@@ -202,8 +213,8 @@ fn Thanks(desk: Desk) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }
-                .into_any(),
-            }
+                .into_any()
+            })
         }}
     }
 }
@@ -217,11 +228,8 @@ fn Pledges(desk: Desk, role: Role) -> impl IntoView {
         <h3>{move || texts.get().donations.pledges_heading}</h3>
         {move || {
             let texts = texts.get().donations;
-            match pledges.get().flatten() {
-                None => view! { <p class="hint">{texts.loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="notice">{texts.load_failed}</p> }.into_any(),
-                Some(Ok(pledges)) if pledges.is_empty() => view! { <p class="hint">{texts.no_pledges}</p> }.into_any(),
-                Some(Ok(pledges)) => view! {
+            shown(texts, pledges.get().flatten(), texts.no_pledges, |pledges| {
+                view! {
                     <ul class="record-list" data-testid="pledges">
                         {pledges.into_iter().map(|pledge| {
                             let amount = match pledge.quantity {
@@ -250,8 +258,8 @@ fn Pledges(desk: Desk, role: Role) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }
-                .into_any(),
-            }
+                .into_any()
+            })
         }}
     }
 }
@@ -427,13 +435,13 @@ fn Allocating(desk: Desk) -> impl IntoView {
             </label>
         </div>
         {move || {
+            if village.get().is_empty() {
+                return ().into_any();
+            }
             let texts_now = texts.get();
             let texts = texts_now.donations;
-            match eligible.get().flatten() {
-                None => ().into_any(),
-                Some(Err(_)) => view! { <p class="notice">{texts.load_failed}</p> }.into_any(),
-                Some(Ok(households)) if households.is_empty() => view! { <p class="hint">{texts.no_eligible}</p> }.into_any(),
-                Some(Ok(households)) => view! {
+            shown(texts, eligible.get().flatten(), texts.no_eligible, |households| {
+                view! {
                     <ul class="record-list" data-testid="eligible">
                         {households.into_iter().map(|household| {
                             let field_texts = texts_now.field;
@@ -467,17 +475,14 @@ fn Allocating(desk: Desk) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }
-                .into_any(),
-            }
+                .into_any()
+            })
         }}
         <h3>{move || texts.get().donations.allocations_heading}</h3>
         {move || {
             let texts = texts.get().donations;
-            match allocations.get().flatten() {
-                None => view! { <p class="hint">{texts.loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="notice">{texts.load_failed}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{texts.no_allocations}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            shown(texts, allocations.get().flatten(), texts.no_allocations, |list| {
+                view! {
                     <ul class="record-list" data-testid="allocations">
                         {list.into_iter().map(|allocation| {
                             let waiting = allocation.status == AllocationStatus::Allocated;
@@ -503,8 +508,8 @@ fn Allocating(desk: Desk) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }
-                .into_any(),
-            }
+                .into_any()
+            })
         }}
     }
 }

@@ -189,7 +189,8 @@ pub(super) fn HandoverForm(field: Field, allocation: Box<Allocation>) -> impl In
                 visit_uuid: visit.as_ref().map(|visit| visit.uuid.clone()),
             };
             let texts_now = texts.get_untracked().donations;
-            let caption = format!("{} — {}", texts_now.item(allocation.item), allocation.household);
+            let household = allocation.household.clone();
+            let caption = format!("{} — {household}", texts_now.item(allocation.item));
             let mut queued = QueuedRecord::pending(SyncRecord::Handover(handover), device::now_ms());
             queued.caption = Some(caption);
             queued.photo =
@@ -197,7 +198,7 @@ pub(super) fn HandoverForm(field: Field, allocation: Box<Allocation>) -> impl In
             spawn_local(async move {
                 if let Some(visit) = visit {
                     let mut guidance = QueuedRecord::pending(SyncRecord::Visit(visit), queued.saved_at_ms - 1.0);
-                    guidance.caption = queued.caption.clone();
+                    guidance.caption = Some(household);
                     if !field.keep(guidance).await {
                         return;
                     }
@@ -235,12 +236,7 @@ pub(super) fn HandoverForm(field: Field, allocation: Box<Allocation>) -> impl In
                     <super::SkillChips skills/>
                 </Show>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <div class="button-row">
-                    <button type="submit" class="button" data-testid="save-handover">{move || texts.get().donations.save_handover}</button>
-                    <button type="button" class="button button--secondary" on:click=move |_| field.sheet.set(Sheet::Closed)>
-                        {move || texts.get().field.cancel}
-                    </button>
-                </div>
+                <super::SheetActions field save=Signal::derive(move || texts.get().donations.save_handover) testid="save-handover"/>
             </form>
         </div>
     }

@@ -841,13 +841,26 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
                     }}
                 </p>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <div class="button-row">
-                    <button type="submit" class="button">{move || texts.get().field.save_household}</button>
-                    <button type="button" class="button button--secondary" on:click=move |_| field.sheet.set(Sheet::Closed)>
-                        {move || texts.get().field.cancel}
-                    </button>
-                </div>
+                <SheetActions field save=Signal::derive(move || texts.get().field.save_household)/>
             </form>
+        </div>
+    }
+}
+
+/// A sheet's submit button and "Hủy", which closes the sheet without saving.
+#[component]
+fn SheetActions(
+    field: Field,
+    save: Signal<&'static str>,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView {
+    let texts = use_texts();
+    view! {
+        <div class="button-row">
+            <button type="submit" class="button" data-testid=testid>{move || save.get()}</button>
+            <button type="button" class="button button--secondary" on:click=move |_| field.sheet.set(Sheet::Closed)>
+                {move || texts.get().field.cancel}
+            </button>
         </div>
     }
 }
@@ -1012,12 +1025,7 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                     <textarea rows="2" maxlength="500" bind:value=note data-testid="visit-note"></textarea>
                 </label>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <div class="button-row">
-                    <button type="submit" class="button" data-testid="save-visit">{move || texts.get().field.save_visit}</button>
-                    <button type="button" class="button button--secondary" on:click=move |_| field.sheet.set(Sheet::Closed)>
-                        {move || texts.get().field.cancel}
-                    </button>
-                </div>
+                <SheetActions field save=Signal::derive(move || texts.get().field.save_visit) testid="save-visit"/>
             </form>
         </div>
     }
