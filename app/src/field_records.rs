@@ -136,6 +136,9 @@ pub struct VisitRecord {
     pub bank_account_opened: Option<bool>,
     pub note: Option<String>,
     pub network: Option<NetworkSample>,
+    /// What the visit found out about the household's smartphone (`None`: not asked); it updates
+    /// the household, and a flagged household without one joins the "chưa có thiết bị" list.
+    pub has_smartphone: Option<bool>,
 }
 
 /// The handover of a donated device to the household it was allocated to, recorded on the team

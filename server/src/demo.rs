@@ -395,6 +395,7 @@ async fn insert_demo_field_records(
                 vneid_activated: Some(rng.random_bool(0.6)),
                 bank_account_opened: Some(rng.random_bool(0.4)),
                 note: None,
+                has_smartphone: None,
                 network: rng.random_bool(0.8).then(|| NetworkSample {
                     effective_type: Some(network_type.to_owned()),
                     downlink_mbps: Some((rng.random_range(0.3..20.0_f64) * 10.0).round() / 10.0),

@@ -406,3 +406,31 @@ async fn the_map_layer_and_the_reports_show_donations_by_village_and_commune() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_visit_that_finds_no_smartphone_puts_a_flagged_household_on_the_list() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let member = demo_login(&app, "tocongnghe.kimtan").await;
+        let (household, visit) = (uuid(), uuid());
+        let not_asked = json!({"kind": "household", "uuid": household, "village_code": "15187-02",
+            "label": "Hộ bà Quách Thị Nụ", "lon": null, "lat": null, "accuracy_m": null, "elderly": true,
+            "adults": 1});
+        assert_eq!(sync(&app, &member, vec![not_asked]).await[0]["outcome"], "stored");
+        let eligible = |app: axum::Router, member: As| async move {
+            let (_, list) =
+                send_json(&app, Method::GET, "/api/v1/donations/eligible?village=15187-02", &member, None).await;
+            list.as_array().into_iter().flatten().any(|h| h["label"] == "Hộ bà Quách Thị Nụ")
+        };
+        assert!(!eligible(app.clone(), member.clone()).await, "not asked yet: not on the list");
+        let found_none = json!({"kind": "visit", "uuid": visit, "household_uuid": household,
+            "visited_at": "2026-11-22T02:00:00Z", "lon": null, "lat": null, "accuracy_m": null, "people_helped": 1,
+            "skills": ["online_safety"], "vneid_activated": null, "bank_account_opened": null, "note": null,
+            "network": null, "has_smartphone": false});
+        assert_eq!(sync(&app, &member, vec![found_none]).await[0]["outcome"], "stored");
+        assert!(eligible(app.clone(), member.clone()).await, "flagged and without a smartphone: on the list");
+        test_db
+    })
+    .await;
+}

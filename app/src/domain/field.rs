@@ -346,10 +346,18 @@ async fn store_visit(db: &super::Db, principal: &Principal, record: VisitRecord)
         let id = stored_id(&mut *tx, "visit", &uuid).await?.ok_or(StoreError::NotFound)?;
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     };
+    if let Some(has_smartphone) = record.has_smartphone {
+        sqlx::query("UPDATE household SET has_smartphone = $2 WHERE id = $1")
+            .bind(household_id)
+            .bind(i64::from(has_smartphone))
+            .execute(&mut *tx)
+            .await?;
+    }
     let skills: Vec<&str> = record.skills.iter().map(|skill| skill.as_str()).collect();
     let after = serde_json::json!({
         "uuid": uuid, "household_id": household_id, "visited_at": visited_at,
         "people_helped": record.people_helped, "skills": skills, "outside_area": outside_area,
+        "has_smartphone": record.has_smartphone,
     });
     super::audit::record(
         &mut *tx,

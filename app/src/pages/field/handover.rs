@@ -171,6 +171,8 @@ pub(super) fn HandoverForm(field: Field, allocation: Box<Allocation>) -> impl In
                     bank_account_opened: None,
                     note: None,
                     network: device::network_sample(),
+                    // The handover itself records a smartphone as received (on the server).
+                    has_smartphone: None,
                 })
             } else {
                 None

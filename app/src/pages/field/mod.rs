@@ -942,6 +942,10 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
     let vneid = RwSignal::new(earlier.as_ref().and_then(|visit| visit.vneid_activated));
     let bank = RwSignal::new(earlier.as_ref().and_then(|visit| visit.bank_account_opened));
     let note = RwSignal::new(earlier.as_ref().and_then(|visit| visit.note.clone()).unwrap_or_default());
+    let smartphone = RwSignal::new(earlier.as_ref().and_then(|visit| visit.has_smartphone));
+    // A correction of a synced visit changes what was taught, not the household: the smartphone
+    // question is asked on new and not-yet-sent visits only.
+    let asks_smartphone = editing.as_ref().is_none_or(|queued| queued.state == QueueState::Pending);
     let error = RwSignal::new(None::<&'static str>);
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -960,6 +964,7 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                 vneid_activated: vneid.get_untracked(),
                 bank_account_opened: bank.get_untracked(),
                 note: (!note_text.is_empty()).then_some(note_text),
+                has_smartphone: if asks_smartphone { smartphone.get_untracked() } else { earlier.has_smartphone },
                 ..earlier
             },
             None => {
@@ -978,6 +983,7 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                     bank_account_opened: bank.get_untracked(),
                     note: (!note_text.is_empty()).then_some(note_text),
                     network: device::network_sample(),
+                    has_smartphone: smartphone.get_untracked(),
                 }
             }
         };
@@ -1020,6 +1026,13 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                 <SkillChips skills/>
                 <Outcome legend=Signal::derive(move || texts.get().field.vneid_activated) value=vneid testid="vneid-outcome"/>
                 <Outcome legend=Signal::derive(move || texts.get().field.bank_account_opened) value=bank testid="bank-outcome"/>
+                {asks_smartphone.then(|| view! {
+                    <Outcome
+                        legend=Signal::derive(move || texts.get().donations.visit_has_smartphone)
+                        value=smartphone
+                        testid="smartphone-outcome"
+                    />
+                })}
                 <label class="field">
                     <span>{move || texts.get().field.note}</span>
                     <textarea rows="2" maxlength="500" bind:value=note data-testid="visit-note"></textarea>
