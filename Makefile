@@ -120,10 +120,10 @@ test-rust:
 .PHONY: bench
 bench:
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports; \
+		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports --bench sync; \
 	else \
 		echo "PostgreSQL not reachable on 127.0.0.1:5432: benchmarks run on SQLite only"; \
-		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports; \
+		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports --bench sync; \
 	fi
 
 # Browser tests: the release build on a throw-away SQLite database with demo data.
