@@ -223,12 +223,12 @@ pub async fn create_pledge(db: &super::Db, principal: &Principal, pledge: &NewPl
 pub async fn receive_pledge(db: &super::Db, principal: &Principal, pledge_id: i64) -> Result<Pledge, StoreError> {
     require(principal, &MANAGERS)?;
     let mut tx = db.begin_write().await?;
-    let row: Option<(i64, String, Option<i64>, String)> =
-        sqlx::query_as("SELECT commune_id, item, quantity, status FROM pledge WHERE id = $1")
+    let row: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT commune_id, item, quantity FROM pledge WHERE id = $1")
             .bind(pledge_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let (commune_id, item, quantity, status) = row.ok_or(StoreError::NotFound)?;
+    let (commune_id, item, quantity) = row.ok_or(StoreError::NotFound)?;
     if !access::unit_in_scope(&mut *tx, principal, commune_id).await? {
         return Err(StoreError::Denied(access::Denied::Scope));
     }
@@ -239,7 +239,7 @@ pub async fn receive_pledge(db: &super::Db, principal: &Principal, pledge_id: i6
             .bind(&now)
             .execute(&mut *tx)
             .await?;
-    if updated.rows_affected() == 0 || status != "pledged" {
+    if updated.rows_affected() == 0 {
         return Err(StoreError::StateConflict(format!("pledge {pledge_id} was already received")));
     }
     if let (true, Some(quantity)) = (read_item(&item)?.is_device(), quantity) {

@@ -122,8 +122,7 @@ pub fn DonationsPage() -> impl IntoView {
                         </p>
                         {role.is_some_and(Role::reads_dashboard).then(|| view! { <Pledges desk role=role.unwrap_or(Role::Leader)/> })}
                         {role.is_some_and(manages).then(|| view! {
-                            <DonorDesk desk/>
-                            <Allocating desk/>
+                            <ManagersDesk desk/>
                         })}
                     }
                 })}
@@ -264,9 +263,22 @@ fn Pledges(desk: Desk, role: Role) -> impl IntoView {
     }
 }
 
+/// The villages in the officer's scope, read once for both desks below.
+type Villages = LocalResource<Option<Result<Vec<VillageProgress>, CallFailure>>>;
+
+/// What commune officers (and admins) work with: donors and pledges, then allocation.
+#[component]
+fn ManagersDesk(desk: Desk) -> impl IntoView {
+    let villages: Villages = listing(desk, || Some("/api/v1/progress/villages".to_owned()));
+    view! {
+        <DonorDesk desk villages/>
+        <Allocating desk villages/>
+    }
+}
+
 /// Registering donors and their pledges.
 #[component]
-fn DonorDesk(desk: Desk) -> impl IntoView {
+fn DonorDesk(desk: Desk, villages: Villages) -> impl IntoView {
     let texts = use_texts();
     let donors = listing::<Vec<Donor>>(desk, || Some("/api/v1/donors".to_owned()));
     let name = RwSignal::new(String::new());
@@ -310,7 +322,6 @@ fn DonorDesk(desk: Desk) -> impl IntoView {
         };
         desk.write("/api/v1/pledges".to_owned(), pledge);
     };
-    let villages = listing::<Vec<VillageProgress>>(desk, || Some("/api/v1/progress/villages".to_owned()));
     let communes = move || {
         let mut codes: Vec<String> = villages
             .get()
@@ -401,10 +412,9 @@ fn DonorDesk(desk: Desk) -> impl IntoView {
 
 /// The "chưa có thiết bị" list of a village and the devices allocated in the officer's area.
 #[component]
-fn Allocating(desk: Desk) -> impl IntoView {
+fn Allocating(desk: Desk, villages: Villages) -> impl IntoView {
     let texts = use_texts();
     let village = RwSignal::new(String::new());
-    let villages = listing::<Vec<VillageProgress>>(desk, || Some("/api/v1/progress/villages".to_owned()));
     let eligible = listing::<Vec<EligibleHousehold>>(desk, move || {
         let code = village.get();
         (!code.is_empty())

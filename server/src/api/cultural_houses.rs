@@ -1,6 +1,6 @@
 //! `GET /api/v1/cultural-houses` and `GET /api/v1/cultural-houses/{id}`.
 
-use super::error::ErrorBody;
+use super::error::{not_found, ErrorBody};
 use super::paging::{next_link, PageQuery, HISTORY_PAGE};
 use super::versions::{if_match_version, version_tag};
 use super::ApiError;
@@ -92,10 +92,7 @@ pub async fn get_one(
 ) -> Result<(HeaderMap, Json<Feature>), ApiError> {
     let Path(id) = id?;
     let CulturalHouseDetail { house, coverage } =
-        cultural_houses::detail(db.pool(), id, Visibility::of(&viewer)).await.map_err(|error| match error {
-            app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
-            other => other.into(),
-        })?;
+        cultural_houses::detail(db.pool(), id, Visibility::of(&viewer)).await.map_err(not_found("cultural house"))?;
     Ok((version_tag(house.version), Json(house_feature(house, Some(json!(coverage))))))
 }
 
@@ -122,13 +119,9 @@ pub async fn update_wifi(
     let Json(update) = body?;
     let expected_version = if_match_version(&headers)?;
     let principal = signed_in(viewer)?;
-    let house =
-        cultural_houses::update_wifi(&db, &principal, id, expected_version, update).await.map_err(
-            |error| match error {
-                app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
-                other => other.into(),
-            },
-        )?;
+    let house = cultural_houses::update_wifi(&db, &principal, id, expected_version, update)
+        .await
+        .map_err(not_found("cultural house"))?;
     Ok((version_tag(house.version), Json(house_feature(house, None))))
 }
 
@@ -149,12 +142,9 @@ pub async fn wifi_history(
     let Path(id) = id?;
     let Query(query) = query?;
     let page = query.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
-    let history = cultural_houses::wifi_history(db.pool(), id, Visibility::of(&viewer), page).await.map_err(
-        |error| match error {
-            app::domain::StoreError::NotFound => ApiError::NotFound("cultural house"),
-            other => other.into(),
-        },
-    )?;
+    let history = cultural_houses::wifi_history(db.pool(), id, Visibility::of(&viewer), page)
+        .await
+        .map_err(not_found("cultural house"))?;
     Ok((next_link(&uri, Some(page), history.len()), Json(history)))
 }
 

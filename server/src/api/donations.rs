@@ -3,7 +3,7 @@
 //! layer's per-village figures, and exports for reporting. Handovers themselves arrive through
 //! `POST /api/v1/sync`, like visits.
 
-use super::error::ErrorBody;
+use super::error::{not_found, ErrorBody};
 use super::exports::{csv_download, download};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
@@ -107,13 +107,6 @@ pub async fn receive_pledge(
     let principal = signed_in(viewer)?;
     let Path(id) = id?;
     Ok(Json(donations::receive_pledge(&db, &principal, id).await.map_err(not_found("pledge"))?))
-}
-
-fn not_found(what: &'static str) -> impl Fn(StoreError) -> ApiError {
-    move |error| match error {
-        StoreError::NotFound => ApiError::NotFound(what),
-        other => other.into(),
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/donations/stock", tag = "donations",

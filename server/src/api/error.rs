@@ -90,6 +90,14 @@ impl ApiError {
     }
 }
 
+/// Maps a domain error to the API's, naming what was not found: `.map_err(not_found("pledge"))`.
+pub fn not_found(what: &'static str) -> impl Fn(StoreError) -> ApiError {
+    move |error| match error {
+        StoreError::NotFound => ApiError::NotFound(what),
+        other => other.into(),
+    }
+}
+
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::BadQuery(rejection.body_text())

@@ -1,7 +1,7 @@
 //! The field app's API: `POST /api/v1/sync` for the records phones queue offline, and the
 //! per-village aggregates built from them (progress, field-measured network).
 
-use super::error::ErrorBody;
+use super::error::{not_found, ErrorBody};
 use super::paging::{next_link, PageQuery, HISTORY_PAGE};
 use super::versions::{if_match_version, version_tag};
 use super::ApiError;
@@ -155,11 +155,6 @@ pub async fn edit_visit(
     let expected_version = if_match_version(&headers)?;
     let principal = signed_in(viewer)?;
     let edited =
-        visit_edits::edit_visit(&db, &principal, &uuid, expected_version, &edit).await.map_err(
-            |error| match error {
-                app::domain::StoreError::NotFound => ApiError::NotFound("visit"),
-                other => other.into(),
-            },
-        )?;
+        visit_edits::edit_visit(&db, &principal, &uuid, expected_version, &edit).await.map_err(not_found("visit"))?;
     Ok((version_tag(edited.version), Json(edited)))
 }

@@ -1,7 +1,7 @@
 //! API tokens (admins only): `GET/POST /tokens`, `DELETE /tokens/{id}`. The secret appears once,
 //! in the answer to the POST; it is never stored or logged.
 
-use super::error::ErrorBody;
+use super::error::{not_found, ErrorBody};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::accounts;
@@ -85,10 +85,7 @@ pub async fn revoke(
     let principal = signed_in(viewer)?;
     let Path(id) = id?;
     let mut tx = db.begin_write().await?;
-    let before = tokens::get(&mut *tx, id).await.map_err(|error| match error {
-        StoreError::NotFound => ApiError::NotFound("token"),
-        other => other.into(),
-    })?;
+    let before = tokens::get(&mut *tx, id).await.map_err(not_found("token"))?;
     tokens::revoke(&mut *tx, id).await?;
     let after = tokens::get(&mut *tx, id).await?;
     audit::record(

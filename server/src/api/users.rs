@@ -1,6 +1,6 @@
 //! Accounts: `GET /me`, and for admins `GET/POST /users`, `PATCH /users/{id}`. Every write is audited.
 
-use super::error::ErrorBody;
+use super::error::{not_found, ErrorBody};
 use super::ApiError;
 use crate::auth::{signed_in, Caller};
 use app::domain::accounts::{self, NewUser, UserRow};
@@ -164,10 +164,7 @@ pub async fn update(
     let Path(id) = id?;
     let Json(request) = body?;
     let mut tx = db.begin_write().await?;
-    let before = load_view(&mut tx, id).await.map_err(|error| match error {
-        StoreError::NotFound => ApiError::NotFound("user"),
-        other => other.into(),
-    })?;
+    let before = load_view(&mut tx, id).await.map_err(not_found("user"))?;
     let role = match request.role {
         Some(role) => role,
         None => before.role.parse().map_err(|error| StoreError::Invalid(format!("role: {error}")))?,
