@@ -5,8 +5,9 @@
 //!
 //! The two paths do not promise the same thing, and the report says so: the sync checks every
 //! record (scope, household, position against the village boundary), writes its audit entry and
-//! commits each record on its own (one bad record never holds back the rest), while the baseline
-//! commits 500 unchecked rows at a time. The ratio is what that safety costs.
+//! wraps each record in a savepoint of the batch's transaction (one bad record never holds back
+//! the rest), while the baseline inserts 500 unchecked rows per transaction. The ratio is what
+//! that safety costs.
 //!
 //! A benchmark, not a test: it measures and reports, it does not fail on a slow machine.
 
@@ -30,7 +31,7 @@ async fn main() {
         report,
         "Reproduce with `make bench`. `sync` sends the visits through the router as the \
          `tocongnghe.kimtan` demo account, {BATCH} per `POST /api/v1/sync` (each record checked, \
-         audited and committed on its own); `plain insert` writes the same rows with sqlx, \
+         audited and in its own savepoint; one commit per batch); `plain insert` writes the same rows with sqlx, \
          {BATCH} per transaction, unchecked. Ratio = sync visits/s ÷ plain visits/s.\n"
     );
     let _ = writeln!(

@@ -653,7 +653,7 @@ fn check_handover(record: &HandoverRecord) -> Result<String, Said> {
 /// Stores a handover from a phone's sync batch: the allocation becomes `delivered` and the device
 /// moves from allocated to delivered in the stock. Idempotent per handover UUID.
 pub(super) async fn store_handover(
-    db: &super::Db,
+    batch: &mut sqlx::Transaction<'static, Any>,
     principal: &Principal,
     record: HandoverRecord,
 ) -> Result<SyncResult, StoreError> {
@@ -662,7 +662,7 @@ pub(super) async fn store_handover(
         Ok(moment) => moment,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    let mut tx = db.begin_write().await?;
+    let mut tx = super::field::record_savepoint(batch).await?;
     if let Some(id) = handover_stored(&mut *tx, &uuid).await? {
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     }
