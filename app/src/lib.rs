@@ -13,6 +13,7 @@ pub mod field_records;
 pub mod i18n;
 pub mod indicators;
 pub mod map_api;
+pub mod map_layers;
 pub mod model;
 mod pages;
 

@@ -12,6 +12,8 @@ pub struct AppState {
     pub db: Db,
     pub tiles: TileSource,
     pub sessions: SessionSettings,
+    /// Map layers answered in the last seconds (see `domain::layer_cache`).
+    pub map_layers: crate::domain::layer_cache::LayerCache,
 }
 
 /// How browser sessions behave.

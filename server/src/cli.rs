@@ -328,6 +328,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
             secure_cookie: args.secure_cookies,
             idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
         },
+        map_layers: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

@@ -190,6 +190,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
         "pledge",
         "donor",
         "visit",
+        "village_visit_total",
         "household",
         "coverage_report",
         "wifi_change",

@@ -25,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         api::cultural_houses::update_wifi,
         api::cultural_houses::wifi_history,
         api::cultural_houses::import_wifi,
+        api::map_layers::houses,
+        api::map_layers::visits,
         api::admin_units::list,
         api::exports::cultural_houses_csv,
         api::exports::cultural_houses_geojson,

@@ -6,6 +6,8 @@
 //! database there and drops it afterwards. Without that variable the PostgreSQL variant is
 //! skipped with a message, except under `CI=true`, where it fails: CI must test both.
 
+pub mod national;
+
 use app::domain::Db;
 use app::model::TileSource;
 use app::state::{AppState, SessionSettings};
@@ -109,6 +111,7 @@ pub fn test_state(db: Db) -> AppState {
         db,
         tiles: TileSource { url: "https://tiles.example/{z}/{x}/{y}.png".into(), attribution: "test".into() },
         sessions: SessionSettings::default(),
+        map_layers: Default::default(),
     }
 }
 
@@ -300,6 +303,22 @@ pub async fn login(app: &Router, username: &str, password: &str) -> String {
     let (status, body, cookie) = try_login(app, username, password).await;
     assert_eq!(status, StatusCode::OK, "login {username}: {body}");
     cookie.unwrap_or_else(|| panic!("login {username} set no session cookie"))
+}
+
+/// Creates an account directly in the database (for data sets without demo accounts).
+pub async fn create_account(db: &Db, username: &str, password: &str, role: app::model::Role, scope_codes: &[String]) {
+    let hash = app::domain::accounts::hash_password(password).expect("hash the password");
+    let mut tx = db.begin_write().await.expect("begin");
+    let user = app::domain::accounts::NewUser {
+        username,
+        display_name: username,
+        password_hash: &hash,
+        role,
+        operator: None,
+        scope_codes,
+    };
+    app::domain::accounts::insert(&mut tx, &user).await.expect("create the account");
+    tx.commit().await.expect("commit the account");
 }
 
 /// Signs in as a demo account (demo data must be loaded).

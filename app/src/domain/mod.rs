@@ -16,6 +16,8 @@ pub mod donations;
 pub mod field;
 pub mod geometry;
 pub mod indicators;
+pub mod layer_cache;
+pub mod map_layers;
 pub mod meta;
 pub mod sessions;
 pub mod throttle;

@@ -177,7 +177,7 @@ fn house_feature(house: CulturalHouse, coverage: Option<serde_json::Value>) -> F
     }
 }
 
-fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
+pub(super) fn parse_bbox(text: &str) -> Result<BBox, ApiError> {
     let invalid = |message: &str| ApiError::invalid("bbox", message);
     let numbers = text
         .split(',')

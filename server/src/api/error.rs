@@ -41,6 +41,9 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A failure of the server itself (not of the database or the request); logged, never shown.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl ApiError {
@@ -65,7 +68,7 @@ impl ApiError {
             }
             ApiError::Forbidden(_) | ApiError::Store(StoreError::Denied(_)) => StatusCode::FORBIDDEN,
             ApiError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -85,7 +88,7 @@ impl ApiError {
             }
             ApiError::Forbidden(_) | ApiError::Store(StoreError::Denied(_)) => "forbidden",
             ApiError::Store(StoreError::Invalid(_)) => "invalid_input",
-            ApiError::Store(_) => "internal_error",
+            ApiError::Store(_) | ApiError::Internal(_) => "internal_error",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod field;
 pub mod health;
 pub mod indicators;
+pub mod map_layers;
 pub mod paging;
 pub mod reports;
 pub mod tokens;
@@ -56,6 +57,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
             put(cultural_houses::update_wifi),
         ),
         route(Method::GET, "/cultural-houses/{id}/wifi-history", Access::Public, get(cultural_houses::wifi_history)),
+        route(Method::GET, "/map/cultural-houses", Access::Public, get(map_layers::houses)),
+        route(Method::GET, "/map/visits", Access::Roles(FIELD_READERS), get(map_layers::visits)),
         route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
         route(Method::GET, "/exports/cultural-houses.csv", Access::Public, get(exports::cultural_houses_csv)),
         route(Method::GET, "/exports/cultural-houses.geojson", Access::Public, get(exports::cultural_houses_geojson)),

@@ -1,0 +1,212 @@
+//! Map layers for a viewport (bounding box and zoom), sized for a national deployment: 100,000
+//! cultural houses and millions of visits. Zoomed in, the layer lists features; zoomed out (or
+//! when a view would hold more than [`MAX_POINTS`]) it counts them per grid cell in the database,
+//! so neither the query result nor the response grows with the country.
+//!
+//! Visits are read from `village_visit_total`, one row per village kept exact by triggers
+//! (migration 0009), never counted from the visits themselves on a view.
+
+use super::access::{scope_units_cte, Visibility};
+use super::cultural_houses::BBox;
+use super::{Backend, Db, StoreError};
+use crate::map_layers::{HouseCluster, HouseLayer, HousePoint, VillageVisits, VisitCluster, VisitLayer};
+use crate::model::WifiStatus;
+
+/// From this zoom on (about one district on a phone screen) a layer lists single features.
+pub const POINTS_FROM_ZOOM: u8 = 11;
+/// Most features a layer lists; a view with more is answered with clusters even zoomed in.
+pub const MAX_POINTS: i64 = 5000;
+/// Deepest zoom a map asks for (Leaflet's OpenStreetMap layers stop at 19).
+pub const MAX_ZOOM: u8 = 22;
+/// Grid cells across one 256-pixel map tile when clustering: cells of 32 pixels, about the size
+/// of a marker, so clusters never overlap and never leave gaps.
+const CELLS_PER_TILE: f64 = 8.0;
+
+/// What the map shows: its bounding box and zoom level (Web Mercator, as Leaflet counts it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    pub bbox: BBox,
+    pub zoom: u8,
+}
+
+impl Viewport {
+    /// The side of a grid cell in degrees at this zoom.
+    pub fn cell_deg(&self) -> f64 {
+        360.0 / 2f64.powi(i32::from(self.zoom)) / CELLS_PER_TILE
+    }
+
+    fn lists_points(&self) -> bool {
+        self.zoom >= POINTS_FROM_ZOOM
+    }
+}
+
+/// The grid cell of a row, as SQL: the column offset from the view's corner divided by the cell
+/// size, rounded down. Rows are inside the view, so the quotient is never negative and SQLite's
+/// integer cast (which truncates) rounds down; PostgreSQL's cast would round to nearest.
+fn grid_cell(db: &Db, column: &str, origin_param: usize, cell_param: usize) -> String {
+    match db.backend() {
+        Backend::Sqlite => format!("CAST(({column} - ${origin_param}) / ${cell_param} AS INTEGER)"),
+        Backend::Postgres => format!("FLOOR(({column} - ${origin_param}) / ${cell_param})"),
+    }
+}
+
+/// A query with the view's bounding box bound as `$1`–`$4`.
+fn in_view<'q, Row>(
+    sql: &'q str,
+    viewport: &Viewport,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, Row, sqlx::any::AnyArguments<'q>>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    sqlx::query_as(sql)
+        .bind(viewport.bbox.min_lon)
+        .bind(viewport.bbox.min_lat)
+        .bind(viewport.bbox.max_lon)
+        .bind(viewport.bbox.max_lat)
+}
+
+/// The cultural houses a viewer may see in a viewport.
+pub async fn houses(db: &Db, visibility: Visibility, viewport: &Viewport) -> Result<HouseLayer, StoreError> {
+    // $1–$4 the view, $5 only working Wi-Fi, $6 unrestricted, $7 the account of the scope.
+    let visible = "h.lon >= $1 AND h.lat >= $2 AND h.lon <= $3 AND h.lat <= $4
+                   AND ($5 = FALSE OR h.wifi_status = 'active')
+                   AND ($6 OR h.village_id IN (SELECT id FROM scope_units))";
+    let scope = scope_units_cte(7);
+    if viewport.lists_points() {
+        let sql = format!(
+            "WITH RECURSIVE {scope}
+             SELECT h.id, h.lon, h.lat, h.wifi_status FROM cultural_house h WHERE {visible}
+             ORDER BY h.id LIMIT $8"
+        );
+        let rows: Vec<(i64, f64, f64, String)> = in_view(&sql, viewport)
+            .bind(visibility.only_active_wifi)
+            .bind(visibility.scope_of_user.is_none())
+            .bind(visibility.scope_of_user.unwrap_or_default())
+            .bind(MAX_POINTS + 1)
+            .fetch_all(db.pool())
+            .await?;
+        if rows.len() as i64 <= MAX_POINTS {
+            let houses = rows
+                .into_iter()
+                .map(|(id, lon, lat, status)| {
+                    let wifi_status = status
+                        .parse::<WifiStatus>()
+                        .map_err(|error| StoreError::Invalid(format!("cultural house {id}: {error}")))?;
+                    Ok(HousePoint { id, lon, lat, wifi_status })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            return Ok(HouseLayer::Houses { houses });
+        }
+    }
+    let cell = viewport.cell_deg();
+    let sql = format!(
+        "WITH RECURSIVE {scope}
+         SELECT AVG(h.lon), AVG(h.lat), COUNT(*),
+                SUM(CASE WHEN h.wifi_status = 'active' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN h.wifi_status = 'broken' THEN 1 ELSE 0 END)
+         FROM cultural_house h WHERE {visible}
+         GROUP BY {column}, {row}",
+        column = grid_cell(db, "h.lon", 1, 8),
+        row = grid_cell(db, "h.lat", 2, 8),
+    );
+    let rows: Vec<(f64, f64, i64, i64, i64)> = in_view(&sql, viewport)
+        .bind(visibility.only_active_wifi)
+        .bind(visibility.scope_of_user.is_none())
+        .bind(visibility.scope_of_user.unwrap_or_default())
+        .bind(cell)
+        .fetch_all(db.pool())
+        .await?;
+    let clusters = rows
+        .into_iter()
+        .map(|(lon, lat, houses, active, broken)| HouseCluster { lon, lat, houses, active, broken })
+        .collect();
+    Ok(HouseLayer::Clusters { cell_deg: cell, clusters })
+}
+
+/// Visits per village (or per grid cell) in a viewport, within the account's scope.
+pub async fn visits(db: &Db, visibility: Visibility, viewport: &Viewport) -> Result<VisitLayer, StoreError> {
+    // $1–$4 the view, $5 unrestricted, $6 the account of the scope.
+    let visible = "t.visits > 0 AND t.lon >= $1 AND t.lat >= $2 AND t.lon <= $3 AND t.lat <= $4
+                   AND ($5 OR t.village_id IN (SELECT id FROM scope_units))";
+    let scope = scope_units_cte(6);
+    let without_position = visits_without_position(db, visibility).await?;
+    if viewport.lists_points() {
+        let sql = format!(
+            "WITH RECURSIVE {scope}
+             SELECT t.village_id, t.lon, t.lat, CAST(t.visits AS BIGINT), CAST(t.people_helped AS BIGINT)
+             FROM village_visit_total t WHERE {visible}
+             ORDER BY t.village_id LIMIT $7"
+        );
+        let rows: Vec<(i64, f64, f64, i64, i64)> = in_view(&sql, viewport)
+            .bind(visibility.scope_of_user.is_none())
+            .bind(visibility.scope_of_user.unwrap_or_default())
+            .bind(MAX_POINTS + 1)
+            .fetch_all(db.pool())
+            .await?;
+        if rows.len() as i64 <= MAX_POINTS {
+            let villages = rows
+                .into_iter()
+                .map(|(village_id, lon, lat, visits, people_helped)| VillageVisits {
+                    village_id,
+                    lon,
+                    lat,
+                    visits,
+                    people_helped,
+                })
+                .collect();
+            return Ok(VisitLayer::Villages { villages, without_position });
+        }
+    }
+    let cell = viewport.cell_deg();
+    let sql = format!(
+        "WITH RECURSIVE {scope}
+         SELECT SUM(t.lon * t.visits) / SUM(t.visits), SUM(t.lat * t.visits) / SUM(t.visits), COUNT(*),
+                CAST(SUM(t.visits) AS BIGINT), CAST(SUM(t.people_helped) AS BIGINT)
+         FROM village_visit_total t WHERE {visible}
+         GROUP BY {column}, {row}",
+        column = grid_cell(db, "t.lon", 1, 7),
+        row = grid_cell(db, "t.lat", 2, 7),
+    );
+    let rows: Vec<(f64, f64, i64, i64, i64)> = in_view(&sql, viewport)
+        .bind(visibility.scope_of_user.is_none())
+        .bind(visibility.scope_of_user.unwrap_or_default())
+        .bind(cell)
+        .fetch_all(db.pool())
+        .await?;
+    let clusters = rows
+        .into_iter()
+        .map(|(lon, lat, villages, visits, people_helped)| VisitCluster { lon, lat, villages, visits, people_helped })
+        .collect();
+    Ok(VisitLayer::Clusters { cell_deg: cell, clusters, without_position })
+}
+
+/// Visits in scope whose village has no GPS position at all: the layer cannot draw them but says
+/// how many there are, so a map never silently shows less than was recorded.
+async fn visits_without_position(db: &Db, visibility: Visibility) -> Result<i64, StoreError> {
+    let sql = format!(
+        "WITH RECURSIVE {scope}
+         SELECT CAST(COALESCE(SUM(t.visits), 0) AS BIGINT) FROM village_visit_total t
+         WHERE t.lon IS NULL AND ($1 OR t.village_id IN (SELECT id FROM scope_units))",
+        scope = scope_units_cte(2)
+    );
+    let (count,): (i64,) = sqlx::query_as(&sql)
+        .bind(visibility.scope_of_user.is_none())
+        .bind(visibility.scope_of_user.unwrap_or_default())
+        .fetch_one(db.pool())
+        .await?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_a_fixed_share_of_a_tile() {
+        let view = |zoom| Viewport { bbox: BBox::WORLD, zoom };
+        assert_eq!(view(0).cell_deg(), 45.0);
+        assert_eq!(view(5).cell_deg(), 360.0 / 32.0 / 8.0);
+        assert!(view(POINTS_FROM_ZOOM).lists_points());
+        assert!(!view(POINTS_FROM_ZOOM - 1).lists_points());
+    }
+}

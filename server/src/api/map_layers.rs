@@ -1,0 +1,106 @@
+//! Map layers for any viewport: `GET /api/v1/map/cultural-houses` and `/api/v1/map/visits` with
+//! `bbox` and `zoom`, answered with single features zoomed in and grid clusters zoomed out, so a
+//! provincial or national map stays small (see `app::domain::map_layers`). Answers are reused for
+//! a few seconds (`app::domain::layer_cache`): the same zoomed-out view, opened by many people, is
+//! counted once.
+
+use super::cultural_houses::parse_bbox;
+use super::error::ErrorBody;
+use super::ApiError;
+use crate::auth::Caller;
+use app::domain::access::Visibility;
+use app::domain::cultural_houses::BBox;
+use app::domain::layer_cache::{LayerCache, LayerKey, FRESH_FOR};
+use app::domain::map_layers::{self, Viewport, MAX_ZOOM};
+use app::domain::Db;
+use app::map_layers::{HouseLayer, VisitLayer};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewportQuery {
+    /// `minLon,minLat,maxLon,maxLat`; the whole world when absent.
+    bbox: Option<String>,
+    /// Leaflet's zoom level, 0 to 22.
+    zoom: Option<String>,
+}
+
+impl ViewportQuery {
+    fn viewport(&self) -> Result<Viewport, ApiError> {
+        let bbox = self.bbox.as_deref().map(parse_bbox).transpose()?.unwrap_or(BBox::WORLD);
+        let zoom_text = self.zoom.as_deref().ok_or_else(|| ApiError::invalid("zoom", "required: 0 to 22"))?;
+        let zoom = zoom_text.trim().parse::<u8>().ok().filter(|zoom| *zoom <= MAX_ZOOM).ok_or_else(|| {
+            ApiError::invalid("zoom", format!("expected a whole number 0 to {MAX_ZOOM}, got '{zoom_text}'"))
+        })?;
+        Ok(Viewport { bbox, zoom })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/map/cultural-houses", tag = "map",
+    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
+        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on single houses (at most 5000), below that grid clusters")),
+    responses((status = 200, description = "Houses or clusters of houses in the view", body = HouseLayer),
+        (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
+/// The public sees houses with working Wi-Fi everywhere; accounts see every house in scope.
+pub async fn houses(
+    State(db): State<Db>,
+    State(cache): State<LayerCache>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    query: Result<Query<ViewportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
+    let key = LayerKey::new("houses", &viewport, visibility);
+    if let Some(bytes) = cache.fresh(&key) {
+        return Ok(layer_response(bytes, visibility));
+    }
+    let layer = map_layers::houses(&db, visibility, &viewport).await?;
+    Ok(layer_response(remember(&cache, key, &layer)?, visibility))
+}
+
+#[utoipa::path(get, path = "/api/v1/map/visits", tag = "map",
+    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
+        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages (at most 5000), below that grid clusters")),
+    responses((status = 200, description = "Visits per village or per cluster of villages in the view", body = VisitLayer),
+        (status = 400, description = "Malformed bbox or zoom", body = ErrorBody),
+        (status = 401, description = "No valid session or token", body = ErrorBody),
+        (status = 403, description = "Role does not see field data", body = ErrorBody)),
+    security(("session" = []), ("token" = [])))]
+/// Door-to-door visits and people helped per village in the caller's scope.
+pub async fn visits(
+    State(db): State<Db>,
+    State(cache): State<LayerCache>,
+    Extension(Caller(viewer)): Extension<Caller>,
+    query: Result<Query<ViewportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
+    let key = LayerKey::new("visits", &viewport, visibility);
+    if let Some(bytes) = cache.fresh(&key) {
+        return Ok(layer_response(bytes, visibility));
+    }
+    let layer = map_layers::visits(&db, visibility, &viewport).await?;
+    Ok(layer_response(remember(&cache, key, &layer)?, visibility))
+}
+
+/// Serialises a layer once and keeps the bytes for the next viewers of the same view.
+fn remember(cache: &LayerCache, key: LayerKey, layer: &impl serde::Serialize) -> Result<Bytes, ApiError> {
+    let bytes = Bytes::from(serde_json::to_vec(layer).map_err(|error| ApiError::Internal(error.to_string()))?);
+    cache.store(key, bytes.clone());
+    Ok(bytes)
+}
+
+/// The layer's JSON, with how long a browser may reuse it: as long as the server does, and only
+/// the browser itself when the answer depends on who asked.
+fn layer_response(bytes: Bytes, visibility: Visibility) -> Response {
+    let sharing = if visibility.only_active_wifi { "public" } else { "private" };
+    let cache_control = format!("{sharing}, max-age={}", FRESH_FOR.as_secs());
+    ([(header::CONTENT_TYPE, "application/json".to_owned()), (header::CACHE_CONTROL, cache_control)], bytes)
+        .into_response()
+}
