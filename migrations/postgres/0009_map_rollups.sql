@@ -14,7 +14,11 @@ CREATE TABLE village_visit_total (
     lon            DOUBLE PRECISION,
     lat            DOUBLE PRECISION
 );
-CREATE INDEX village_visit_total_position ON village_visit_total (lon, lat);
+-- Covering indexes: a map view reads what it needs from the index alone, without visiting the
+-- table once per row (100,000 lookups in a country view).
+CREATE INDEX village_visit_total_position ON village_visit_total (lon, lat, visits, people_helped, village_id);
+DROP INDEX cultural_house_position;
+CREATE INDEX cultural_house_position ON cultural_house (lon, lat, wifi_status, village_id, id);
 
 INSERT INTO village_visit_total (village_id, visits, people_helped, positioned, sum_lon, sum_lat, lon, lat)
 SELECT village_id, COUNT(*), SUM(people_helped), COUNT(lon), COALESCE(SUM(lon), 0), COALESCE(SUM(lat), 0),

@@ -61,14 +61,15 @@ pub async fn sync(
         }
     }
     let mut batch = db.begin_write().await?;
+    let mut memo = BatchMemo::default();
     for (index, record) in households {
-        results[index] = Some(store_household(&mut batch, principal, record).await?);
+        results[index] = Some(store_household(&mut batch, &mut memo, principal, record).await?);
     }
     for (index, record) in visits {
-        results[index] = Some(store_visit(&mut batch, principal, record).await?);
+        results[index] = Some(store_visit(&mut batch, &mut memo, principal, record).await?);
     }
     for (index, record) in handovers {
-        results[index] = Some(super::donations::store_handover(&mut batch, principal, record).await?);
+        results[index] = Some(super::donations::store_handover(&mut batch, &mut memo, principal, record).await?);
     }
     batch.commit().await?;
     Ok(results.into_iter().flatten().collect())
@@ -146,6 +147,7 @@ pub(super) fn check_position(lon: Option<f64>, lat: Option<f64>, accuracy_m: Opt
 /// The id of a current village by code, if the principal may record there.
 async fn village_in_scope(
     tx: &mut sqlx::Transaction<'_, Any>,
+    memo: &mut BatchMemo,
     principal: &Principal,
     code: &str,
 ) -> Result<Result<i64, Said>, StoreError> {
@@ -159,7 +161,7 @@ async fn village_in_scope(
             )))
         }
     };
-    if access::unit_in_scope(&mut **tx, principal, village).await? {
+    if memo.unit_in_scope(tx, principal, village).await? {
         Ok(Ok(village))
     } else {
         Ok(Err(outside_scope()))
@@ -180,6 +182,60 @@ where
     Ok(row.map(|(id,)| id))
 }
 
+/// What a batch looks up once per village and reuses for its other records (a phone's batch is
+/// mostly one village): whether the village is in the principal's scope, and the area its visits'
+/// positions are checked against. Both are read inside the batch's transaction.
+#[derive(Default)]
+pub(super) struct BatchMemo {
+    in_scope: std::collections::HashMap<i64, bool>,
+    areas: std::collections::HashMap<i64, Option<geo::MultiPolygon<f64>>>,
+}
+
+impl BatchMemo {
+    /// [`access::unit_in_scope`], remembered per unit.
+    pub(super) async fn unit_in_scope(
+        &mut self,
+        tx: &mut sqlx::Transaction<'_, Any>,
+        principal: &Principal,
+        unit_id: i64,
+    ) -> Result<bool, StoreError> {
+        if let Some(known) = self.in_scope.get(&unit_id) {
+            return Ok(*known);
+        }
+        let in_scope = access::unit_in_scope(&mut **tx, principal, unit_id).await?;
+        self.in_scope.insert(unit_id, in_scope);
+        Ok(in_scope)
+    }
+
+    /// Whether a point lies outside the village's boundary, or its commune's when the village
+    /// has none. A unit without any boundary flags nothing: there is nothing to compare with.
+    async fn outside_village(
+        &mut self,
+        tx: &mut sqlx::Transaction<'_, Any>,
+        village_id: i64,
+        lon: f64,
+        lat: f64,
+    ) -> Result<bool, StoreError> {
+        use geo::Contains;
+        if !self.areas.contains_key(&village_id) {
+            let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT v.boundary, c.boundary FROM admin_unit v LEFT JOIN admin_unit c ON c.id = v.parent_id
+                 WHERE v.id = $1",
+            )
+            .bind(village_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let boundary = row.and_then(|(village, commune)| village.or(commune));
+            self.areas.insert(village_id, boundary.as_deref().and_then(super::geometry::read_stored));
+        }
+        Ok(self
+            .areas
+            .get(&village_id)
+            .and_then(Option::as_ref)
+            .is_some_and(|area| !area.contains(&geo::Point::new(lon, lat))))
+    }
+}
+
 /// A savepoint for one record of a sync batch: dropped without commit (a rejected record), it
 /// rolls back that record alone.
 pub(super) async fn record_savepoint<'b>(
@@ -190,6 +246,7 @@ pub(super) async fn record_savepoint<'b>(
 
 async fn store_household(
     batch: &mut sqlx::Transaction<'static, Any>,
+    memo: &mut BatchMemo,
     principal: &Principal,
     record: HouseholdRecord,
 ) -> Result<SyncResult, StoreError> {
@@ -201,7 +258,7 @@ async fn store_household(
     if let Some(id) = stored_id(&mut *tx, "household", &uuid).await? {
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     }
-    let village_id = match village_in_scope(&mut tx, principal, &record.village_code).await? {
+    let village_id = match village_in_scope(&mut tx, memo, principal, &record.village_code).await? {
         Ok(id) => id,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
@@ -330,6 +387,7 @@ async fn visit_household(
 
 async fn store_visit(
     batch: &mut sqlx::Transaction<'static, Any>,
+    memo: &mut BatchMemo,
     principal: &Principal,
     record: VisitRecord,
 ) -> Result<SyncResult, StoreError> {
@@ -346,11 +404,11 @@ async fn store_visit(
         Ok(found) => found,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    if !access::unit_in_scope(&mut *tx, principal, village_id).await? {
+    if !memo.unit_in_scope(&mut tx, principal, village_id).await? {
         return Ok(rejected(uuid, outside_scope()));
     }
     let outside_area = match (record.lon, record.lat) {
-        (Some(lon), Some(lat)) => outside_village(&mut tx, village_id, lon, lat).await?,
+        (Some(lon), Some(lat)) => memo.outside_village(&mut tx, village_id, lon, lat).await?,
         _ => false,
     };
     let Some(id) = insert_visit(
@@ -511,28 +569,6 @@ pub(super) fn check_visit_content(people_helped: i64, skills: &[Skill], note: Op
         ));
     }
     Ok(())
-}
-
-/// Whether a point lies outside the village's boundary, or its commune's when the village has
-/// none. A unit without any boundary flags nothing: there is nothing to compare with.
-async fn outside_village(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    village_id: i64,
-    lon: f64,
-    lat: f64,
-) -> Result<bool, StoreError> {
-    use geo::Contains;
-    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT v.boundary, c.boundary FROM admin_unit v LEFT JOIN admin_unit c ON c.id = v.parent_id WHERE v.id = $1",
-    )
-    .bind(village_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let boundary = row.and_then(|(village, commune)| village.or(commune));
-    Ok(boundary
-        .as_deref()
-        .and_then(super::geometry::read_stored)
-        .is_some_and(|area| !area.contains(&geo::Point::new(lon, lat))))
 }
 
 /// The households of one village within the principal's scope, not-yet-visited first, then by

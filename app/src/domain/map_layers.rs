@@ -40,13 +40,14 @@ impl Viewport {
     }
 }
 
-/// The grid cell of a row, as SQL: the column offset from the view's corner divided by the cell
-/// size, rounded down. Rows are inside the view, so the quotient is never negative and SQLite's
-/// integer cast (which truncates) rounds down; PostgreSQL's cast would round to nearest.
-fn grid_cell(db: &Db, column: &str, origin_param: usize, cell_param: usize) -> String {
+/// The grid cell of a row, as SQL: the coordinate's distance from the world's south-west corner
+/// divided by the cell size, rounded down. The grid is fixed to the world, not to the view, so
+/// clusters stay put while the map pans. The quotient is never negative, so SQLite's integer cast
+/// (which truncates) rounds down; PostgreSQL's cast would round to nearest, hence `FLOOR`.
+fn grid_cell(db: &Db, column: &str, world_edge: f64, cell_param: usize) -> String {
     match db.backend() {
-        Backend::Sqlite => format!("CAST(({column} - ${origin_param}) / ${cell_param} AS INTEGER)"),
-        Backend::Postgres => format!("FLOOR(({column} - ${origin_param}) / ${cell_param})"),
+        Backend::Sqlite => format!("CAST(({column} + {world_edge:.1}) / ${cell_param} AS INTEGER)"),
+        Backend::Postgres => format!("FLOOR(({column} + {world_edge:.1}) / ${cell_param})"),
     }
 }
 
@@ -106,8 +107,8 @@ pub async fn houses(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
                 SUM(CASE WHEN h.wifi_status = 'broken' THEN 1 ELSE 0 END)
          FROM cultural_house h WHERE {visible}
          GROUP BY {column}, {row}",
-        column = grid_cell(db, "h.lon", 1, 8),
-        row = grid_cell(db, "h.lat", 2, 8),
+        column = grid_cell(db, "h.lon", 180.0, 8),
+        row = grid_cell(db, "h.lat", 90.0, 8),
     );
     let rows: Vec<(f64, f64, i64, i64, i64)> = in_view(&sql, viewport)
         .bind(visibility.only_active_wifi)
@@ -164,8 +165,8 @@ pub async fn visits(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
                 CAST(SUM(t.visits) AS BIGINT), CAST(SUM(t.people_helped) AS BIGINT)
          FROM village_visit_total t WHERE {visible}
          GROUP BY {column}, {row}",
-        column = grid_cell(db, "t.lon", 1, 7),
-        row = grid_cell(db, "t.lat", 2, 7),
+        column = grid_cell(db, "t.lon", 180.0, 7),
+        row = grid_cell(db, "t.lat", 90.0, 7),
     );
     let rows: Vec<(f64, f64, i64, i64, i64)> = in_view(&sql, viewport)
         .bind(visibility.scope_of_user.is_none())
