@@ -63,6 +63,53 @@ where
     Ok(())
 }
 
+/// A change to record later in the same transaction, its state owned: a sync batch collects one
+/// per stored record and writes them together with [`record_all`].
+#[derive(Clone, Debug)]
+pub struct PendingChange {
+    pub action: &'static str,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub after: serde_json::Value,
+}
+
+/// Records one actor's writes in multi-row statements, inside the caller's transaction (so, as
+/// with [`record`], the entries exist exactly when the changes do).
+pub async fn record_all(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    actor: Actor<'_>,
+    changes: &[PendingChange],
+) -> Result<(), StoreError> {
+    use super::db::{values_placeholders, BULK_CHUNK_ROWS};
+    let (name, user_id, token_id) = match actor {
+        Actor::Principal(principal) => (principal.audit_name(), Some(principal.user_id), principal.token_id),
+        Actor::CommandLine => ("command line".to_owned(), None, None),
+    };
+    let occurred_at = super::now_utc_text();
+    for chunk in changes.chunks(BULK_CHUNK_ROWS) {
+        let sql = format!(
+            "INSERT INTO audit_log (occurred_at, actor, user_id, token_id, action, entity_type, entity_id, before_json, after_json)
+             VALUES {}",
+            values_placeholders(chunk.len(), 9)
+        );
+        let mut query = sqlx::query(&sql);
+        for change in chunk {
+            query = query
+                .bind(occurred_at.clone())
+                .bind(name.clone())
+                .bind(user_id)
+                .bind(token_id)
+                .bind(change.action)
+                .bind(change.entity_type)
+                .bind(change.entity_id.clone())
+                .bind(None::<String>)
+                .bind(change.after.to_string());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// The history of one entity, newest first.
 pub async fn for_entity<'e, E>(
     executor: E,

@@ -654,7 +654,7 @@ fn check_handover(record: &HandoverRecord) -> Result<String, Said> {
 /// moves from allocated to delivered in the stock. Idempotent per handover UUID.
 pub(super) async fn store_handover(
     batch: &mut sqlx::Transaction<'static, Any>,
-    memo: &mut super::field::BatchMemo,
+    context: &mut super::field::BatchContext,
     principal: &Principal,
     record: HandoverRecord,
 ) -> Result<SyncResult, StoreError> {
@@ -681,7 +681,7 @@ pub(super) async fn store_handover(
             ),
         ));
     };
-    if !memo.unit_in_scope(&mut tx, principal, village_id).await? {
+    if !context.unit_in_scope(&mut tx, principal, village_id).await? {
         return Ok(rejected(uuid, outside_scope()));
     }
     match status.as_str() {

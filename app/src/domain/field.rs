@@ -61,16 +61,17 @@ pub async fn sync(
         }
     }
     let mut batch = db.begin_write().await?;
-    let mut memo = BatchMemo::default();
+    let mut context = BatchContext::default();
     for (index, record) in households {
-        results[index] = Some(store_household(&mut batch, &mut memo, principal, record).await?);
+        results[index] = Some(store_household(&mut batch, &mut context, principal, record).await?);
     }
     for (index, record) in visits {
-        results[index] = Some(store_visit(&mut batch, &mut memo, principal, record).await?);
+        results[index] = Some(store_visit(&mut batch, &mut context, principal, record).await?);
     }
     for (index, record) in handovers {
-        results[index] = Some(super::donations::store_handover(&mut batch, &mut memo, principal, record).await?);
+        results[index] = Some(super::donations::store_handover(&mut batch, &mut context, principal, record).await?);
     }
+    super::audit::record_all(&mut batch, super::audit::Actor::Principal(principal), &context.audit).await?;
     batch.commit().await?;
     Ok(results.into_iter().flatten().collect())
 }
@@ -147,7 +148,7 @@ pub(super) fn check_position(lon: Option<f64>, lat: Option<f64>, accuracy_m: Opt
 /// The id of a current village by code, if the principal may record there.
 async fn village_in_scope(
     tx: &mut sqlx::Transaction<'_, Any>,
-    memo: &mut BatchMemo,
+    context: &mut BatchContext,
     principal: &Principal,
     code: &str,
 ) -> Result<Result<i64, Said>, StoreError> {
@@ -161,7 +162,7 @@ async fn village_in_scope(
             )))
         }
     };
-    if memo.unit_in_scope(tx, principal, village).await? {
+    if context.unit_in_scope(tx, principal, village).await? {
         Ok(Ok(village))
     } else {
         Ok(Err(outside_scope()))
@@ -182,16 +183,18 @@ where
     Ok(row.map(|(id,)| id))
 }
 
-/// What a batch looks up once per village and reuses for its other records (a phone's batch is
-/// mostly one village): whether the village is in the principal's scope, and the area its visits'
-/// positions are checked against. Both are read inside the batch's transaction.
+/// What a batch carries from record to record. Lookups made once per village and reused (a
+/// phone's batch is mostly one village): whether the village is in the principal's scope, and the
+/// area its visits' positions are checked against, both read inside the batch's transaction. And
+/// the audit entries of the households and visits stored, written together before the commit.
 #[derive(Default)]
-pub(super) struct BatchMemo {
+pub(super) struct BatchContext {
     in_scope: std::collections::HashMap<i64, bool>,
     areas: std::collections::HashMap<i64, Option<geo::MultiPolygon<f64>>>,
+    audit: Vec<super::audit::PendingChange>,
 }
 
-impl BatchMemo {
+impl BatchContext {
     /// [`access::unit_in_scope`], remembered per unit.
     pub(super) async fn unit_in_scope(
         &mut self,
@@ -246,7 +249,7 @@ pub(super) async fn record_savepoint<'b>(
 
 async fn store_household(
     batch: &mut sqlx::Transaction<'static, Any>,
-    memo: &mut BatchMemo,
+    context: &mut BatchContext,
     principal: &Principal,
     record: HouseholdRecord,
 ) -> Result<SyncResult, StoreError> {
@@ -258,7 +261,7 @@ async fn store_household(
     if let Some(id) = stored_id(&mut *tx, "household", &uuid).await? {
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     }
-    let village_id = match village_in_scope(&mut tx, memo, principal, &record.village_code).await? {
+    let village_id = match village_in_scope(&mut tx, context, principal, &record.village_code).await? {
         Ok(id) => id,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
@@ -267,21 +270,13 @@ async fn store_household(
         let id = stored_id(&mut *tx, "household", &uuid).await?.ok_or(StoreError::NotFound)?;
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     };
-    let after =
-        serde_json::json!({"uuid": uuid, "village_code": record.village_code.trim(), "label": record.label.trim()});
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &super::audit::Change {
-            action: "sync",
-            entity_type: "household",
-            entity_id: &id.to_string(),
-            before: None,
-            after: Some(&after),
-        },
-    )
-    .await?;
     tx.commit().await?;
+    context.audit.push(super::audit::PendingChange {
+        action: "sync",
+        entity_type: "household",
+        entity_id: id.to_string(),
+        after: serde_json::json!({"uuid": uuid, "village_code": record.village_code.trim(), "label": record.label.trim()}),
+    });
     Ok(stored(uuid, SyncOutcome::Stored, id, false))
 }
 
@@ -387,7 +382,7 @@ async fn visit_household(
 
 async fn store_visit(
     batch: &mut sqlx::Transaction<'static, Any>,
-    memo: &mut BatchMemo,
+    context: &mut BatchContext,
     principal: &Principal,
     record: VisitRecord,
 ) -> Result<SyncResult, StoreError> {
@@ -404,11 +399,11 @@ async fn store_visit(
         Ok(found) => found,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    if !memo.unit_in_scope(&mut tx, principal, village_id).await? {
+    if !context.unit_in_scope(&mut tx, principal, village_id).await? {
         return Ok(rejected(uuid, outside_scope()));
     }
     let outside_area = match (record.lon, record.lat) {
-        (Some(lon), Some(lat)) => memo.outside_village(&mut tx, village_id, lon, lat).await?,
+        (Some(lon), Some(lat)) => context.outside_village(&mut tx, village_id, lon, lat).await?,
         _ => false,
     };
     let Some(id) = insert_visit(
@@ -435,19 +430,13 @@ async fn store_visit(
         "people_helped": record.people_helped, "skills": skills, "outside_area": outside_area,
         "has_smartphone": record.has_smartphone,
     });
-    super::audit::record(
-        &mut *tx,
-        super::audit::Actor::Principal(principal),
-        &super::audit::Change {
-            action: "sync",
-            entity_type: "visit",
-            entity_id: &id.to_string(),
-            before: None,
-            after: Some(&after),
-        },
-    )
-    .await?;
     tx.commit().await?;
+    context.audit.push(super::audit::PendingChange {
+        action: "sync",
+        entity_type: "visit",
+        entity_id: id.to_string(),
+        after,
+    });
     Ok(stored(uuid, SyncOutcome::Stored, id, outside_area))
 }
 
