@@ -181,6 +181,23 @@ pub async fn visits(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
     Ok(VisitLayer::Clusters { cell_deg: cell, clusters, without_position })
 }
 
+/// Recomputes every village's visit totals from the visits: for bulk loads that bypass the
+/// triggers (the national benchmark's generator on PostgreSQL), and as a repair.
+pub async fn rebuild_visit_totals(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM village_visit_total").execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO village_visit_total (village_id, visits, people_helped, positioned, sum_lon, sum_lat, lon, lat)
+         SELECT village_id, COUNT(*), SUM(people_helped), COUNT(lon), COALESCE(SUM(lon), 0), COALESCE(SUM(lat), 0),
+                AVG(lon), AVG(lat)
+         FROM visit GROUP BY village_id",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Visits in scope whose village has no GPS position at all: the layer cannot draw them but says
 /// how many there are, so a map never silently shows less than was recorded.
 async fn visits_without_position(db: &Db, visibility: Visibility) -> Result<i64, StoreError> {
