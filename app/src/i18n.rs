@@ -68,6 +68,8 @@ pub struct Texts {
     pub app_title: &'static str,
     pub app_subtitle: &'static str,
     pub switch_language: &'static str,
+    /// Starts with the visible text (`switch_language`), so a voice command naming what is seen
+    /// reaches the button (WCAG 2.5.3, "label in name").
     pub switch_language_label: &'static str,
     /// "{active}/{total} cultural houses with Wi-Fi", split around the numbers.
     pub wifi_count_suffix: &'static str,
@@ -246,7 +248,7 @@ pub static VI: Texts = Texts {
     app_title: "Bản Đồ Số",
     app_subtitle: "Bình dân học vụ số · Thạch Thành",
     switch_language: "EN",
-    switch_language_label: "Switch to English",
+    switch_language_label: "EN: Switch to English",
     wifi_count_suffix: "nhà văn hóa có Wi-Fi",
     filter_status: "Trạng thái Wi-Fi",
     filter_commune: "Xã / thị trấn",
@@ -355,7 +357,7 @@ pub static EN: Texts = Texts {
     app_title: "Bản Đồ Số",
     app_subtitle: "Digital literacy for all · Thạch Thành",
     switch_language: "VI",
-    switch_language_label: "Chuyển sang tiếng Việt",
+    switch_language_label: "VI: Chuyển sang tiếng Việt",
     wifi_count_suffix: "cultural houses with Wi-Fi",
     filter_status: "Wi-Fi status",
     filter_commune: "Commune / town",

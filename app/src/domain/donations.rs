@@ -663,7 +663,8 @@ pub(super) async fn store_handover(
         Ok(moment) => moment,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    let mut tx = super::field::record_savepoint(batch).await?;
+    // A savepoint: the allocation, the stock and the household change together or not at all.
+    let mut tx = sqlx::Acquire::begin(&mut *batch).await?;
     if let Some(id) = handover_stored(&mut *tx, &uuid).await? {
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     }

@@ -4,9 +4,11 @@
 //! middle of a batch). Every record carries the phone's UUID, unique in its table: storing it is
 //! `INSERT … ON CONFLICT (client_uuid) DO NOTHING`, so a second copy — even one racing the first
 //! on another connection — is recognised as "already stored" and never duplicates the first.
-//! A batch is one transaction and each record a savepoint inside it: one bad record is rolled
-//! back alone and never holds back the others, while the batch pays for one commit (one disk
-//! flush) instead of one per record.
+//! A batch is one transaction, so it pays for one commit (one disk flush) instead of one per
+//! record, and one bad record never holds back the others: a household or visit is checked
+//! completely (fields, scope, household) before its first write, so a rejection leaves nothing
+//! behind, and a handover, which moves several rows, runs in its own savepoint. A database error
+//! fails the whole batch: nothing is acknowledged and the phone sends it again.
 
 use super::access::{self, Principal};
 use super::csv_import::{said, Said};
@@ -30,9 +32,9 @@ const EARLIEST_VISIT: &str = "2025-01-01T00:00:00Z";
 pub const RECORDERS: [Role; 3] = Role::RECORDERS;
 
 /// Stores a batch: households first (visits in the same batch may point at them), then visits,
-/// then device handovers (which may name a visit), each record in its own savepoint of the batch's
-/// transaction. Answers one result per record, in the request's order; nothing is stored unless
-/// the whole answer is (a phone that gets no answer resends the batch).
+/// then device handovers (which may name a visit), in one transaction. Answers one result per
+/// record, in the request's order; nothing is stored unless the whole answer is (a phone that gets
+/// no answer resends the batch).
 /// Records that are not even well-formed JSON records are rejected one by one, not the batch.
 pub async fn sync(
     db: &super::Db,
@@ -147,12 +149,12 @@ pub(super) fn check_position(lon: Option<f64>, lat: Option<f64>, accuracy_m: Opt
 
 /// The id of a current village by code, if the principal may record there.
 async fn village_in_scope(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     context: &mut BatchContext,
     principal: &Principal,
     code: &str,
 ) -> Result<Result<i64, Said>, StoreError> {
-    let found = super::admin_units::find_by_code(&mut **tx, code.trim()).await?;
+    let found = super::admin_units::find_by_code(&mut *tx, code.trim()).await?;
     let village = match found {
         Some((id, super::admin_units::Level::Village)) => id,
         _ => {
@@ -198,14 +200,14 @@ impl BatchContext {
     /// [`access::unit_in_scope`], remembered per unit.
     pub(super) async fn unit_in_scope(
         &mut self,
-        tx: &mut sqlx::Transaction<'_, Any>,
+        tx: &mut sqlx::AnyConnection,
         principal: &Principal,
         unit_id: i64,
     ) -> Result<bool, StoreError> {
         if let Some(known) = self.in_scope.get(&unit_id) {
             return Ok(*known);
         }
-        let in_scope = access::unit_in_scope(&mut **tx, principal, unit_id).await?;
+        let in_scope = access::unit_in_scope(&mut *tx, principal, unit_id).await?;
         self.in_scope.insert(unit_id, in_scope);
         Ok(in_scope)
     }
@@ -214,7 +216,7 @@ impl BatchContext {
     /// has none. A unit without any boundary flags nothing: there is nothing to compare with.
     async fn outside_village(
         &mut self,
-        tx: &mut sqlx::Transaction<'_, Any>,
+        tx: &mut sqlx::AnyConnection,
         village_id: i64,
         lon: f64,
         lat: f64,
@@ -226,7 +228,7 @@ impl BatchContext {
                  WHERE v.id = $1",
             )
             .bind(village_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
             let boundary = row.and_then(|(village, commune)| village.or(commune));
             self.areas.insert(village_id, boundary.as_deref().and_then(super::geometry::read_stored));
@@ -239,16 +241,8 @@ impl BatchContext {
     }
 }
 
-/// A savepoint for one record of a sync batch: dropped without commit (a rejected record), it
-/// rolls back that record alone.
-pub(super) async fn record_savepoint<'b>(
-    batch: &'b mut sqlx::Transaction<'static, Any>,
-) -> Result<sqlx::Transaction<'b, Any>, StoreError> {
-    Ok(sqlx::Acquire::begin(batch).await?)
-}
-
 async fn store_household(
-    batch: &mut sqlx::Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     context: &mut BatchContext,
     principal: &Principal,
     record: HouseholdRecord,
@@ -257,20 +251,20 @@ async fn store_household(
     if let Err(problem) = check_household(&record) {
         return Ok(rejected(uuid, problem));
     }
-    let mut tx = record_savepoint(batch).await?;
     if let Some(id) = stored_id(&mut *tx, "household", &uuid).await? {
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     }
-    let village_id = match village_in_scope(&mut tx, context, principal, &record.village_code).await? {
+    let village_id = match village_in_scope(tx, context, principal, &record.village_code).await? {
         Ok(id) => id,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
+    // Every check is above this line: the batch has no savepoint per record, so a rejection after
+    // a write would leave the write in place.
     let Some(id) = insert_household(&mut *tx, &record, village_id, &principal.audit_name()).await? else {
         // Another connection stored the same UUID between our look-up and our insert.
         let id = stored_id(&mut *tx, "household", &uuid).await?.ok_or(StoreError::NotFound)?;
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     };
-    tx.commit().await?;
     context.audit.push(super::audit::PendingChange {
         action: "sync",
         entity_type: "household",
@@ -349,20 +343,20 @@ pub(super) fn position_binds(lon: Option<f64>, lat: Option<f64>) -> (bool, f64, 
 
 /// The household a visit names, with its village: by server id or by the phone's UUID.
 async fn visit_household(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut sqlx::AnyConnection,
     record: &VisitRecord,
 ) -> Result<Result<(i64, i64), Said>, StoreError> {
     let row: Option<(i64, i64)> = match (&record.household_id, &record.household_uuid) {
         (Some(id), _) => {
             sqlx::query_as("SELECT id, village_id FROM household WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?
         }
         (None, Some(uuid)) => {
             sqlx::query_as("SELECT id, village_id FROM household WHERE client_uuid = $1")
                 .bind(uuid)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?
         }
         (None, None) => {
@@ -381,7 +375,7 @@ async fn visit_household(
 }
 
 async fn store_visit(
-    batch: &mut sqlx::Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     context: &mut BatchContext,
     principal: &Principal,
     record: VisitRecord,
@@ -391,21 +385,21 @@ async fn store_visit(
         Ok(visited_at) => visited_at,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    let mut tx = record_savepoint(batch).await?;
     if let Some(id) = stored_id(&mut *tx, "visit", &uuid).await? {
         return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
     }
-    let (household_id, village_id) = match visit_household(&mut tx, &record).await? {
+    let (household_id, village_id) = match visit_household(tx, &record).await? {
         Ok(found) => found,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    if !context.unit_in_scope(&mut tx, principal, village_id).await? {
+    if !context.unit_in_scope(tx, principal, village_id).await? {
         return Ok(rejected(uuid, outside_scope()));
     }
     let outside_area = match (record.lon, record.lat) {
-        (Some(lon), Some(lat)) => context.outside_village(&mut tx, village_id, lon, lat).await?,
+        (Some(lon), Some(lat)) => context.outside_village(tx, village_id, lon, lat).await?,
         _ => false,
     };
+    // Every check is above this line (see `store_household`).
     let Some(id) = insert_visit(
         &mut *tx,
         &record,
@@ -430,7 +424,6 @@ async fn store_visit(
         "people_helped": record.people_helped, "skills": skills, "outside_area": outside_area,
         "has_smartphone": record.has_smartphone,
     });
-    tx.commit().await?;
     context.audit.push(super::audit::PendingChange {
         action: "sync",
         entity_type: "visit",
