@@ -28,6 +28,7 @@ help:
 	@echo "make lint   rustfmt and clippy, warnings as errors"
 	@echo "make build  release build only (server binary and wasm bundle)"
 	@echo "make bench  benchmarks; reports in target/bench/"
+	@echo "make soak   crash-safety soak: 4 phones sync while the server is killed and restarted (about 40 s)"
 
 # ---- tools ---------------------------------------------------------------------------------
 
@@ -68,11 +69,16 @@ node_modules: package.json package-lock.json
 $(LEAFLET_DIR): node_modules
 	rm -rf $(LEAFLET_DIR)
 	mkdir -p $(LEAFLET_DIR)
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(LEAFLET_DIR)/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(LEAFLET_DIR)/
 
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# The soak reads what the killed server stored with SQLite's own command-line client.
+.PHONY: sqlite3-cli
+sqlite3-cli:
+	@command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
 
 # ---- build and run -------------------------------------------------------------------------
 
@@ -118,13 +124,26 @@ test-rust:
 # Benchmarks (not tests: they measure and report in target/bench/, they do not fail on a slow
 # machine). PostgreSQL is measured too when it answers.
 .PHONY: bench
-bench:
+bench: bench-frontend
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports --bench sync; \
+		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports --bench sync --bench map; \
 	else \
 		echo "PostgreSQL not reachable on 127.0.0.1:5432: benchmarks run on SQLite only"; \
-		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports --bench sync; \
+		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports --bench sync --bench map; \
 	fi
+
+# Front end: first-load bytes of the map page and Lighthouse mobile scores, in Debian's Chromium
+# against the release build on a loopback port (target/bench/frontend.md).
+.PHONY: bench-frontend
+bench-frontend: build chromium
+	node tests/bench/frontend.mjs
+
+# Crash-safety soak (issue 8): four phones sync while the release server is SIGKILLed and
+# restarted; every acknowledged record must be stored exactly once. SQLite, and PostgreSQL when it
+# answers. Not part of `make test`: it takes about 40 s after the build.
+.PHONY: soak
+soak: build sqlite3-cli
+	node tests/soak/soak.mjs
 
 # Browser tests: the release build on a throw-away SQLite database with demo data.
 .PHONY: test-e2e
