@@ -4,10 +4,10 @@
 //! writes `target/bench/sync.md`.
 //!
 //! The two paths do not promise the same thing, and the report says so: the sync checks every
-//! record (scope, household, position against the village boundary), writes its audit entry and
-//! wraps each record in a savepoint of the batch's transaction (one bad record never holds back
-//! the rest), while the baseline inserts 500 unchecked rows per transaction. The ratio is what
-//! that safety costs.
+//! record (scope, household, position against the village boundary) before writing it (one bad
+//! record is rejected alone, never holding back the rest) and writes its audit entry, one
+//! transaction per batch, while the baseline inserts 500 unchecked rows per transaction. The
+//! ratio is what that safety costs.
 //!
 //! A benchmark, not a test: it measures and reports, it does not fail on a slow machine.
 
@@ -30,8 +30,8 @@ async fn main() {
     let _ = writeln!(
         report,
         "Reproduce with `make bench`. `sync` sends the visits through the router as the \
-         `tocongnghe.kimtan` demo account, {BATCH} per `POST /api/v1/sync` (each record checked, \
-         audited and in its own savepoint; one commit per batch); `plain insert` writes the same rows with sqlx, \
+         `tocongnghe.kimtan` demo account, {BATCH} per `POST /api/v1/sync` (each record checked \
+         and audited; one transaction per batch); `plain insert` writes the same rows with sqlx, \
          {BATCH} per transaction, unchecked. Ratio = sync visits/s ÷ plain visits/s.\n"
     );
     let _ = writeln!(

@@ -222,22 +222,22 @@ impl BatchContext {
         lat: f64,
     ) -> Result<bool, StoreError> {
         use geo::Contains;
-        if !self.areas.contains_key(&village_id) {
-            let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT v.boundary, c.boundary FROM admin_unit v LEFT JOIN admin_unit c ON c.id = v.parent_id
-                 WHERE v.id = $1",
-            )
-            .bind(village_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let boundary = row.and_then(|(village, commune)| village.or(commune));
-            self.areas.insert(village_id, boundary.as_deref().and_then(super::geometry::read_stored));
-        }
-        Ok(self
-            .areas
-            .get(&village_id)
-            .and_then(Option::as_ref)
-            .is_some_and(|area| !area.contains(&geo::Point::new(lon, lat))))
+        use std::collections::hash_map::Entry;
+        let area = match self.areas.entry(village_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT v.boundary, c.boundary FROM admin_unit v LEFT JOIN admin_unit c ON c.id = v.parent_id
+                     WHERE v.id = $1",
+                )
+                .bind(village_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let boundary = row.and_then(|(village, commune)| village.or(commune));
+                slot.insert(boundary.as_deref().and_then(super::geometry::read_stored))
+            }
+        };
+        Ok(area.as_ref().is_some_and(|area| !area.contains(&geo::Point::new(lon, lat))))
     }
 }
 
