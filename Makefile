@@ -99,7 +99,7 @@ lint:
 	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 .PHONY: test
-test: lint test-rust test-e2e
+test: lint test-rust test-e2e soak
 
 # PostgreSQL: used when it answers; started when it is installed but down; required under CI=true.
 .PHONY: test-rust
@@ -140,7 +140,7 @@ bench-frontend: build chromium
 
 # Crash-safety soak (issue 8): four phones sync while the release server is SIGKILLed and
 # restarted; every acknowledged record must be stored exactly once. SQLite, and PostgreSQL when it
-# answers. Not part of `make test`: it takes about 40 s after the build.
+# answers. About 40 s after the build, so `make test` runs it too.
 .PHONY: soak
 soak: build sqlite3-cli
 	node tests/soak/soak.mjs

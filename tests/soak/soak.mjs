@@ -4,7 +4,7 @@
 // same UUIDs, as the field app does. Afterwards the database must hold every record the server
 // acknowledged, exactly once, under the id it acknowledged, with exactly one audit entry.
 //
-// Run with `make soak` (it builds the release binary first); not part of `make test`, it takes
+// Run with `make soak` (it builds the release binary first; `make test` runs it too); it takes
 // about 40 s. SQLite always; PostgreSQL as well when BANDOSO_SOAK_POSTGRES_URL names a server
 // (a fresh database is made on it and dropped afterwards) or one answers on 127.0.0.1:5432.
 // Reads the database with the `sqlite3` and `psql` command-line clients. Exits non-zero when a
