@@ -57,11 +57,7 @@ pub async fn houses(
     let Query(query) = query?;
     let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
     let key = LayerKey::new("houses", &viewport, visibility);
-    if let Some(bytes) = cache.fresh(&key) {
-        return Ok(layer_response(bytes, visibility));
-    }
-    let layer = map_layers::houses(&db, visibility, &viewport).await?;
-    Ok(layer_response(remember(&cache, key, &layer)?, visibility))
+    cached(&cache, key, visibility, map_layers::houses(&db, visibility, &viewport)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/map/visits", tag = "map",
@@ -82,18 +78,24 @@ pub async fn visits(
     let Query(query) = query?;
     let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
     let key = LayerKey::new("visits", &viewport, visibility);
+    cached(&cache, key, visibility, map_layers::visits(&db, visibility, &viewport)).await
+}
+
+/// The answer kept for `key` if still fresh; else the layer `compute` reads (it runs only then),
+/// serialised once and kept for the next viewers of the same view.
+async fn cached<Layer: serde::Serialize>(
+    cache: &LayerCache,
+    key: LayerKey,
+    visibility: Visibility,
+    compute: impl std::future::Future<Output = Result<Layer, app::domain::StoreError>>,
+) -> Result<Response, ApiError> {
     if let Some(bytes) = cache.fresh(&key) {
         return Ok(layer_response(bytes, visibility));
     }
-    let layer = map_layers::visits(&db, visibility, &viewport).await?;
-    Ok(layer_response(remember(&cache, key, &layer)?, visibility))
-}
-
-/// Serialises a layer once and keeps the bytes for the next viewers of the same view.
-fn remember(cache: &LayerCache, key: LayerKey, layer: &impl serde::Serialize) -> Result<Bytes, ApiError> {
-    let bytes = Bytes::from(serde_json::to_vec(layer).map_err(|error| ApiError::Internal(error.to_string()))?);
+    let layer = compute.await?;
+    let bytes = Bytes::from(serde_json::to_vec(&layer).map_err(|error| ApiError::Internal(error.to_string()))?);
     cache.store(key, bytes.clone());
-    Ok(bytes)
+    Ok(layer_response(bytes, visibility))
 }
 
 /// The layer's JSON, with how long a browser may reuse it: as long as the server does, and only
