@@ -11,16 +11,14 @@
 //! machine. `BANDOSO_BENCH_VILLAGES` sets a smaller scale for a quick look.
 
 use app::model::Role;
-use axum::body::Body;
 use axum::Router;
 use bandoso_tests::national::{self, Scale};
-use bandoso_tests::{login, As, TestDb};
-use http::{Request, StatusCode};
+use bandoso_tests::{get_bytes, login, As, TestDb};
+use http::StatusCode;
 use http_body_util::BodyExt;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
 
 /// Requests per measured view.
 const SAMPLES: usize = 200;
@@ -165,7 +163,7 @@ async fn measure_layer(app: &Router, layer: &str, views: &[([f64; 4], u8)], who:
         let (bbox, zoom) = views[sample % views.len()];
         let uri = format!("/api/v1/map/{layer}?{}", view_query(bbox, zoom, sample));
         let started = Instant::now();
-        let (status, body) = get(app, &uri, who).await;
+        let (status, _, body) = get_bytes(app, &uri, who).await;
         timings.push(started.elapsed());
         assert_eq!(status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&body));
         if sample < views.len() {
@@ -178,19 +176,6 @@ async fn measure_layer(app: &Router, layer: &str, views: &[([f64; 4], u8)], who:
     }
     timings.sort();
     Measured { p50: timings[SAMPLES / 2], p95: timings[SAMPLES * 95 / 100], largest_gzip, shape }
-}
-
-async fn get(app: &Router, uri: &str, who: &As) -> (StatusCode, Vec<u8>) {
-    let mut request = Request::get(uri);
-    match who {
-        As::Public => {}
-        As::Session(cookie) => request = request.header(http::header::COOKIE, cookie),
-        As::Token(token) => request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
-    }
-    let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("answer");
-    let status = response.status();
-    let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-    (status, body)
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
@@ -213,7 +198,7 @@ fn describe(body: &[u8]) -> String {
 
 /// Requests per second of the application's route and of a bare handler serving its bytes.
 async fn throughput(app: &Router, path: &str) -> (f64, f64) {
-    let (status, bytes) = get(app, path, &As::Public).await;
+    let (status, _, bytes) = get_bytes(app, path, &As::Public).await;
     assert_eq!(status, StatusCode::OK);
     let bare = Router::new().route(
         "/api/v1/map/cultural-houses",
