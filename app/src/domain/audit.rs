@@ -25,6 +25,16 @@ pub enum Actor<'a> {
     CommandLine,
 }
 
+impl Actor<'_> {
+    /// The audit log's `actor`, `user_id` and `token_id` for this actor.
+    fn columns(self) -> (String, Option<i64>, Option<i64>) {
+        match self {
+            Actor::Principal(principal) => (principal.audit_name(), Some(principal.user_id), principal.token_id),
+            Actor::CommandLine => ("command line".to_owned(), None, None),
+        }
+    }
+}
+
 /// What one write did: the action, the entity it touched, and its state before and after (as
 /// JSON; `None` where there is no state, e.g. before a creation).
 #[derive(Clone, Copy, Debug)]
@@ -41,10 +51,7 @@ pub async fn record<'e, E>(executor: E, actor: Actor<'_>, change: &Change<'_>) -
 where
     E: Executor<'e, Database = Any>,
 {
-    let (name, user_id, token_id) = match actor {
-        Actor::Principal(principal) => (principal.audit_name(), Some(principal.user_id), principal.token_id),
-        Actor::CommandLine => ("command line".to_owned(), None, None),
-    };
+    let (name, user_id, token_id) = actor.columns();
     sqlx::query(
         "INSERT INTO audit_log (occurred_at, actor, user_id, token_id, action, entity_type, entity_id, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -81,10 +88,7 @@ pub async fn record_all(
     changes: &[PendingChange],
 ) -> Result<(), StoreError> {
     use super::db::{values_placeholders, BULK_CHUNK_ROWS};
-    let (name, user_id, token_id) = match actor {
-        Actor::Principal(principal) => (principal.audit_name(), Some(principal.user_id), principal.token_id),
-        Actor::CommandLine => ("command line".to_owned(), None, None),
-    };
+    let (name, user_id, token_id) = actor.columns();
     let occurred_at = super::now_utc_text();
     for chunk in changes.chunks(BULK_CHUNK_ROWS) {
         let sql = format!(
