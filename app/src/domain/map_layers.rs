@@ -51,10 +51,13 @@ fn grid_cell(db: &Db, column: &str, world_edge: f64, cell_param: usize) -> Strin
     }
 }
 
-/// A query with the view's bounding box bound as `$1`–`$4`.
+/// A layer query with what both layers bind first: the view's bounding box as `$1`–`$4`, then
+/// `$5` true when the viewer sees everywhere and `$6` the account whose scope applies (the
+/// parameter of [`scope_units_cte`]).
 fn in_view<'q, Row>(
     sql: &'q str,
     viewport: &Viewport,
+    visibility: Visibility,
 ) -> sqlx::query::QueryAs<'q, sqlx::Any, Row, sqlx::any::AnyArguments<'q>>
 where
     Row: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
@@ -64,25 +67,28 @@ where
         .bind(viewport.bbox.min_lat)
         .bind(viewport.bbox.max_lon)
         .bind(viewport.bbox.max_lat)
+        .bind(visibility.scope_of_user.is_none())
+        .bind(visibility.scope_of_user.unwrap_or_default())
 }
+
+/// The scope's CTE, its account bound as `$6` by [`in_view`].
+const SCOPE_PARAM: usize = 6;
 
 /// The cultural houses a viewer may see in a viewport.
 pub async fn houses(db: &Db, visibility: Visibility, viewport: &Viewport) -> Result<HouseLayer, StoreError> {
-    // $1–$4 the view, $5 only working Wi-Fi, $6 unrestricted, $7 the account of the scope.
+    // $1–$6 as `in_view` binds them, $7 only working Wi-Fi.
     let visible = "h.lon >= $1 AND h.lat >= $2 AND h.lon <= $3 AND h.lat <= $4
-                   AND ($5 = FALSE OR h.wifi_status = 'active')
-                   AND ($6 OR h.village_id IN (SELECT id FROM scope_units))";
-    let scope = scope_units_cte(7);
+                   AND ($5 OR h.village_id IN (SELECT id FROM scope_units))
+                   AND ($7 = FALSE OR h.wifi_status = 'active')";
+    let scope = scope_units_cte(SCOPE_PARAM);
     if viewport.lists_points() {
         let sql = format!(
             "WITH RECURSIVE {scope}
              SELECT h.id, h.lon, h.lat, h.wifi_status FROM cultural_house h WHERE {visible}
              ORDER BY h.id LIMIT $8"
         );
-        let rows: Vec<(i64, f64, f64, String)> = in_view(&sql, viewport)
+        let rows: Vec<(i64, f64, f64, String)> = in_view(&sql, viewport, visibility)
             .bind(visibility.only_active_wifi)
-            .bind(visibility.scope_of_user.is_none())
-            .bind(visibility.scope_of_user.unwrap_or_default())
             .bind(MAX_POINTS + 1)
             .fetch_all(db.pool())
             .await?;
@@ -110,13 +116,8 @@ pub async fn houses(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
         column = grid_cell(db, "h.lon", 180.0, 8),
         row = grid_cell(db, "h.lat", 90.0, 8),
     );
-    let rows: Vec<(f64, f64, i64, i64, i64)> = in_view(&sql, viewport)
-        .bind(visibility.only_active_wifi)
-        .bind(visibility.scope_of_user.is_none())
-        .bind(visibility.scope_of_user.unwrap_or_default())
-        .bind(cell)
-        .fetch_all(db.pool())
-        .await?;
+    let rows: Vec<(f64, f64, i64, i64, i64)> =
+        in_view(&sql, viewport, visibility).bind(visibility.only_active_wifi).bind(cell).fetch_all(db.pool()).await?;
     let clusters = rows
         .into_iter()
         .map(|(lon, lat, houses, active, broken)| HouseCluster { lon, lat, houses, active, broken })
@@ -126,10 +127,10 @@ pub async fn houses(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
 
 /// Visits per village (or per grid cell) in a viewport, within the account's scope.
 pub async fn visits(db: &Db, visibility: Visibility, viewport: &Viewport) -> Result<VisitLayer, StoreError> {
-    // $1–$4 the view, $5 unrestricted, $6 the account of the scope.
+    // $1–$6 as `in_view` binds them.
     let visible = "t.visits > 0 AND t.lon >= $1 AND t.lat >= $2 AND t.lon <= $3 AND t.lat <= $4
                    AND ($5 OR t.village_id IN (SELECT id FROM scope_units))";
-    let scope = scope_units_cte(6);
+    let scope = scope_units_cte(SCOPE_PARAM);
     let without_position = visits_without_position(db, visibility).await?;
     if viewport.lists_points() {
         let sql = format!(
@@ -138,12 +139,8 @@ pub async fn visits(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
              FROM village_visit_total t WHERE {visible}
              ORDER BY t.village_id LIMIT $7"
         );
-        let rows: Vec<(i64, f64, f64, i64, i64)> = in_view(&sql, viewport)
-            .bind(visibility.scope_of_user.is_none())
-            .bind(visibility.scope_of_user.unwrap_or_default())
-            .bind(MAX_POINTS + 1)
-            .fetch_all(db.pool())
-            .await?;
+        let rows: Vec<(i64, f64, f64, i64, i64)> =
+            in_view(&sql, viewport, visibility).bind(MAX_POINTS + 1).fetch_all(db.pool()).await?;
         if rows.len() as i64 <= MAX_POINTS {
             let villages = rows
                 .into_iter()
@@ -168,12 +165,8 @@ pub async fn visits(db: &Db, visibility: Visibility, viewport: &Viewport) -> Res
         column = grid_cell(db, "t.lon", 180.0, 7),
         row = grid_cell(db, "t.lat", 90.0, 7),
     );
-    let rows: Vec<(f64, f64, i64, i64, i64)> = in_view(&sql, viewport)
-        .bind(visibility.scope_of_user.is_none())
-        .bind(visibility.scope_of_user.unwrap_or_default())
-        .bind(cell)
-        .fetch_all(db.pool())
-        .await?;
+    let rows: Vec<(f64, f64, i64, i64, i64)> =
+        in_view(&sql, viewport, visibility).bind(cell).fetch_all(db.pool()).await?;
     let clusters = rows
         .into_iter()
         .map(|(lon, lat, villages, visits, people_helped)| VisitCluster { lon, lat, villages, visits, people_helped })
