@@ -16,7 +16,6 @@
 // CHROMIUM_PATH (default /usr/bin/chromium), BENCH_LIGHTHOUSE_RUNS (runs per page, median by
 // performance score; default 3), BENCH_TIMEOUT_S (whole run; default 900).
 import { spawn, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +26,7 @@ import { createRequire } from 'node:module';
 import playwright from '@playwright/test';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
+import { freePort } from '../support/loopback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'target', 'bench');
@@ -69,16 +69,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const kib = (bytes) => (bytes / 1024).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });

@@ -3,10 +3,10 @@
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const http = require('node:http');
-const net = require('node:net');
 const fs = require('node:fs');
 const { test, expect, devices } = require('@playwright/test');
 const { signIn, waitForHydration } = require('./helpers');
+const { freePort } = require('../support/loopback');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
 const root = path.resolve(__dirname, '..', '..');
@@ -211,17 +211,6 @@ function phoneFor(browser, port, options = {}) {
   });
 }
 
-/** A loopback port nothing listens on now (the system picks it). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 test('a server killed while a sync is in flight stores each visit exactly once after it restarts', async ({ browser }) => {
   const port = await freePort();

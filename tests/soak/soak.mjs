@@ -17,6 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/loopback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binary = path.join(root, 'target', 'release', 'bandoso');
@@ -441,17 +442,6 @@ function answers(port) {
   });
 }
 
-/** A loopback port nothing listens on now (the system picks it). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** One full soak on one database; returns the list of failures (empty when it passed). */
 async function soak(backend, workDir) {
