@@ -108,25 +108,9 @@ fn remember_locale(locale: Locale) {
     let _ = locale;
 }
 
-/// Sends this page's Content-Security-Policy, which must carry the nonce of its inline script.
-#[cfg(feature = "ssr")]
-fn send_page_policy() {
-    let (Some(nonce), Some(response), Some(state)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>(), use_context::<state::AppState>())
-    else {
-        return;
-    };
-    let policy = security::page_policy(&nonce.to_string(), &state.tiles.url);
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    #[cfg(feature = "ssr")]
-    send_page_policy();
     let locale = RwSignal::new(initial_locale());
     provide_context(LocaleContext(locale));
     let texts = use_texts();

@@ -3,6 +3,37 @@
 /// Policy for JSON and other non-page responses: nothing may load, nothing may frame them.
 pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
+/// Where a page's render leaves the nonce Leptos gave its inline scripts, so the server's security
+/// middleware can send the matching policy on the response itself.
+///
+/// The middleware puts one in each request's extensions; the render, which sees the request's
+/// parts, fills it ([`record_page_nonce`]). Setting the header through Leptos's response options
+/// instead proved unreliable: a render's options reached the wrong response now and then (a
+/// page went out with the strict API policy and did not hydrate, a static file with a page's).
+#[derive(Clone, Debug, Default)]
+pub struct PageNonce(std::sync::Arc<std::sync::OnceLock<String>>);
+
+impl PageNonce {
+    /// The nonce of the page this request rendered, if it rendered one.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
+/// Records the current render's nonce in its request's [`PageNonce`]; runs in the render's
+/// context (the server provides it with the app state). Outside a page render it does nothing.
+#[cfg(feature = "ssr")]
+pub fn record_page_nonce() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(parts)) = (leptos::nonce::use_nonce(), use_context::<http::request::Parts>()) else {
+        return;
+    };
+    if let Some(slot) = parts.extensions.get::<PageNonce>() {
+        // A render happens once per request; a second value could only repeat the first.
+        let _ = slot.0.set(nonce.to_string());
+    }
+}
+
 /// Path of the service worker script (`public/sw.js`).
 pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 
@@ -18,8 +49,9 @@ pub fn service_worker_policy(tile_url: &str) -> String {
 /// container, the only inline style the page has. Allowing exactly that keeps `unsafe-inline` out.
 const EMPTY_INLINE_STYLE: &str = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
 
-/// Policy for a rendered page. Scripts: our own files, the inline hydration script carrying this
-/// response's nonce, and WebAssembly compilation. Styles: our own files (Leaflet positions its
+/// Policy for a rendered page. Scripts: our own files (the wasm loader `/hydrate.js` among them),
+/// the inline scripts carrying this response's nonce (the data the page was rendered with, for
+/// hydration), and WebAssembly compilation. Styles: our own files (Leaflet positions its
 /// layers through the style properties, which CSP does not restrict). Images: our own, inline
 /// data (Leaflet, the preview of a handover photo), `blob:` (the field app reads the camera's
 /// picture through an object URL to compress it), and the configured tile server's origin, which the field app also fetches from

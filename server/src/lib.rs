@@ -38,9 +38,13 @@ pub const SESSION_COOKIE: &str = "bandoso_session";
 
 /// Builds the whole HTTP application around one shared state; tests drive it directly.
 pub fn app(state: AppState) -> Router {
+    // Runs in the context of every render (pages, the 404 page) and server function call.
     let provide_state = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            app::security::record_page_nonce();
+        }
     };
     let render_shell = {
         let options = state.leptos_options.clone();
@@ -65,7 +69,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_IMPORT_BYTES))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::middleware::from_fn_with_state(security::Policies::new(&state), security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

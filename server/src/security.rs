@@ -1,21 +1,43 @@
 //! Security headers on every response.
 
+use app::security::PageNonce;
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 
-/// Adds the headers every response carries; pages already carry their own CSP (with the nonce of
-/// their inline script, see `app::security`), everything else gets the strict API policy.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// What the policies depend on, made once at start-up (every response passes through
+/// [`headers`]).
+#[derive(Clone, Debug)]
+pub struct Policies {
+    tile_url: Arc<str>,
+    service_worker: Option<HeaderValue>,
+}
+
+impl Policies {
+    pub fn new(state: &AppState) -> Policies {
+        let service_worker = HeaderValue::from_str(&app::security::service_worker_policy(&state.tiles.url)).ok();
+        Policies { tile_url: state.tiles.url.as_str().into(), service_worker }
+    }
+}
+
+/// Adds the headers every response carries: a rendered page gets the page policy with the nonce
+/// of its inline scripts (see [`PageNonce`]), the service worker its own, everything else the
+/// strict API policy.
+pub async fn headers(State(policies): State<Policies>, mut request: Request, next: Next) -> Response {
     let is_service_worker = request.uri().path() == app::security::SERVICE_WORKER_PATH;
+    let page_nonce = PageNonce::default();
+    request.extensions_mut().insert(page_nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if is_service_worker {
-        if let Ok(policy) = HeaderValue::from_str(&app::security::service_worker_policy(&state.tiles.url)) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
+    let own_policy = match page_nonce.get() {
+        Some(nonce) => HeaderValue::from_str(&app::security::page_policy(nonce, &policies.tile_url)).ok(),
+        None => policies.service_worker.filter(|_| is_service_worker),
+    };
+    if let Some(policy) = own_policy {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
