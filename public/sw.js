@@ -16,6 +16,7 @@ const KEPT = [SHELL_CACHE, TILE_CACHE];
 const SHELL = [
   '/',
   '/thuc-dia',
+  '/hydrate.js',
   '/pkg/bandoso.js',
   '/pkg/bandoso.wasm',
   '/pkg/bandoso.css',

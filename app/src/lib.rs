@@ -46,7 +46,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
                 <script defer src="/vendor/leaflet/leaflet.js"></script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Our loader rather than `<HydrationScripts>`: the wasm is requested once the page has
+                // painted, so on a slow link the text and the map picture get the bandwidth first.
+                <script type="module" src="/hydrate.js"></script>
                 <MetaTags/>
             </head>
             <body>
