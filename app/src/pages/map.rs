@@ -272,8 +272,9 @@ fn status_class(status: WifiStatus) -> String {
     format!("status-{}", status.as_str())
 }
 
-/// The map area. Leaflet exists only in the browser, so the server renders an empty canvas of the
-/// same size and the Leaflet components mount after hydration. (Rendering them on the server
+/// The map area. Leaflet exists only in the browser, so the server renders a canvas of the same
+/// size holding a picture of the district's tiles (`map_preview`), and the Leaflet components
+/// mount after hydration. (Rendering them on the server
 /// would also create browser-only values there, which must not cross threads.)
 #[component]
 fn DistrictMap(
@@ -293,11 +294,19 @@ fn DistrictMap(
         .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
         .collect::<Vec<_>>();
     let outlines = StoredValue::new(outlines);
+    let preview = StoredValue::new(bounds.and_then(|bounds| super::map_preview::preview(bounds, &tiles)));
     let tiles = StoredValue::new(tiles);
+    let placeholder = move || {
+        view! {
+            <div class="map__canvas">
+                {preview.get_value().map(|preview| view! { <super::map_preview::MapPreview preview/> })}
+            </div>
+        }
+    };
 
     view! {
         <div class="map" role="region" aria-label=move || texts.get().map_label>
-            <Show when=move || mounted.get() fallback=|| view! { <div class="map__canvas"></div> }>
+            <Show when=move || mounted.get() fallback=placeholder>
                 <LeafletMap
                     visible
                     outlines=outlines.get_value()
@@ -333,7 +342,11 @@ fn LeafletMap(
                 &leptos_leaflet::leaflet::LatLng::new(south, west),
                 &leptos_leaflet::leaflet::LatLng::new(north, east),
             );
-            map.fit_bounds(&corners);
+            // Not animated: the map lands where the server's picture of it already is, instead
+            // of zooming through other tiles (a slow link would fetch those too).
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"animate".into(), &false.into());
+            map.fit_bounds_with_options(&corners, &options);
         }
     });
     let center = bounds

@@ -6,5 +6,6 @@ pub mod field;
 #[cfg(feature = "hydrate")]
 mod house_markers;
 pub mod map;
+mod map_preview;
 pub mod operator_upload;
 pub mod report;

@@ -1,0 +1,151 @@
+//! The district map as plain tile images, rendered with the page: on slow 3G the map shows as
+//! soon as the HTML and a few tiles arrive, not seconds later once the wasm and Leaflet are up.
+//!
+//! The picture frames the district the way Leaflet will (`fitBounds` on a phone-sized map, zoom
+//! snapped to quarters), so the view does not jump when Leaflet takes over. Its tiles are of the
+//! zoom level below, shown at full size or larger: where Leaflet rounds up to the next level, it
+//! fetches its own tiles, but the picture never shows smaller than the map that replaces it.
+//! It is an SVG whose `viewBox` does the positioning and scaling (the page's style policy allows
+//! no inline styles), holding HTML images: browsers count those as the page's largest paint, and
+//! not SVG `<image>`s.
+
+use crate::model::TileSource;
+use leptos::prelude::*;
+
+/// Side of a map tile in pixels.
+const TILE: f64 = 256.0;
+/// The map size the picture is framed for: a phone's `.map__canvas` (100% wide, 62vh high).
+const FRAME: (f64, f64) = (400.0, 500.0);
+/// Leaflet's `zoomSnap` on the district map (`LeafletMap`).
+const ZOOM_SNAP: f64 = 0.25;
+/// Zoom range the preview stays within (OpenStreetMap's tiles stop at 19).
+const ZOOM_RANGE: (f64, f64) = (1.0, 18.0);
+
+/// One tile image: its address and its place, in pixels of the tile zoom.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviewTile {
+    pub url: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The tiles and the `viewBox` that shows them as Leaflet would.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preview {
+    pub view_box: String,
+    pub tiles: Vec<PreviewTile>,
+}
+
+/// Web Mercator pixel of a position at zoom `zoom` (Leaflet's `project`).
+fn project(lat: f64, lon: f64, zoom: f64) -> (f64, f64) {
+    let scale = TILE * 2f64.powf(zoom);
+    let sin = lat.to_radians().sin().clamp(-0.9999, 0.9999);
+    let x = (lon + 180.0) / 360.0 * scale;
+    let y = (0.5 - ((1.0 + sin) / (1.0 - sin)).ln() / (4.0 * std::f64::consts::PI)) * scale;
+    (x, y)
+}
+
+/// The tile URL template filled in the way Leaflet's `TileLayer` fills it.
+fn tile_url(template: &str, x: i64, y: i64, zoom: i64) -> String {
+    const SUBDOMAINS: [&str; 3] = ["a", "b", "c"];
+    let subdomain = SUBDOMAINS[((x + y).unsigned_abs() % 3) as usize];
+    template
+        .replace("{s}", subdomain)
+        .replace("{z}", &zoom.to_string())
+        .replace("{x}", &x.to_string())
+        .replace("{y}", &y.to_string())
+        .replace("{r}", "")
+}
+
+/// The preview of `bounds` (`((south, west), (north, east))`) with `tiles`; none for an empty or
+/// degenerate area.
+pub fn preview(bounds: ((f64, f64), (f64, f64)), tiles: &TileSource) -> Option<Preview> {
+    let ((south, west), (north, east)) = bounds;
+    let (left, top) = project(north, west, 0.0);
+    let (right, bottom) = project(south, east, 0.0);
+    let (width, height) = (right - left, bottom - top);
+    if !(width > 0.0 && height > 0.0) {
+        return None;
+    }
+    let fit = (FRAME.0 / width).min(FRAME.1 / height).log2();
+    let zoom = ((fit / ZOOM_SNAP).floor() * ZOOM_SNAP).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
+    let tile_zoom = zoom.floor();
+    let scale = 2f64.powf(zoom - tile_zoom);
+    let center = (((left + right) / 2.0) * 2f64.powf(tile_zoom), ((top + bottom) / 2.0) * 2f64.powf(tile_zoom));
+    let half = (FRAME.0 / 2.0 / scale, FRAME.1 / 2.0 / scale);
+    let last = 2f64.powf(tile_zoom) as i64 - 1;
+    let columns = ((center.0 - half.0) / TILE).floor() as i64..=((center.0 + half.0) / TILE).floor() as i64;
+    let rows = ((center.1 - half.1) / TILE).floor() as i64..=((center.1 + half.1) / TILE).floor() as i64;
+    let tiles = rows
+        .filter(|row| (0..=last).contains(row))
+        .flat_map(|row| columns.clone().filter(|column| (0..=last).contains(column)).map(move |column| (column, row)))
+        .map(|(column, row)| PreviewTile {
+            url: tile_url(&tiles.url, column, row, tile_zoom as i64),
+            x: column as f64 * TILE,
+            y: row as f64 * TILE,
+        })
+        .collect();
+    let view_box = format!("{:.1} {:.1} {:.1} {:.1}", center.0 - half.0, center.1 - half.1, 2.0 * half.0, 2.0 * half.1);
+    Some(Preview { view_box, tiles })
+}
+
+/// The picture itself: decorative (the map region around it carries the label).
+#[component]
+pub fn MapPreview(preview: Preview) -> impl IntoView {
+    let Preview { view_box, tiles } = preview;
+    view! {
+        <svg class="map__preview" viewBox=view_box preserveAspectRatio="xMidYMid slice" aria-hidden="true" focusable="false">
+            {tiles
+                .into_iter()
+                .map(|tile| view! {
+                    <foreignObject x=tile.x y=tile.y width=TILE height=TILE>
+                        <img src=tile.url width=TILE height=TILE alt=""/>
+                    </foreignObject>
+                })
+                .collect_view()}
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn osm() -> TileSource {
+        TileSource { url: "https://{s}.tile.example/{z}/{x}/{y}{r}.png".to_owned(), attribution: String::new() }
+    }
+
+    #[test]
+    fn projection_matches_web_mercator() {
+        let close =
+            |(x, y): (f64, f64), (want_x, want_y): (f64, f64)| (x - want_x).abs() < 0.01 && (y - want_y).abs() < 0.01;
+        assert!(close(project(0.0, 0.0, 0.0), (128.0, 128.0)));
+        assert!(close(project(85.051_128_78, -180.0, 0.0), (0.0, 0.0)));
+        assert!(close(project(-85.051_128_78, 180.0, 1.0), (512.0, 512.0)));
+    }
+
+    #[test]
+    fn a_district_is_framed_by_a_few_tiles_of_the_zoom_leaflet_uses() {
+        // Thạch Thành, about 0.45° by 0.4°.
+        let preview = preview(((19.95, 105.45), (20.35, 105.90)), &osm()).expect("a preview");
+        assert!((4..=12).contains(&preview.tiles.len()), "{} tiles", preview.tiles.len());
+        let zooms: Vec<_> = preview.tiles.iter().map(|tile| tile.url.split('/').nth(3).unwrap_or("")).collect();
+        assert!(zooms.iter().all(|zoom| *zoom == "10"), "tile zoom {zooms:?}");
+        let first = &preview.tiles[0];
+        assert!(first.url.starts_with("https://") && first.url.ends_with(".png") && !first.url.contains('{'));
+        let numbers: Vec<f64> = preview.view_box.split(' ').filter_map(|n| n.parse().ok()).collect();
+        assert_eq!(numbers.len(), 4);
+        assert!(preview.tiles.iter().any(|tile| tile.x <= numbers[0] && numbers[0] < tile.x + TILE));
+    }
+
+    #[test]
+    fn subdomains_follow_leaflet() {
+        assert_eq!(tile_url("https://{s}.t/{z}/{x}/{y}.png", 3, 4, 5), "https://b.t/5/3/4.png");
+        assert_eq!(tile_url("https://t/{z}/{x}/{y}{r}.png", 0, 0, 0), "https://t/0/0/0.png");
+    }
+
+    #[test]
+    fn an_empty_area_has_no_preview() {
+        assert_eq!(preview(((20.0, 105.0), (20.0, 105.0)), &osm()), None);
+    }
+}
