@@ -4,8 +4,8 @@
 
 use crate::api::ApiError;
 use app::domain::access::{resolve_viewer, CredentialError, Viewer};
+use app::domain::Db;
 use app::model::Role;
-use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -50,12 +50,12 @@ pub fn signed_in(viewer: Viewer) -> Result<app::domain::access::Principal, ApiEr
 /// Resolves the caller and applies the route's [`Access`]: 401 without a valid identity where one
 /// is needed, 403 for a role the route does not admit.
 pub async fn enforce(
-    State((state, access)): State<(AppState, Access)>,
+    State((db, access)): State<(Db, Access)>,
     mut request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     let (mut parts, body) = request.into_parts();
-    let viewer = resolve_viewer(&parts, &state.db).await.map_err(|error| match error {
+    let viewer = resolve_viewer(&parts, &db).await.map_err(|error| match error {
         CredentialError::Malformed => ApiError::Unauthenticated("the Authorization header must be 'Bearer <token>'"),
         CredentialError::InvalidToken => ApiError::Unauthenticated("the API token is invalid or revoked"),
         CredentialError::Store(error) => error.into(),

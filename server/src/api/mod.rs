@@ -133,7 +133,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     for api_route in api_routes() {
         let guarded = api_route
             .handler
-            .route_layer(axum::middleware::from_fn_with_state((state.clone(), api_route.access), auth::enforce));
+            .route_layer(axum::middleware::from_fn_with_state((state.db.clone(), api_route.access), auth::enforce));
         let merged = match by_path.remove(api_route.path) {
             Some(existing) => existing.merge(guarded),
             None => guarded,
