@@ -32,9 +32,10 @@ pub async fn headers(State(policies): State<Policies>, mut request: Request, nex
     request.extensions_mut().insert(page_nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let own_policy = match page_nonce.get() {
-        Some(nonce) => HeaderValue::from_str(&app::security::page_policy(nonce, &policies.tile_url)).ok(),
-        None => policies.service_worker.filter(|_| is_service_worker),
+    let own_policy = match (is_service_worker, page_nonce.get()) {
+        (true, _) => policies.service_worker,
+        (false, Some(nonce)) => HeaderValue::from_str(&app::security::page_policy(nonce, &policies.tile_url)).ok(),
+        (false, None) => None,
     };
     if let Some(policy) = own_policy {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);

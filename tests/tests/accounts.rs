@@ -660,7 +660,6 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
         assert!(policy.contains(&format!("'nonce-{nonce}'")), "{policy}");
         assert!(policy.contains("frame-ancestors 'none'") && policy.contains("https://tiles.example"), "{policy}");
         assert!(!policy.contains("unsafe-inline"), "{policy}");
-
         let api = tower::ServiceExt::oneshot(
             app.clone(),
             http::Request::get("/api/v1/admin-units?level=commune").body(axum::body::Body::empty()).expect("request"),
@@ -687,6 +686,38 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
         let huge = json!({"username": "x".repeat(2 * 1024 * 1024), "name": "too big"});
         let (status, _) = send(&app, Method::POST, "/api/v1/tokens", &admin, Some(huge)).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        test_db
+    })
+    .await;
+}
+
+/// Pages rendered at the same time each carry the nonce of their own scripts. Open defect: on
+/// this single-threaded test runtime, interleaved renders sometimes panic reading a signal another
+/// render's cleanup disposed ("you tried to access a reactive value … already been disposed").
+/// The release server answered 80 simultaneous page requests correctly, but a page once went out
+/// with another response's headers in the browser, which is likely the same cause.
+#[tokio::test]
+#[ignore = "open defect: interleaved server renders dispose each other's signals (see the doc comment)"]
+async fn pages_rendered_at_the_same_time_each_carry_their_own_nonce() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let pages = (0..12).map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let request = http::Request::get("/").body(axum::body::Body::empty()).expect("request");
+                let page = tower::ServiceExt::oneshot(app, request).await.expect("response");
+                let policy = page.headers().get(http::header::CONTENT_SECURITY_POLICY).cloned();
+                (policy, bandoso_tests::body_text(page).await)
+            })
+        });
+        for page in pages.collect::<Vec<_>>() {
+            let (policy, html) = page.await.expect("page task");
+            let policy = policy.and_then(|value| value.to_str().map(str::to_owned).ok()).unwrap_or_default();
+            let nonce = html.split("nonce=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a nonce");
+            assert!(policy.contains(&format!("'nonce-{nonce}'")), "{policy}");
+        }
+
         test_db
     })
     .await;
