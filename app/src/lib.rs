@@ -130,11 +130,29 @@ pub fn App() -> impl IntoView {
         locale.set(next);
     };
 
-    view! {
+    // Leptos 0.8 writes the server's `<head>` after the page, outside the render's own store of
+    // signals: reading one there read whatever render ran last on the thread, so two pages
+    // rendered at once broke each other. The server writes plain values; the browser's follow
+    // the language.
+    #[cfg(feature = "ssr")]
+    let head = {
+        let texts = texts.get_untracked();
+        view! {
+            <Html {..} lang=locale.get_untracked().tag()/>
+            <Title text=texts.app_title/>
+            <Meta name="description" content=texts.app_subtitle/>
+        }
+    };
+    #[cfg(not(feature = "ssr"))]
+    let head = view! {
         <Html {..} lang=move || locale.get().tag()/>
-        <Stylesheet id="leptos" href="/pkg/bandoso.css"/>
         <Title text=move || texts.get().app_title/>
         <Meta name="description" content=move || texts.get().app_subtitle/>
+    };
+
+    view! {
+        {head}
+        <Stylesheet id="leptos" href="/pkg/bandoso.css"/>
         <header class="app-bar">
             <div class="app-bar__titles">
                 <h1>{move || texts.get().app_title}</h1>

@@ -691,13 +691,10 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
     .await;
 }
 
-/// Pages rendered at the same time each carry the nonce of their own scripts. Open defect: on
-/// this single-threaded test runtime, interleaved renders sometimes panic reading a signal another
-/// render's cleanup disposed ("you tried to access a reactive value … already been disposed").
-/// The release server answered 80 simultaneous page requests correctly, but a page once went out
-/// with another response's headers in the browser, which is likely the same cause.
+/// Pages rendered at the same time each carry the nonce of their own scripts, and none breaks
+/// another: on this single-threaded runtime the renders interleave, and reading a signal while
+/// Leptos writes the `<head>` once made them panic ("… already been disposed"; see `App`).
 #[tokio::test]
-#[ignore = "open defect: interleaved server renders dispose each other's signals (see the doc comment)"]
 async fn pages_rendered_at_the_same_time_each_carry_their_own_nonce() {
     on_each_backend(|test_db| async move {
         server::demo::reload(&test_db.db).await.expect("demo");
