@@ -94,7 +94,9 @@ async fn measure_backend(name: &str, test_db: &TestDb, scale: Scale) -> String {
     );
     let mut district_views = Vec::new();
     for district in 0..DISTRICT_VIEWS {
-        let bbox = national::district_bbox(&test_db.db, district * 700 / DISTRICT_VIEWS).await.expect("district bbox");
+        let bbox = national::district_bbox(&test_db.db, district * scale.districts() / DISTRICT_VIEWS)
+            .await
+            .expect("district bbox");
         district_views.push((bbox, DISTRICT_ZOOM));
     }
     let country_view = vec![(COUNTRY_BBOX, COUNTRY_ZOOM)];

@@ -57,7 +57,7 @@ impl Scale {
     pub fn donations(self) -> i64 {
         self.villages * DONATIONS_PER_VILLAGE
     }
-    fn districts(self) -> i64 {
+    pub fn districts(self) -> i64 {
         DISTRICTS.min(self.communes())
     }
     fn provinces(self) -> i64 {
