@@ -9,6 +9,7 @@
 //! no inline styles), holding HTML images: browsers count those as the page's largest paint, and
 //! not SVG `<image>`s.
 
+use super::field::tile_cache::tile_url;
 use crate::model::TileSource;
 use leptos::prelude::*;
 
@@ -45,18 +46,6 @@ fn project(lat: f64, lon: f64, zoom: f64) -> (f64, f64) {
     (x, y)
 }
 
-/// The tile URL template filled in the way Leaflet's `TileLayer` fills it.
-fn tile_url(template: &str, x: i64, y: i64, zoom: i64) -> String {
-    const SUBDOMAINS: [&str; 3] = ["a", "b", "c"];
-    let subdomain = SUBDOMAINS[((x + y).unsigned_abs() % 3) as usize];
-    template
-        .replace("{s}", subdomain)
-        .replace("{z}", &zoom.to_string())
-        .replace("{x}", &x.to_string())
-        .replace("{y}", &y.to_string())
-        .replace("{r}", "")
-}
-
 /// The preview of `bounds` (`((south, west), (north, east))`) with `tiles`; none for an empty or
 /// degenerate area.
 pub fn preview(bounds: ((f64, f64), (f64, f64)), tiles: &TileSource) -> Option<Preview> {
@@ -80,7 +69,8 @@ pub fn preview(bounds: ((f64, f64), (f64, f64)), tiles: &TileSource) -> Option<P
         .filter(|row| (0..=last).contains(row))
         .flat_map(|row| columns.clone().filter(|column| (0..=last).contains(column)).map(move |column| (column, row)))
         .map(|(column, row)| PreviewTile {
-            url: tile_url(&tiles.url, column, row, tile_zoom as i64),
+            // Both within 0..2^zoom (filtered above), so they fit a tile index.
+            url: tile_url(&tiles.url, tile_zoom as u32, column as u32, row as u32),
             x: column as f64 * TILE,
             y: row as f64 * TILE,
         })
@@ -136,12 +126,6 @@ mod tests {
         let numbers: Vec<f64> = preview.view_box.split(' ').filter_map(|n| n.parse().ok()).collect();
         assert_eq!(numbers.len(), 4);
         assert!(preview.tiles.iter().any(|tile| tile.x <= numbers[0] && numbers[0] < tile.x + TILE));
-    }
-
-    #[test]
-    fn subdomains_follow_leaflet() {
-        assert_eq!(tile_url("https://{s}.t/{z}/{x}/{y}.png", 3, 4, 5), "https://b.t/5/3/4.png");
-        assert_eq!(tile_url("https://t/{z}/{x}/{y}{r}.png", 0, 0, 0), "https://t/0/0/0.png");
     }
 
     #[test]

@@ -12,7 +12,8 @@ mod device;
 mod handover;
 mod phone_store;
 mod queue;
-mod tile_cache;
+/// Also fills tile URLs for the map page's server-rendered picture (`pages::map_preview`).
+pub(in crate::pages) mod tile_cache;
 
 use super::api_client::{get_json, CallFailure};
 use crate::field_records::{HouseholdEntry, HouseholdRecord, Skill, SyncRecord, VillageProgress, VisitRecord};

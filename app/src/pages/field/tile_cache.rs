@@ -68,7 +68,7 @@ fn tile_y(lat: f64, z: u32) -> u32 {
 
 /// The URL Leaflet will ask for a tile: the template's `{z}/{x}/{y}`, `{s}` as Leaflet picks it
 /// (subdomains `a`, `b`, `c` by `(x + y) % 3`) and `{r}` empty (no retina tiles).
-fn tile_url(template: &str, z: u32, x: u32, y: u32) -> String {
+pub(in crate::pages) fn tile_url(template: &str, z: u32, x: u32, y: u32) -> String {
     let subdomain = ["a", "b", "c"][((x + y) % 3) as usize];
     template
         .replace("{z}", &z.to_string())
