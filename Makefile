@@ -85,6 +85,7 @@ sqlite3-cli:
 .PHONY: build
 build: tools $(LEAFLET_DIR)
 	cargo leptos build --release
+	./target/release/bandoso precompress --site-root target/site
 
 .PHONY: run
 run: build

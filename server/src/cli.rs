@@ -7,7 +7,7 @@ use app::domain::boundary_import::{self, ImportError};
 use app::domain::sessions::DbSessionStore;
 use app::domain::{Db, StoreError};
 use app::model::{Role, TileSource};
-use app::state::{AppState, SessionSettings};
+use app::state::{AppState, SessionSettings, StateParts};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -52,6 +52,12 @@ pub enum Command {
     /// Replace the SQLite database with the backup FILE; stop the server first. The current
     /// database is kept beside it as NAME.before-restore-TIMESTAMP.
     Restore { file: PathBuf },
+    /// Write brotli and gzip copies of the built site's scripts, styles and wasm beside them
+    /// (`make build` runs it); the server sends a copy to every browser that accepts it.
+    Precompress {
+        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+        site_root: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +140,8 @@ pub enum CliError {
     Demo(#[from] demo::DemoError),
     #[error(transparent)]
     Restore(#[from] crate::backup::RestoreError),
+    #[error(transparent)]
+    Precompress(#[from] crate::precompress::PrecompressError),
 }
 
 /// Opens the database and applies migrations: every command starts with this.
@@ -161,6 +169,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
             return Ok(());
         }
+        Command::Precompress { site_root } => {
+            let outcome = crate::precompress::precompress(site_root)?;
+            println!(
+                "{}: {} files given brotli and gzip copies, {} already up to date",
+                site_root.display(),
+                outcome.written,
+                outcome.up_to_date
+            );
+            return Ok(());
+        }
         _ => {}
     }
     let db = open_database(&cli.database_url).await?;
@@ -178,7 +196,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User { what: UserCommand::Add(args) } => add_user(&db, args).await,
         Command::Serve(args) => serve(db, args).await,
         // Handled above, before the database is opened.
-        Command::Backup { .. } | Command::Restore { .. } => Ok(()),
+        Command::Backup { .. } | Command::Restore { .. } | Command::Precompress { .. } => Ok(()),
     }
 }
 
@@ -304,6 +322,14 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
         tracing::info!("database was empty: demo data loaded (accounts: README, password {})", demo::DEMO_PASSWORD);
     }
     ensure_first_admin(&db, args.admin_password.clone()).await?;
+    match crate::precompress::remove_stale_copies(std::path::Path::new(&args.site_root)) {
+        Ok(removed) if !removed.is_empty() => tracing::warn!(
+            count = removed.len(),
+            "removed compressed copies older than the files they copy; run `bandoso precompress` after a build"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "could not check the site's compressed copies"),
+    }
     let session_store = DbSessionStore::new(db.clone());
     tokio::spawn(async move {
         let mut every_quarter_hour = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
@@ -320,7 +346,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
         .site_pkg_dir("pkg")
         .site_addr(args.addr)
         .build();
-    let state = AppState {
+    let state = AppState::new(StateParts {
         leptos_options,
         db,
         tiles: TileSource { url: args.tile_url, attribution: args.tile_attribution },
@@ -329,7 +355,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
             idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
         },
         map_layers: Default::default(),
-    };
+    });
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|source| CliError::Listen { addr: args.addr, source })?;

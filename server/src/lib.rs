@@ -11,6 +11,7 @@ pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod openapi;
+pub mod precompress;
 pub mod security;
 
 use app::domain::auth_backend::Backend;

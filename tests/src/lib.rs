@@ -10,7 +10,7 @@ pub mod national;
 
 use app::domain::Db;
 use app::model::TileSource;
-use app::state::{AppState, SessionSettings};
+use app::state::{AppState, SessionSettings, StateParts};
 use axum::body::Body;
 use axum::Router;
 use http::{Request, Response, StatusCode};
@@ -106,7 +106,12 @@ fn database_url_with_name(url: &str, name: &str) -> String {
 
 /// The state `bandoso serve` would build, with a fixed tile source.
 pub fn test_state(db: Db) -> AppState {
-    AppState {
+    AppState::new(test_state_parts(db))
+}
+
+/// The parts of [`test_state`], for a test that changes one before building the state.
+pub fn test_state_parts(db: Db) -> StateParts {
+    StateParts {
         leptos_options: LeptosOptions::builder().output_name("bandoso").site_root("target/site").build(),
         db,
         tiles: TileSource { url: "https://tiles.example/{z}/{x}/{y}.png".into(), attribution: "test".into() },

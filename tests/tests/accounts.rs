@@ -493,10 +493,10 @@ async fn login_is_throttled_per_account_without_revealing_which_accounts_exist()
 async fn sessions_expire_when_idle_and_end_on_logout_or_password_change() {
     on_each_backend(|test_db| async move {
         server::demo::reload(&test_db.db).await.expect("demo");
-        let mut state = bandoso_tests::test_state(test_db.db.clone());
+        let mut parts = bandoso_tests::test_state_parts(test_db.db.clone());
         // Long enough that a loaded machine still makes the first request in time.
-        state.sessions.idle_timeout = std::time::Duration::from_secs(4);
-        let short_lived = server::app(state);
+        parts.sessions.idle_timeout = std::time::Duration::from_secs(4);
+        let short_lived = server::app(app::state::AppState::new(parts));
         let session = demo_login(&short_lived, "lanhdao").await;
         let (status, _) = send(&short_lived, Method::GET, "/api/v1/me", &session, None).await;
         assert_eq!(status, StatusCode::OK);
@@ -686,6 +686,42 @@ async fn responses_carry_security_headers_and_bodies_are_bounded() {
         let huge = json!({"username": "x".repeat(2 * 1024 * 1024), "name": "too big"});
         let (status, _) = send(&app, Method::POST, "/api/v1/tokens", &admin, Some(huge)).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        test_db
+    })
+    .await;
+}
+
+/// A built file with a brotli copy beside it (`bandoso precompress`) reaches a browser that
+/// accepts brotli as that copy, untouched by the response compression; any other client gets gzip.
+#[tokio::test]
+async fn static_files_are_sent_as_their_precompressed_copies() {
+    on_each_backend(|test_db| async move {
+        let site = tempfile::tempdir().expect("site folder");
+        std::fs::create_dir(site.path().join("pkg")).expect("pkg folder");
+        let script: String = (0..3000).map(|n| format!("const v{n} = {n};\n")).collect();
+        std::fs::write(site.path().join("pkg/bandoso.js"), &script).expect("script");
+        server::precompress::precompress(site.path()).expect("precompress");
+        let brotli_copy = std::fs::read(site.path().join("pkg/bandoso.js.br")).expect("brotli copy");
+        let mut parts = bandoso_tests::test_state_parts(test_db.db.clone());
+        parts.leptos_options.site_root = site.path().to_string_lossy().as_ref().into();
+        let app = server::app(app::state::AppState::new(parts));
+
+        let fetch = |encodings: &'static str| {
+            let request = http::Request::get("/pkg/bandoso.js")
+                .header(http::header::ACCEPT_ENCODING, encodings)
+                .body(axum::body::Body::empty())
+                .expect("request");
+            tower::ServiceExt::oneshot(app.clone(), request)
+        };
+        let phone = fetch("gzip, deflate, br").await.expect("response");
+        assert_eq!(phone.status(), StatusCode::OK);
+        assert_eq!(phone.headers()[http::header::CONTENT_ENCODING], "br");
+        assert!(phone.headers()[http::header::CONTENT_TYPE].to_str().unwrap_or_default().contains("javascript"));
+        let sent = axum::body::to_bytes(phone.into_body(), usize::MAX).await.expect("body");
+        assert_eq!(sent.as_ref(), brotli_copy.as_slice(), "the copy itself, not compressed twice");
+
+        let older_client = fetch("gzip").await.expect("response");
+        assert_eq!(older_client.headers()[http::header::CONTENT_ENCODING], "gzip");
         test_db
     })
     .await;
