@@ -9,12 +9,10 @@
 //! no inline styles), holding HTML images: browsers count those as the page's largest paint, and
 //! not SVG `<image>`s.
 
-use super::field::tile_cache::tile_url;
+use super::field::tile_cache::{project, tile_url, TILE};
 use crate::model::TileSource;
 use leptos::prelude::*;
 
-/// Side of a map tile in pixels.
-const TILE: f64 = 256.0;
 /// The map size the picture is framed for: a phone's `.map__canvas` (100% wide, 62vh high).
 const FRAME: (f64, f64) = (400.0, 500.0);
 /// Leaflet's `zoomSnap` on the district map (`LeafletMap`).
@@ -35,15 +33,6 @@ pub struct PreviewTile {
 pub struct Preview {
     pub view_box: String,
     pub tiles: Vec<PreviewTile>,
-}
-
-/// Web Mercator pixel of a position at zoom `zoom` (Leaflet's `project`).
-fn project(lat: f64, lon: f64, zoom: f64) -> (f64, f64) {
-    let scale = TILE * 2f64.powf(zoom);
-    let sin = lat.to_radians().sin().clamp(-0.9999, 0.9999);
-    let x = (lon + 180.0) / 360.0 * scale;
-    let y = (0.5 - ((1.0 + sin) / (1.0 - sin)).ln() / (4.0 * std::f64::consts::PI)) * scale;
-    (x, y)
 }
 
 /// The preview of `bounds` (`((south, west), (north, east))`) with `tiles`; none for an empty or
@@ -103,15 +92,6 @@ mod tests {
 
     fn osm() -> TileSource {
         TileSource { url: "https://{s}.tile.example/{z}/{x}/{y}{r}.png".to_owned(), attribution: String::new() }
-    }
-
-    #[test]
-    fn projection_matches_web_mercator() {
-        let close =
-            |(x, y): (f64, f64), (want_x, want_y): (f64, f64)| (x - want_x).abs() < 0.01 && (y - want_y).abs() < 0.01;
-        assert!(close(project(0.0, 0.0, 0.0), (128.0, 128.0)));
-        assert!(close(project(85.051_128_78, -180.0, 0.0), (0.0, 0.0)));
-        assert!(close(project(-85.051_128_78, 180.0, 1.0), (512.0, 512.0)));
     }
 
     #[test]

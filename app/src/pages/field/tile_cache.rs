@@ -52,18 +52,34 @@ impl Area {
     }
 }
 
+/// Side of a map tile in pixels.
+pub(in crate::pages) const TILE: f64 = 256.0;
+
+/// Web Mercator pixel of a position at zoom `zoom` (Leaflet's `project`): the one place the app
+/// turns degrees into map pixels and tile numbers, so downloaded tiles and the server's map
+/// picture are the tiles Leaflet asks for.
+pub(in crate::pages) fn project(lat: f64, lon: f64, zoom: f64) -> (f64, f64) {
+    let scale = TILE * 2f64.powf(zoom);
+    let sin = lat.to_radians().sin().clamp(-0.9999, 0.9999);
+    let x = (lon + 180.0) / 360.0 * scale;
+    let y = (0.5 - ((1.0 + sin) / (1.0 - sin)).ln() / (4.0 * std::f64::consts::PI)) * scale;
+    (x, y)
+}
+
+/// The tile number holding `pixel` at zoom `z`, kept within the grid.
+fn tile_of(pixel: f64, z: u32) -> u32 {
+    let last = f64::from(1u32 << z) - 1.0;
+    (pixel / TILE).floor().clamp(0.0, last) as u32
+}
+
 /// Web-Mercator tile column of a longitude at zoom `z`.
 fn tile_x(lon: f64, z: u32) -> u32 {
-    let n = f64::from(1u32 << z);
-    (((lon + 180.0) / 360.0 * n).floor()).clamp(0.0, n - 1.0) as u32
+    tile_of(project(0.0, lon, f64::from(z)).0, z)
 }
 
 /// Web-Mercator tile row of a latitude at zoom `z`.
 fn tile_y(lat: f64, z: u32) -> u32 {
-    let n = f64::from(1u32 << z);
-    let lat = lat.clamp(-85.0511, 85.0511).to_radians();
-    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n;
-    y.floor().clamp(0.0, n - 1.0) as u32
+    tile_of(project(lat, 0.0, f64::from(z)).1, z)
 }
 
 /// The URL Leaflet will ask for a tile: the template's `{z}/{x}/{y}`, `{s}` as Leaflet picks it
@@ -125,9 +141,19 @@ mod tests {
     const OSM: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
     #[test]
+    fn projection_matches_web_mercator() {
+        let close =
+            |(x, y): (f64, f64), (want_x, want_y): (f64, f64)| (x - want_x).abs() < 0.01 && (y - want_y).abs() < 0.01;
+        assert!(close(project(0.0, 0.0, 0.0), (128.0, 128.0)));
+        assert!(close(project(85.051_128_78, -180.0, 0.0), (0.0, 0.0)));
+        assert!(close(project(-85.051_128_78, 180.0, 1.0), (512.0, 512.0)));
+    }
+
+    #[test]
     fn tiles_follow_the_web_mercator_grid() {
         // Thạch Thành (105.6 E, 20.1 N) at zoom 12: column 3249, row 1814 (worked out by hand).
         assert_eq!((tile_x(105.6, 12), tile_y(20.1, 12)), (3249, 1814));
+        assert_eq!((tile_x(-180.0, 3), tile_x(180.0, 3), tile_y(89.9, 3), tile_y(-89.9, 3)), (0, 7, 0, 7), "edges");
         assert_eq!(tile_url(OSM, 12, 3249, 1814), "https://tile.openstreetmap.org/12/3249/1814.png");
         assert_eq!(tile_url("https://{s}.tiles.vn/{z}/{x}/{y}{r}.png", 1, 1, 0), "https://b.tiles.vn/1/1/0.png");
     }
