@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 import playwright from '@playwright/test';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
-import { freePort } from '../support/loopback.js';
+import { freePort, waitForHealth } from '../support/loopback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'target', 'bench');
@@ -162,15 +162,9 @@ async function startServer(tileOrigin) {
   process.on('exit', () => { if (exited === null) child.kill('SIGKILL'); });
 
   const base = `http://${addr}`;
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`server exited (${exited}):\n${log.join('')}`);
-    try {
-      const response = await fetch(`${base}/healthz`);
-      if (response.ok) return base;
-    } catch { /* not up yet */ }
-    await sleep(250);
-  }
+  const health = await waitForHealth(base, { timeoutMs: 90_000, hasExited: () => exited !== null });
+  if (health === 'healthy') return base;
+  if (health === 'exited') throw new Error(`server exited (${exited}):\n${log.join('')}`);
   throw new Error(`server did not answer ${base}/healthz within 90 s:\n${log.join('')}`);
 }
 

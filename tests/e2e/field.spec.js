@@ -6,7 +6,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const { test, expect, devices } = require('@playwright/test');
 const { signIn, waitForHydration } = require('./helpers');
-const { freePort } = require('../support/loopback');
+const { freePort, waitForHealth } = require('../support/loopback');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
 const root = path.resolve(__dirname, '..', '..');
@@ -170,16 +170,8 @@ async function startServer(port, database, tileUrl = 'http://127.0.0.1:9/{z}/{x}
   });
   let errors = '';
   server.stderr.on('data', (chunk) => { errors += chunk; });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (response.ok) return server;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const hasExited = () => server.exitCode !== null || server.signalCode !== null;
+  if ((await waitForHealth(`http://127.0.0.1:${port}`, { timeoutMs: 30_000, hasExited })) === 'healthy') return server;
   server.kill('SIGKILL');
   throw new Error(`the server on port ${port} did not start: ${errors}`);
 }

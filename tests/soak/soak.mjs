@@ -17,7 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../support/loopback.js';
+import { freePort, waitForHealth } from '../support/loopback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binary = path.join(root, 'target', 'release', 'bandoso');
@@ -85,17 +85,11 @@ class Server {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
-    const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    const deadline = Date.now() + SERVER_START_MS;
-    while (Date.now() < deadline) {
-      const early = await Promise.race([exited.then(() => true), sleep(100).then(() => false)]);
-      if (early) throw new Error(`the server exited while starting; log: ${this.logFile}\n${this.logTail()}`);
-      try {
-        if ((await fetch(`${this.base}/healthz`)).ok) return;
-      } catch {
-        // Not listening yet.
-      }
-    }
+    const child = this.process;
+    const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+    const health = await waitForHealth(this.base, { timeoutMs: SERVER_START_MS, hasExited, pollMs: 100 });
+    if (health === 'healthy') return;
+    if (health === 'exited') throw new Error(`the server exited while starting; log: ${this.logFile}\n${this.logTail()}`);
     throw new Error(`the server did not answer /healthz within ${SERVER_START_MS} ms; log: ${this.logFile}`);
   }
 

@@ -14,4 +14,24 @@ function freePort() {
   });
 }
 
-module.exports = { freePort };
+/**
+ * Waits until the server at `base` answers `/healthz` with 200, asking every `pollMs`.
+ * `hasExited()` says whether the server's process is gone, so a server that dies while starting
+ * fails the caller at once instead of after `timeoutMs`.
+ * Answers 'healthy', 'exited' or 'timeout'; the caller words the error with what it knows (logs).
+ */
+async function waitForHealth(base, { timeoutMs, hasExited = () => false, pollMs = 200 }) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (hasExited()) return 'exited';
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return 'healthy';
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return hasExited() ? 'exited' : 'timeout';
+}
+
+module.exports = { freePort, waitForHealth };
