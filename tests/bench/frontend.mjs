@@ -180,6 +180,18 @@ function kindOf(resourceType, contentType, url) {
 }
 const KINDS = ['document', 'CSS', 'JS', 'wasm', 'other'];
 
+/**
+ * `promise`, or an error naming the request after 15 s: now and then Playwright never answers
+ * for one request of the page (seen twice out of four runs), and the run would wait forever.
+ */
+function within(promise, request, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${request.url()} (Playwright gave no ${what} within 15 s)`)), 15_000);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function firstLoad(base, tileOrigin) {
   const browser = await playwright.chromium.launch({ executablePath: chromePath, args: CHROME_FLAGS, headless: true });
   cleanups.push(() => browser.close());
@@ -211,17 +223,17 @@ async function firstLoad(base, tileOrigin) {
     pending.push((async () => {
       try {
         const url = new URL(request.url());
-        const response = await request.response();
-        const sizes = await request.sizes();
+        const response = await within(request.response(), request, 'response');
+        const sizes = await within(request.sizes(), request, 'sizes');
         if (url.origin !== origin) {
           if (url.origin === tileOrigin) { tiles.count += 1; tiles.bytes += Math.max(0, sizes.responseBodySize); }
           return;
         }
-        const requestHeaders = await request.allHeaders();
+        const requestHeaders = await within(request.allHeaders(), request, 'request headers');
         if (request.resourceType() === 'document' && !request.serviceWorker()) acceptEncoding ??= requestHeaders['accept-encoding'];
-        const headers = response ? await response.allHeaders() : {};
+        const headers = response ? await within(response.allHeaders(), request, 'response headers') : {};
         let body = null;
-        try { body = response ? await response.body() : null; } catch { /* e.g. a redirect */ }
+        try { body = response ? await within(response.body(), request, 'body') : null; } catch { /* e.g. a redirect */ }
         rows.push({
           path: url.pathname + url.search,
           kind: kindOf(request.resourceType(), headers['content-type'], url.pathname),
@@ -234,6 +246,8 @@ async function firstLoad(base, tileOrigin) {
           headers: sizes.responseHeadersSize,
           body,
         });
+      } catch (error) {
+        failed.push(String(error.message));
       } finally {
         inFlight.delete(request);
         lastActivity = Date.now();
