@@ -84,7 +84,7 @@ sqlite3-cli:
 
 .PHONY: build
 build: tools $(LEAFLET_DIR)
-	cargo leptos build --release
+	cargo leptos build --release --split
 	./target/release/bandoso precompress --site-root target/site
 
 .PHONY: run

@@ -26,11 +26,29 @@ const SHELL = [
   '/icon-192.png',
   '/favicon.svg',
 ];
+// A build with `cargo leptos build --split` (make build) cuts the wasm of the pages other than the
+// map into a piece per page and pieces they share; its manifest names them all. They are kept
+// with the shell so every page, the field app first, opens offline after one visit to any page.
+const SPLIT_MANIFEST = '/pkg/__wasm_split_manifest.json';
+const SPLIT_LOADER = '/pkg/__wasm_split.______________________.js';
+
+/** Addresses of the wasm pieces of every page; none for a build without splitting. */
+async function pagePieces() {
+  try {
+    const response = await fetch(SPLIT_MANIFEST);
+    if (!response.ok) return [];
+    const manifest = await response.json();
+    const names = new Set(Object.values(manifest).flat());
+    return [SPLIT_LOADER, ...[...names].map((name) => `/pkg/${name}.wasm`)];
+  } catch {
+    return [];
+  }
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL))
+    Promise.all([caches.open(SHELL_CACHE), pagePieces()])
+      .then(([cache, pieces]) => cache.addAll([...SHELL, ...pieces]))
       .then(() => self.skipWaiting()),
   );
 });

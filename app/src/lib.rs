@@ -28,7 +28,8 @@ use i18n::{Locale, Texts};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
+use pages::routes;
 
 /// The HTML document around the app. Leaflet is served from our own origin (copied from npm at
 /// build time) so the map works where no CDN is reachable, and loads before hydration needs it.
@@ -116,14 +117,6 @@ pub fn App() -> impl IntoView {
     let locale = RwSignal::new(initial_locale());
     provide_context(LocaleContext(locale));
     let texts = use_texts();
-    // Marks the page as interactive once hydrated: browser tests wait for it before typing.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            // Only a test hook: failing to set it changes nothing for people.
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     let switch_language = move |_| {
         let next = locale.get_untracked().other();
         remember_locale(next);
@@ -176,26 +169,35 @@ pub fn App() -> impl IntoView {
                 // sometimes went first, and only JavaScript replaces it.
                 <Routes fallback=move || view! { <p class="notice">{move || texts.get().not_found}</p> }>
                     <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::Async/>
-                    <Route path=path!("dang-nhap") view=pages::account::LoginPage/>
-                    <Route path=path!("tai-khoan") view=pages::account::AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("bang-dieu-khien") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("bao-cao") view=pages::report::ReportPage ssr=SsrMode::Async/>
-                    <Route path=path!("thuc-dia") view=pages::field::FieldPage ssr=SsrMode::Async/>
-                    <Route path=path!("tang-thiet-bi") view=pages::donations::DonationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("nha-mang") view=pages::operator_upload::OperatorUploadPage ssr=SsrMode::Async/>
+                    <Route path=path!("dang-nhap") view={Lazy::<routes::LoginRoute>::new()}/>
+                    <Route path=path!("tai-khoan") view={Lazy::<routes::AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("bang-dieu-khien") view={Lazy::<routes::DashboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("bao-cao") view={Lazy::<routes::ReportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("thuc-dia") view={Lazy::<routes::FieldRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("tang-thiet-bi") view={Lazy::<routes::DonationsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("nha-mang") view={Lazy::<routes::OperatorUploadRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
     }
 }
 
-/// Entry point of the wasm bundle: attaches the app to the server-rendered page.
+/// Entry point of the wasm bundle: attaches the app to the server-rendered page. Most pages are
+/// lazy routes (`pages::routes`), so hydration waits for the page's own piece.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     register_service_worker();
-    leptos::mount::hydrate_body(App);
+    let Some(body) = document().body() else { return };
+    // Not `leptos::task::spawn_local`: Leptos's executor is set up by the hydration itself.
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), App).await.forget();
+        // Marks the page as interactive once the page itself, not only the frame around it, is
+        // hydrated (an effect of `App` could run before a lazy page had): browser tests wait for
+        // it before they tap. Only a test hook: failing to set it changes nothing for people.
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }
 
 /// Registers the service worker (`public/sw.js`) that keeps the app shell on the phone, so the app

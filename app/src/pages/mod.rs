@@ -9,3 +9,4 @@ pub mod map;
 mod map_preview;
 pub mod operator_upload;
 pub mod report;
+pub mod routes;
