@@ -2,7 +2,8 @@
 //! `make build` does), each is a wasm piece of its own, fetched with the page that needs it: the
 //! map page a phone opens first does not carry the field app, the dashboard or the donations
 //! pages. The map stays in the main bundle: one module to start on the page most people open.
-//! Without `--split` the pieces stay in the one bundle and the routes work the same.
+//! The browser bundle needs `--split`: a lazy view is a wasm import that only the splitter
+//! provides (the server build does not care).
 
 use super::account::{AccountPage, LoginPage};
 use super::dashboard::DashboardPage;
