@@ -3,7 +3,7 @@
 //! map page a phone opens first does not carry the field app, the dashboard or the donations
 //! pages. The map stays in the main bundle: one module to start on the page most people open.
 //! The browser bundle needs `--split`: a lazy view is a wasm import that only the splitter
-//! provides (the server build does not care).
+//! resolves (the server build does not care).
 
 use super::account::{AccountPage, LoginPage};
 use super::dashboard::DashboardPage;
