@@ -5,7 +5,7 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 const fs = require('node:fs');
 const { test, expect, devices } = require('@playwright/test');
-const { signIn, waitForHydration } = require('./helpers');
+const { signIn, waitForHydration, waitForServiceWorkerControl } = require('./helpers');
 const { freePort, waitForHealth } = require('../support/loopback');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
@@ -69,8 +69,7 @@ test('visits recorded online and offline, through an offline reload, reach the s
   const before = await serverVisits(page.request);
 
   await openFieldApp(page);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await waitForServiceWorkerControl(page);
   await expect(page.getByTestId('position')).toContainText('±12 m');
   // Nearest first: the household the phone stands at heads the list.
   await expect(page.getByTestId('door').first()).toContainText(placed.label);
@@ -272,8 +271,7 @@ test('the area map is kept on the phone and shows with no network', async ({ bro
     await signIn(page, 'tocongnghe.kimtan');
     await standInVillage(page, context, TEAM_VILLAGES[0]);
     await openFieldApp(page);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await waitForServiceWorkerControl(page);
     await expect(page.locator('.field-map .leaflet-tile-loaded').first()).toBeAttached();
     // Every household of the village is on the map, framed in view.
     const placed = (await (await page.request.get(`/api/v1/households?village=${TEAM_VILLAGES[0]}`)).json())

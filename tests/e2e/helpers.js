@@ -29,4 +29,19 @@ function watchCsp(page) {
   return violations;
 }
 
-module.exports = { DEMO_PASSWORD, signIn, waitForHydration, watchCsp };
+/**
+ * Waits until the service worker controls the page. A worker that activates while the page is
+ * still loading can claim the pages open before it and miss this one (seen once in CI, after the
+ * install grew to the split wasm pieces); the phone's next load is then controlled, so the test
+ * reloads once, as that next visit would.
+ */
+async function waitForServiceWorkerControl(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const controlled = () => navigator.serviceWorker.controller !== null;
+  if (await page.waitForFunction(controlled, null, { timeout: 5_000 }).then(() => true, () => false)) return;
+  await page.reload();
+  await waitForHydration(page);
+  await page.waitForFunction(controlled);
+}
+
+module.exports = { DEMO_PASSWORD, signIn, waitForHydration, waitForServiceWorkerControl, watchCsp };

@@ -2,14 +2,14 @@
 // service worker serves the app shell with no network (the page still hydrates from cache).
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
+const { waitForServiceWorkerControl } = require('./helpers');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
 
 test('the app is installable and opens offline after one online visit', async ({ page, context }) => {
   await page.goto('/');
   await page.locator('body[data-hydrated="true"]').waitFor();
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await waitForServiceWorkerControl(page);
 
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
