@@ -23,6 +23,8 @@ pub enum PrecompressError {
     Walk { path: PathBuf, source: io::Error },
     #[error("cannot compress {path}: {source}")]
     Compress { path: PathBuf, source: io::Error },
+    #[error("cannot remove the stale copy {path}: {source}")]
+    Remove { path: PathBuf, source: io::Error },
 }
 
 /// What a precompression run did.
@@ -62,7 +64,7 @@ pub fn remove_stale_copies(site_root: &Path) -> Result<Vec<PathBuf>, Precompress
         for suffix in SUFFIXES {
             let copy = copy_path(&original, suffix);
             if copy.exists() && !copy_is_fresh(&original, &copy) {
-                fs::remove_file(&copy).map_err(|source| PrecompressError::Compress { path: copy.clone(), source })?;
+                fs::remove_file(&copy).map_err(|source| PrecompressError::Remove { path: copy.clone(), source })?;
                 removed.push(copy);
             }
         }
