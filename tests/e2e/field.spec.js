@@ -6,7 +6,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const { test, expect, devices } = require('@playwright/test');
 const { signIn, waitForHydration, waitForServiceWorkerControl } = require('./helpers');
-const { freePort, waitForHealth } = require('../support/loopback');
+const { freePort, hasExited, waitForHealth } = require('../support/loopback');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
 const root = path.resolve(__dirname, '..', '..');
@@ -169,14 +169,14 @@ async function startServer(port, database, tileUrl = 'http://127.0.0.1:9/{z}/{x}
   });
   let errors = '';
   server.stderr.on('data', (chunk) => { errors += chunk; });
-  const hasExited = () => server.exitCode !== null || server.signalCode !== null;
-  if ((await waitForHealth(`http://127.0.0.1:${port}`, { timeoutMs: 30_000, hasExited })) === 'healthy') return server;
+  const health = await waitForHealth(`http://127.0.0.1:${port}`, { timeoutMs: 30_000, hasExited: () => hasExited(server) });
+  if (health === 'healthy') return server;
   server.kill('SIGKILL');
   throw new Error(`the server on port ${port} did not start: ${errors}`);
 }
 
 async function stopServer(server) {
-  if (server.exitCode !== null || server.signalCode !== null) return;
+  if (hasExited(server)) return;
   const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGKILL');
   await exited;

@@ -2,13 +2,13 @@
 // service worker serves the app shell with no network (the page still hydrates from cache).
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
-const { waitForServiceWorkerControl } = require('./helpers');
+const { waitForHydration, waitForServiceWorkerControl } = require('./helpers');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
 
 test('the app is installable and opens offline after one online visit', async ({ page, context }) => {
   await page.goto('/');
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await waitForHydration(page);
   await waitForServiceWorkerControl(page);
 
   const cdp = await context.newCDPSession(page);

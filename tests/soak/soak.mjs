@@ -17,7 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHealth } from '../support/loopback.js';
+import { freePort, hasExited, waitForHealth } from '../support/loopback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binary = path.join(root, 'target', 'release', 'bandoso');
@@ -86,8 +86,7 @@ class Server {
     });
     fs.closeSync(log);
     const child = this.process;
-    const hasExited = () => child.exitCode !== null || child.signalCode !== null;
-    const health = await waitForHealth(this.base, { timeoutMs: SERVER_START_MS, hasExited, pollMs: 100 });
+    const health = await waitForHealth(this.base, { timeoutMs: SERVER_START_MS, hasExited: () => hasExited(child), pollMs: 100 });
     if (health === 'healthy') return;
     if (health === 'exited') throw new Error(`the server exited while starting; log: ${this.logFile}\n${this.logTail()}`);
     throw new Error(`the server did not answer /healthz within ${SERVER_START_MS} ms; log: ${this.logFile}`);
@@ -96,7 +95,7 @@ class Server {
   /** SIGKILL: no graceful shutdown, in-flight requests and transactions die with the process. */
   async kill() {
     const { process: child } = this;
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (hasExited(child)) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

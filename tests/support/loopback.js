@@ -14,6 +14,11 @@ function freePort() {
   });
 }
 
+/** Whether a spawned child process has ended, by exit or by signal. */
+function hasExited(child) {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 /**
  * Waits until the server at `base` answers `/healthz` with 200, asking every `pollMs`.
  * `hasExited()` says whether the server's process is gone, so a server that dies while starting
@@ -34,4 +39,4 @@ async function waitForHealth(base, { timeoutMs, hasExited = () => false, pollMs 
   return hasExited() ? 'exited' : 'timeout';
 }
 
-module.exports = { freePort, waitForHealth };
+module.exports = { freePort, hasExited, waitForHealth };
