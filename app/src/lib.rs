@@ -32,7 +32,8 @@ use leptos_router::{path, Lazy, SsrMode};
 use pages::routes;
 
 /// The HTML document around the app. Leaflet is served from our own origin (copied from npm at
-/// build time) so the map works where no CDN is reachable, and loads before hydration needs it.
+/// build time) so the map works where no CDN is reachable; a map asks for it when it needs it
+/// (`pages::leaflet`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -44,8 +45,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icon-192.png"/>
-                <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
-                <script defer src="/vendor/leaflet/leaflet.js"></script>
                 <AutoReload options=options.clone()/>
                 // Our loader rather than `<HydrationScripts>`: the wasm is requested once the page has
                 // painted, so on a slow link the text and the map picture get the bandwidth first.
@@ -67,6 +66,15 @@ pub struct LocaleContext(pub RwSignal<Locale>);
 pub fn use_texts() -> Signal<&'static Texts> {
     let locale = expect_context::<LocaleContext>().0;
     Signal::derive(move || locale.get().texts())
+}
+
+/// One text of the UI that follows the language switch, for a view's text or attribute:
+/// `{ui_text(|t| t.loading)}`. Every such text goes through this one function, so the browser
+/// bundle holds one copy of Leptos's reactive-text code for all of them; a `move ||
+/// texts.get().loading` closure per text is a type of its own, and each made its own copy.
+pub fn ui_text(pick: fn(&Texts) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let locale = expect_context::<LocaleContext>().0;
+    move || pick(locale.get().texts())
 }
 
 /// The language the visitor chose before (cookie), read the same way on the server and in the
@@ -116,7 +124,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = RwSignal::new(initial_locale());
     provide_context(LocaleContext(locale));
-    let texts = use_texts();
     let switch_language = move |_| {
         let next = locale.get_untracked().other();
         remember_locale(next);
@@ -129,7 +136,7 @@ pub fn App() -> impl IntoView {
     // the language.
     #[cfg(feature = "ssr")]
     let head = {
-        let texts = texts.get_untracked();
+        let texts = locale.get_untracked().texts();
         view! {
             <Html {..} lang=locale.get_untracked().tag()/>
             <Title text=texts.app_title/>
@@ -139,8 +146,8 @@ pub fn App() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let head = view! {
         <Html {..} lang=move || locale.get().tag()/>
-        <Title text=move || texts.get().app_title/>
-        <Meta name="description" content=move || texts.get().app_subtitle/>
+        <Title text=ui_text(|t| t.app_title)/>
+        <Meta name="description" content=ui_text(|t| t.app_subtitle)/>
     };
 
     view! {
@@ -148,18 +155,18 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/bandoso.css"/>
         <header class="app-bar">
             <div class="app-bar__titles">
-                <h1>{move || texts.get().app_title}</h1>
-                <p>{move || texts.get().app_subtitle}</p>
+                <h1>{ui_text(|t| t.app_title)}</h1>
+                <p>{ui_text(|t| t.app_subtitle)}</p>
             </div>
             <pages::account::AccountLink/>
             <button
                 class="app-bar__lang"
                 type="button"
                 data-testid="language-switch"
-                aria-label=move || texts.get().switch_language_label
+                aria-label=ui_text(|t| t.switch_language_label)
                 on:click=switch_language
             >
-                {move || texts.get().switch_language}
+                {ui_text(|t| t.switch_language)}
             </button>
         </header>
         <Router>
@@ -167,7 +174,7 @@ pub fn App() -> impl IntoView {
                 // `Async`: each page is sent whole, with its data in place, once the data is read,
                 // so it reads before (or without) the wasm. With streaming, the loading placeholder
                 // sometimes went first, and only JavaScript replaces it.
-                <Routes fallback=move || view! { <p class="notice">{move || texts.get().not_found}</p> }>
+                <Routes fallback=move || view! { <p class="notice">{ui_text(|t| t.not_found)}</p> }>
                     <Route path=path!("") view=pages::map::MapPage ssr=SsrMode::Async/>
                     <Route path=path!("dang-nhap") view={Lazy::<routes::LoginRoute>::new()}/>
                     <Route path=path!("tai-khoan") view={Lazy::<routes::AccountRoute>::new()} ssr=SsrMode::Async/>

@@ -11,18 +11,19 @@ test('the public map shows only working Wi-Fi, without personal data', async ({ 
   await expect(page.getByTestId('public-notice')).toBeVisible();
   await expect(page.getByTestId('wifi-count')).toContainText('nhà văn hóa có Wi-Fi miễn phí');
   await expect(page.getByTestId('status-filter')).toHaveCount(0);
-  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  // The server-rendered picture of the map carries the houses (Leaflet is not fetched for it).
+  const markers = page.locator('.map__preview .preview-marker');
   await expect(markers.first()).toBeVisible();
   const count = Number.parseInt(await page.getByTestId('wifi-count').locator('strong').innerText(), 10);
   await expect(markers).toHaveCount(count);
-  await expect(page.locator('.leaflet-marker-icon.house-marker:not(.status-active)')).toHaveCount(0);
+  await expect(page.locator('.preview-marker:not(.status-active)')).toHaveCount(0);
   expect(violations).toEqual([]);
 });
 
 test('a team member on a phone signs in and sees only the villages of the team', async ({ page }) => {
   await signIn(page, 'tocongnghe.kimtan');
   await expect(page.getByTestId('account-link')).toHaveText('Tổ công nghệ số Khu phố 1–2');
-  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  const markers = page.locator('.map__preview .preview-marker');
   await expect(markers).toHaveCount(2);
   await expect(page.getByTestId('wifi-count').locator('strong')).toHaveText(/\/2$/);
   const places = await page.locator('.house-list__place').allTextContents();
@@ -49,12 +50,12 @@ test('a wrong password gets a Vietnamese message that does not say which part wa
 
 test('a commune officer updates a cultural house Wi-Fi by hand on a phone', async ({ page }) => {
   await signIn(page, 'canbo.kimtan');
-  await expect(page.locator('.leaflet-marker-icon.house-marker').first()).toBeVisible();
+  await expect(page.locator('.preview-marker').first()).toBeVisible();
   // Open the house from the list below the map (the other way in, beside tapping its marker).
   await page.locator('.house-list summary').tap();
   const item = page.locator('.house-list button').first();
   const id = await item.getAttribute('data-house-id');
-  const classes = await page.locator(`.leaflet-marker-icon.house-${id}`).getAttribute('class');
+  const classes = await page.locator(`.preview-marker.house-${id}`).getAttribute('class');
   const next = classes.includes('status-planned') ? 'none' : 'planned';
   await item.tap();
   const detail = page.getByTestId('house-detail');
@@ -63,5 +64,5 @@ test('a commune officer updates a cultural house Wi-Fi by hand on a phone', asyn
   await detail.getByTestId('edit-verified').fill('2026-11-24');
   await page.screenshot({ path: path.join(shots, 'wifi-edit-phone.png') });
   await detail.getByTestId('edit-save').tap();
-  await expect(page.locator(`.leaflet-marker-icon.house-${id}`)).toHaveClass(new RegExp(`status-${next}`));
+  await expect(page.locator(`.preview-marker.house-${id}`)).toHaveClass(new RegExp(`status-${next}`));
 });

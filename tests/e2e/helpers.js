@@ -20,6 +20,16 @@ async function waitForHydration(page) {
   await page.locator('body[data-hydrated="true"]').waitFor();
 }
 
+/**
+ * Turns the district map's picture into Leaflet's map through its button, as a person moving the
+ * map does; Leaflet is fetched then (app/src/pages/leaflet.rs).
+ */
+async function openMovingMap(page) {
+  await waitForHydration(page);
+  await page.getByTestId('map-interactive').tap();
+  await expect(page.locator('.map .leaflet-container')).toBeVisible();
+}
+
 /** Collects Content-Security-Policy violations reported on the page's console. */
 function watchCsp(page) {
   const violations = [];
@@ -44,4 +54,4 @@ async function waitForServiceWorkerControl(page) {
   await page.waitForFunction(controlled);
 }
 
-module.exports = { DEMO_PASSWORD, signIn, waitForHydration, waitForServiceWorkerControl, watchCsp };
+module.exports = { DEMO_PASSWORD, openMovingMap, signIn, waitForHydration, waitForServiceWorkerControl, watchCsp };

@@ -1,20 +1,20 @@
 // The district map on a phone: markers, details on tap, filters, language, no tile server.
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
-const { signIn, watchCsp } = require('./helpers');
+const { openMovingMap, signIn, waitForHydration, watchCsp } = require('./helpers');
 
 const shots = path.join(__dirname, 'output', 'screenshots');
 
 /** Index of a marker not covered by its neighbours (markers overlap at district zoom). */
-async function uncoveredMarkerIndex(page) {
-  return page.evaluate(() => {
-    const markers = [...document.querySelectorAll('.leaflet-marker-icon.house-marker')];
+async function uncoveredMarkerIndex(page, selector = '.leaflet-marker-icon.house-marker') {
+  return page.evaluate((selector) => {
+    const markers = [...document.querySelectorAll(selector)];
     return markers.findIndex((marker) => {
       const box = marker.getBoundingClientRect();
       const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
       return hit === marker;
     });
-  });
+  }, selector);
 }
 
 /** Reads "N/M" from the Wi-Fi count. */
@@ -28,6 +28,7 @@ test('a leader sees every cultural house, opens details on tap, and filters by s
   const violations = watchCsp(page);
   await signIn(page, 'lanhdao');
   await expect(page.getByTestId('wifi-count')).toContainText('nhà văn hóa có Wi-Fi');
+  await openMovingMap(page);
 
   const markers = page.locator('.leaflet-marker-icon.house-marker');
   const all = await wifiCount(page);
@@ -71,6 +72,36 @@ test('a leader sees every cultural house, opens details on tap, and filters by s
   expect(violations).toEqual([]);
 });
 
+test('the map opens on its picture of the houses; Leaflet comes when the map is moved', async ({ page }) => {
+  const leaflet = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/vendor/leaflet/')) leaflet.push(new URL(request.url()).pathname);
+  });
+  await signIn(page, 'lanhdao');
+  await waitForHydration(page);
+  const all = await wifiCount(page);
+  const dots = page.locator('.map__preview .preview-marker');
+  await expect(dots).toHaveCount(all.total);
+  await expect(page.locator('.map__preview .preview-marker.status-broken').first()).toBeAttached();
+  // The communes' outlines are on the picture too, although no tile server answers.
+  expect(await page.locator('.map__preview path.preview-commune').count()).toBeGreaterThanOrEqual(24);
+
+  // A tap on a house's dot opens the house, and does not fetch Leaflet.
+  const index = await uncoveredMarkerIndex(page, '.map__preview .preview-marker');
+  expect(index).toBeGreaterThanOrEqual(0);
+  await dots.nth(index).tap();
+  const detail = page.getByTestId('house-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.getByTestId('coverage-table')).toBeVisible();
+  await detail.getByRole('button', { name: 'Đóng' }).tap();
+  expect(leaflet).toEqual([]);
+
+  await openMovingMap(page);
+  expect(leaflet.sort()).toEqual(['/vendor/leaflet/leaflet.css', '/vendor/leaflet/leaflet.js']);
+  await expect(page.locator('.leaflet-marker-icon.house-marker')).toHaveCount(all.total);
+  await expect(dots).toHaveCount(0);
+});
+
 test('coverage and dead-zone layers shade the villages', async ({ page }) => {
   await signIn(page, 'lanhdao');
   const circles = page.locator('.leaflet-overlay-pane path.layer-circle');
@@ -104,7 +135,7 @@ test('coverage and dead-zone layers shade the villages', async ({ page }) => {
 
 test('the commune filter narrows the map to one commune', async ({ page }) => {
   await signIn(page, 'lanhdao');
-  const markers = page.locator('.leaflet-marker-icon.house-marker');
+  const markers = page.locator('.map__preview .preview-marker');
   const all = await wifiCount(page);
   await expect(markers).toHaveCount(all.total);
   await page.getByTestId('commune-filter').selectOption({ label: 'Thị trấn Kim Tân' });
@@ -125,7 +156,7 @@ test('the page reads before the wasm runs, and switches to English', async ({ pa
   await noScript.close();
 
   await page.goto('/');
-  await expect(page.locator('.leaflet-marker-icon.house-marker').first()).toBeVisible();
+  await waitForHydration(page);
   await page.getByTestId('language-switch').tap();
   await expect(page.getByTestId('wifi-count')).toContainText('cultural houses with free Wi-Fi');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -139,10 +170,10 @@ test('the map fits a 360 px wide phone without horizontal scrolling', async ({ b
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   await page.goto('/');
-  await expect(page.locator('.leaflet-marker-icon.house-marker').first()).toBeVisible();
+  await expect(page.locator('.preview-marker').first()).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  for (const id of ['commune-filter', 'language-switch', 'sign-in-link']) {
+  for (const id of ['commune-filter', 'language-switch', 'sign-in-link', 'map-interactive']) {
     const box = await page.getByTestId(id).boundingBox();
     expect(box.height).toBeGreaterThanOrEqual(44);
   }

@@ -37,7 +37,7 @@ test('a telecom user uploads a CSV, sees the problems of a bad file, then a good
   await expect(page.getByTestId('upload-result')).toContainText('Đã nhập 1 dòng');
 
   await page.goto('/');
-  const marker = page.locator(`.leaflet-marker-icon.house-${own.id}`);
+  const marker = page.locator(`.preview-marker.house-${own.id}`);
   await expect(marker).toHaveClass(/status-broken/);
   await page.screenshot({ path: path.join(shots, 'operator-map-after-import-desktop.png') });
 

@@ -2,7 +2,7 @@
 
 use crate::auth_api::{signed_in_user, ChangePassword, Login, Logout};
 use crate::model::CurrentUser;
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use leptos::html::Input;
 use leptos::prelude::*;
 
@@ -20,7 +20,6 @@ fn reload_at(path: &str) {
 /// The header's right-hand link: the signed-in name (to the account page) or "Sign in".
 #[component]
 pub fn AccountLink() -> impl IntoView {
-    let texts = use_texts();
     let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <Suspense fallback=|| ()>
@@ -29,17 +28,17 @@ pub fn AccountLink() -> impl IntoView {
                     Ok(Some(user)) => view! {
                         {user.role.reads_dashboard().then(|| view! {
                             <a class="app-bar__link" href="/bang-dieu-khien" data-testid="dashboard-link">
-                                {move || texts.get().dashboard.nav}
+                                {ui_text(|t| t.dashboard.nav)}
                             </a>
                         })}
                         {user.role.records_visits().then(|| view! {
                             <a class="app-bar__link" href="/thuc-dia" data-testid="field-link">
-                                {move || texts.get().field.nav}
+                                {ui_text(|t| t.field.nav)}
                             </a>
                         })}
                         {user.role.reads_dashboard().then(|| view! {
                             <a class="app-bar__link" href="/tang-thiet-bi" data-testid="donations-link">
-                                {move || texts.get().donations.nav}
+                                {ui_text(|t| t.donations.nav)}
                             </a>
                         })}
                         <a class="app-bar__link" href="/tai-khoan" data-testid="account-link">{user.display_name}</a>
@@ -47,7 +46,7 @@ pub fn AccountLink() -> impl IntoView {
                     .into_any(),
                     _ => view! {
                         <a class="app-bar__link" href="/dang-nhap" data-testid="sign-in-link">
-                            {move || texts.get().sign_in}
+                            {ui_text(|t| t.sign_in)}
                         </a>
                     }
                     .into_any(),
@@ -70,14 +69,14 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="page page--narrow">
-            <h2>{move || texts.get().sign_in_title}</h2>
+            <h2>{ui_text(|t| t.sign_in_title)}</h2>
             <ActionForm action=login attr:class="form" attr:data-testid="login-form">
                 <label class="field">
-                    <span>{move || texts.get().username}</span>
+                    <span>{ui_text(|t| t.username)}</span>
                     <input type="text" name="username" autocomplete="username" autocapitalize="none" required/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().password}</span>
+                    <span>{ui_text(|t| t.password)}</span>
                     <input type="password" name="password" autocomplete="current-password" required/>
                 </label>
                 <p class="form__error" role="alert" data-testid="login-error">{error}</p>
@@ -91,12 +90,11 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let texts = use_texts();
     let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <section class="page page--narrow">
-            <h2>{move || texts.get().account_title}</h2>
-            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+            <h2>{ui_text(|t| t.account_title)}</h2>
+            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) => view! { <AccountDetails user/> }.into_any(),
@@ -111,11 +109,10 @@ pub fn AccountPage() -> impl IntoView {
 /// "Please sign in" with a link to the login page, for pages that need an account.
 #[component]
 pub fn SignInPrompt() -> impl IntoView {
-    let texts = use_texts();
     view! {
         <p>
-            {move || texts.get().error_sign_in_required}" "
-            <a href="/dang-nhap">{move || texts.get().sign_in}</a>
+            {ui_text(|t| t.error_sign_in_required)}" "
+            <a href="/dang-nhap">{ui_text(|t| t.sign_in)}</a>
         </p>
     }
 }
@@ -132,26 +129,26 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
     let role = user.role;
     view! {
         <dl class="facts">
-            <dt>{move || texts.get().username}</dt>
+            <dt>{ui_text(|t| t.username)}</dt>
             <dd data-testid="account-username">{user.username}</dd>
-            <dt>{move || texts.get().role}</dt>
+            <dt>{ui_text(|t| t.role)}</dt>
             <dd>{move || texts.get().role(role)}</dd>
         </dl>
         {role.records_visits().then(|| view! {
-            <p><a class="button-link" href="/thuc-dia">{move || texts.get().field.page_link}</a></p>
+            <p><a class="button-link" href="/thuc-dia">{ui_text(|t| t.field.page_link)}</a></p>
         })}
-        <p><a class="button-link" href="/tang-thiet-bi">{move || texts.get().donations.title}</a></p>
+        <p><a class="button-link" href="/tang-thiet-bi">{ui_text(|t| t.donations.title)}</a></p>
         {matches!(role, crate::model::Role::Admin | crate::model::Role::CommuneOfficer | crate::model::Role::Telecom)
             .then(|| view! {
                 <p><a class="button-link" href="/nha-mang" data-testid="operator-page-link">
-                    {move || texts.get().operator_page_link}
+                    {ui_text(|t| t.operator_page_link)}
                 </a></p>
             })}
         <ChangePasswordForm/>
         <button type="button" class="button button--secondary" data-testid="sign-out" on:click=move |_| {
             logout.dispatch(Logout {});
         }>
-            {move || texts.get().sign_out}
+            {ui_text(|t| t.sign_out)}
         </button>
     }
 }
@@ -180,23 +177,23 @@ fn ChangePasswordForm() -> impl IntoView {
         })
     };
     view! {
-        <h3>{move || texts.get().change_password}</h3>
+        <h3>{ui_text(|t| t.change_password)}</h3>
         <ActionForm action=change on:submit=check_repeat attr:class="form">
             <label class="field">
-                <span>{move || texts.get().current_password}</span>
+                <span>{ui_text(|t| t.current_password)}</span>
                 <input type="password" name="current" autocomplete="current-password" required/>
             </label>
             <label class="field">
-                <span>{move || texts.get().new_password}</span>
+                <span>{ui_text(|t| t.new_password)}</span>
                 <input type="password" name="new" autocomplete="new-password" minlength="10" required node_ref=new_password/>
             </label>
             <label class="field">
-                <span>{move || texts.get().repeat_password}</span>
+                <span>{ui_text(|t| t.repeat_password)}</span>
                 <input type="password" autocomplete="new-password" minlength="10" required node_ref=repeat/>
             </label>
             <p class="form__message" role="status">{message}</p>
             <button type="submit" class="button" disabled=move || change.pending().get()>
-                {move || texts.get().change_password}
+                {ui_text(|t| t.change_password)}
             </button>
         </ActionForm>
     }

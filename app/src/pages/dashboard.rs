@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{fill, Locale};
 use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, Source, VillagePriority};
 use crate::model::{CommuneArea, Role};
-use crate::{use_texts, LocaleContext};
+use crate::{ui_text, use_texts, LocaleContext};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -72,18 +72,18 @@ pub fn DashboardPage() -> impl IntoView {
     let saved = RwSignal::new(None::<Saved>);
     view! {
         <section class="page page--wide dashboard" data-testid="dashboard">
-            <h2>{move || texts.get().dashboard.title}</h2>
-            <Suspense fallback=move || view! { <p class="hint">{move || texts.get().dashboard.loading}</p> }>
+            <h2>{ui_text(|t| t.dashboard.title)}</h2>
+            <Suspense fallback=move || view! { <p class="hint">{ui_text(|t| t.dashboard.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(dashboard) => view! { <DashboardBody dashboard choice refresh saved/> }.into_any(),
                         Err(AppError::SignInRequired) => view! {
-                            <p class="notice">{move || texts.get().dashboard.sign_in_needed}</p>
-                            <a class="button-link" href="/dang-nhap">{move || texts.get().sign_in}</a>
+                            <p class="notice">{ui_text(|t| t.dashboard.sign_in_needed)}</p>
+                            <a class="button-link" href="/dang-nhap">{ui_text(|t| t.sign_in)}</a>
                         }
                         .into_any(),
                         Err(AppError::Forbidden) => {
-                            view! { <p class="notice">{move || texts.get().dashboard.not_allowed}</p> }.into_any()
+                            view! { <p class="notice">{ui_text(|t| t.dashboard.not_allowed)}</p> }.into_any()
                         }
                         Err(error) => view! { <p class="notice notice--error">{move || texts.get().error(&error)}</p> }
                             .into_any(),
@@ -101,7 +101,6 @@ fn DashboardBody(
     refresh: Callback<()>,
     saved: RwSignal<Option<Saved>>,
 ) -> impl IntoView {
-    let texts = use_texts();
     let locale = expect_context::<LocaleContext>().0;
     let year = dashboard.year;
     let statuses = StoredValue::new(dashboard.statuses);
@@ -118,8 +117,8 @@ fn DashboardBody(
         statuses.with_value(|all| all.iter().find(|status| status.indicator == indicator).cloned())
     });
     view! {
-        <nav class="year-picker" aria-label=move || texts.get().dashboard.year>
-            <span>{move || texts.get().dashboard.year}": "</span>
+        <nav class="year-picker" aria-label=ui_text(|t| t.dashboard.year)>
+            <span>{ui_text(|t| t.dashboard.year)}": "</span>
             {YEARS
                 .into_iter()
                 .map(|option| {
@@ -131,7 +130,7 @@ fn DashboardBody(
                 .collect_view()}
         </nav>
         <p><a class="button-link" href=format!("/bao-cao?year={year}") data-testid="report-link">
-            {move || texts.get().dashboard.report_link}
+            {ui_text(|t| t.dashboard.report_link)}
         </a></p>
         <CommunePicker choice communes=commune_names.clone()/>
         <ul class="kpi-grid" data-testid="kpi-cards">
@@ -159,7 +158,6 @@ fn DashboardBody(
 /// Narrows the cards to one commune (or back to the whole area).
 #[component]
 fn CommunePicker(choice: Memo<Choice>, communes: Vec<(String, String)>) -> impl IntoView {
-    let texts = use_texts();
     let navigate = leptos_router::hooks::use_navigate();
     let on_change = move |event: leptos::ev::Event| {
         let code = event_target_value(&event);
@@ -168,9 +166,9 @@ fn CommunePicker(choice: Memo<Choice>, communes: Vec<(String, String)>) -> impl 
     };
     view! {
         <label class="field commune-picker">
-            <span>{move || texts.get().dashboard.commune}</span>
+            <span>{ui_text(|t| t.dashboard.commune)}</span>
             <select data-testid="dashboard-commune" on:change=on_change prop:value=move || choice.get().commune.unwrap_or_default()>
-                <option value="">{move || texts.get().dashboard.whole_area}</option>
+                <option value="">{ui_text(|t| t.dashboard.whole_area)}</option>
                 {communes
                     .into_iter()
                     .map(|(code, name)| view! { <option value=code>{name}</option> })
@@ -234,41 +232,41 @@ fn FigureForm(
     };
     view! {
         <details class="dashboard-form" data-testid="figure-form" open=move || saved.get() == Some(Saved::Figure)>
-            <summary>{move || texts.get().dashboard.figure_heading}</summary>
+            <summary>{ui_text(|t| t.dashboard.figure_heading)}</summary>
             <ActionForm action attr:class="form">
                 <label class="field">
-                    <span>{move || texts.get().dashboard.indicator}</span>
+                    <span>{ui_text(|t| t.dashboard.indicator)}</span>
                     <select name="indicator">
                         {indicator_options(entered, locale)}
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.commune}</span>
+                    <span>{ui_text(|t| t.dashboard.commune)}</span>
                     <select name="commune_code">
                         {communes.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.period}</span>
+                    <span>{ui_text(|t| t.dashboard.period)}</span>
                     <select name="period">
                         {quarters.into_iter().map(|quarter| view! { <option value=quarter.clone()>{quarter.clone()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.numerator}</span>
+                    <span>{ui_text(|t| t.dashboard.numerator)}</span>
                     <input type="number" name="numerator" min="0" step="any" inputmode="decimal" required/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.denominator}</span>
+                    <span>{ui_text(|t| t.dashboard.denominator)}</span>
                     <input type="number" name="denominator" min="1" step="any" inputmode="decimal" required/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.note}</span>
+                    <span>{ui_text(|t| t.dashboard.note)}</span>
                     <input type="text" name="note" maxlength="500"/>
                 </label>
                 {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    {move || texts.get().save}
+                    {ui_text(|t| t.save)}
                 </button>
             </ActionForm>
         </details>
@@ -300,33 +298,33 @@ fn TargetForm(
     };
     view! {
         <details class="dashboard-form" data-testid="target-form" open=move || saved.get() == Some(Saved::Target)>
-            <summary>{move || texts.get().dashboard.target_heading}</summary>
+            <summary>{ui_text(|t| t.dashboard.target_heading)}</summary>
             <ActionForm action attr:class="form">
                 <label class="field">
-                    <span>{move || texts.get().dashboard.indicator}</span>
+                    <span>{ui_text(|t| t.dashboard.indicator)}</span>
                     <select name="indicator">
                         {indicator_options(crate::indicators::DEFINITIONS.iter().collect(), locale)}
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.year}</span>
+                    <span>{ui_text(|t| t.dashboard.year)}</span>
                     <input type="number" name="year" min="2020" max="2100" value=year required/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.commune}</span>
+                    <span>{ui_text(|t| t.dashboard.commune)}</span>
                     <select name="unit_code">
-                        <option value="*">{move || texts.get().dashboard.whole_area}</option>
+                        <option value="*">{ui_text(|t| t.dashboard.whole_area)}</option>
                         {communes.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().dashboard.target_percent}</span>
+                    <span>{ui_text(|t| t.dashboard.target_percent)}</span>
                     <input type="text" name="percent" inputmode="decimal"/>
-                    <small class="hint">{move || texts.get().dashboard.target_hint}</small>
+                    <small class="hint">{ui_text(|t| t.dashboard.target_hint)}</small>
                 </label>
                 {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    {move || texts.get().save}
+                    {ui_text(|t| t.save)}
                 </button>
             </ActionForm>
         </details>
@@ -381,7 +379,7 @@ fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
                 <span class="kpi__value">
                     {move || match shown.get().0 {
                         Some(percent) => percent_text(Some(percent)).into_any(),
-                        None => view! { <small>{move || texts.get().dashboard.no_figure}</small> }.into_any(),
+                        None => view! { <small>{ui_text(|t| t.dashboard.no_figure)}</small> }.into_any(),
                     }}
                 </span>
                 <span class="kpi__target">
@@ -391,7 +389,7 @@ fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
                     }}
                 </span>
                 <progress max="100" value=progress aria-hidden="true"></progress>
-                <span class="kpi__owner">{move || texts.get().dashboard.owner}": "{status.owner.clone()}</span>
+                <span class="kpi__owner">{ui_text(|t| t.dashboard.owner)}": "{status.owner.clone()}</span>
                 <span class="kpi__source">
                     {move || match source {
                         Source::Recorded => texts.get().dashboard.source_recorded,
@@ -408,7 +406,6 @@ fn KpiCard(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
 /// script: it renders on the server and prints).
 #[component]
 fn Choropleth(status: IndicatorStatus, areas: Vec<CommuneArea>) -> impl IntoView {
-    let texts = use_texts();
     let points = areas.iter().flat_map(|area| area.rings.iter().flatten());
     let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for (lon, lat) in points {
@@ -458,7 +455,7 @@ fn Choropleth(status: IndicatorStatus, areas: Vec<CommuneArea>) -> impl IntoView
         .collect_view();
     view! {
         <figure class="choropleth">
-            <svg viewBox=format!("0 0 1000 {height}") role="img" aria-label=move || texts.get().dashboard.map_heading>
+            <svg viewBox=format!("0 0 1000 {height}") role="img" aria-label=ui_text(|t| t.dashboard.map_heading)>
                 {shapes}
             </svg>
             <figcaption>
@@ -472,7 +469,7 @@ fn Choropleth(status: IndicatorStatus, areas: Vec<CommuneArea>) -> impl IntoView
                         .collect_view()}
                     <li>
                         <span class="dot choro-none" aria-hidden="true"></span>
-                        {move || texts.get().dashboard.legend_none}
+                        {ui_text(|t| t.dashboard.legend_none)}
                     </li>
                 </ul>
             </figcaption>
@@ -484,7 +481,6 @@ fn Choropleth(status: IndicatorStatus, areas: Vec<CommuneArea>) -> impl IntoView
 /// The area's figure quarter by quarter against the year's target, as an SVG line.
 #[component]
 fn TrendChart(status: IndicatorStatus) -> impl IntoView {
-    let texts = use_texts();
     // Quarter slots 100 units apart; 0–100% drawn from y = 140 up to y = 20.
     let x = |index: usize| 50.0 + index as f64 * 100.0;
     let y = |percent: f64| 140.0 - percent.clamp(0.0, 100.0) * 1.2;
@@ -520,13 +516,13 @@ fn TrendChart(status: IndicatorStatus) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="trend" data-testid="trend">
-            <svg viewBox="0 0 400 165" role="img" aria-label=move || texts.get().dashboard.trend_heading>
+            <svg viewBox="0 0 400 165" role="img" aria-label=ui_text(|t| t.dashboard.trend_heading)>
                 {target}
                 <polyline class="trend__line" points=line></polyline>
                 {dots}
                 {labels}
             </svg>
-            <figcaption class="hint">{move || texts.get().dashboard.trend_caption}</figcaption>
+            <figcaption class="hint">{ui_text(|t| t.dashboard.trend_caption)}</figcaption>
         </figure>
     }
     .into_any()
@@ -534,7 +530,6 @@ fn TrendChart(status: IndicatorStatus) -> impl IntoView {
 
 #[component]
 fn CommuneTable(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView {
-    let texts = use_texts();
     let indicator = status.indicator;
     let entered = status.source == Source::Entered;
     let rows = move || {
@@ -553,25 +548,25 @@ fn CommuneTable(status: IndicatorStatus, choice: Memo<Choice>) -> impl IntoView 
         rows
     };
     view! {
-        <h3>{move || texts.get().dashboard.communes_heading}</h3>
+        <h3>{ui_text(|t| t.dashboard.communes_heading)}</h3>
         <p class="button-row">
             <a class="chip-link" href=move || Choice { indicator, by_name: false, ..choice.get() }.href()
                 aria-current=move || (!choice.get().by_name).then_some("page")>
-                {move || texts.get().dashboard.sort_by_gap}
+                {ui_text(|t| t.dashboard.sort_by_gap)}
             </a>
             <a class="chip-link" href=move || Choice { indicator, by_name: true, ..choice.get() }.href() data-testid="sort-by-name"
                 aria-current=move || choice.get().by_name.then_some("page")>
-                {move || texts.get().dashboard.sort_by_name}
+                {ui_text(|t| t.dashboard.sort_by_name)}
             </a>
         </p>
         <div class="table-scroll">
             <table class="problems commune-table" data-testid="commune-table">
                 <thead>
                     <tr>
-                        <th>{move || texts.get().dashboard.commune}</th>
-                        <th>{move || texts.get().dashboard.actual}</th>
-                        <th>{move || texts.get().dashboard.gap}</th>
-                        {entered.then(|| view! { <th>{move || texts.get().dashboard.period}</th> })}
+                        <th>{ui_text(|t| t.dashboard.commune)}</th>
+                        <th>{ui_text(|t| t.dashboard.actual)}</th>
+                        <th>{ui_text(|t| t.dashboard.gap)}</th>
+                        {entered.then(|| view! { <th>{ui_text(|t| t.dashboard.period)}</th> })}
                     </tr>
                 </thead>
                 <tbody>
@@ -605,9 +600,9 @@ fn Priorities(priorities: Vec<VillagePriority>) -> impl IntoView {
     let shown: Vec<VillagePriority> = priorities.into_iter().take(PRIORITIES_SHOWN).collect();
     let empty = shown.is_empty();
     view! {
-        <h3>{move || texts.get().dashboard.priorities_heading}</h3>
-        <p class="hint">{move || texts.get().dashboard.priorities_hint}</p>
-        {empty.then(|| view! { <p class="hint">{move || texts.get().dashboard.no_priorities}</p> })}
+        <h3>{ui_text(|t| t.dashboard.priorities_heading)}</h3>
+        <p class="hint">{ui_text(|t| t.dashboard.priorities_hint)}</p>
+        {empty.then(|| view! { <p class="hint">{ui_text(|t| t.dashboard.no_priorities)}</p> })}
         <ol class="priority-list" data-testid="priority-list">
             {shown
                 .into_iter()
@@ -623,7 +618,7 @@ fn Priorities(priorities: Vec<VillagePriority>) -> impl IntoView {
                                     reasons.iter().map(|reason| view! { <li>{texts.reason(reason)}</li> }).collect_view()
                                 }}
                             </ul>
-                            <a class="button-link" href=href>{move || texts.get().dashboard.open_on_map}</a>
+                            <a class="button-link" href=href>{ui_text(|t| t.dashboard.open_on_map)}</a>
                         </li>
                     }
                 })

@@ -16,7 +16,7 @@ use crate::field_records::VillageProgress;
 use crate::i18n::donations::DonationTexts;
 use crate::i18n::fill;
 use crate::model::Role;
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -99,8 +99,8 @@ pub fn DonationsPage() -> impl IntoView {
     let desk = Desk { texts, generation: RwSignal::new(0), outcome: RwSignal::new(None) };
     view! {
         <section class="page donations" data-testid="donations-page">
-            <h2>{move || texts.get().donations.title}</h2>
-            <p class="hint">{move || texts.get().donations.intro}</p>
+            <h2>{ui_text(|t| t.donations.title)}</h2>
+            <p class="hint">{ui_text(|t| t.donations.intro)}</p>
             <p role="status" class="notice" data-testid="donation-outcome">
                 {move || match desk.outcome.get() {
                     Some(Ok(())) => texts.get().donations.saved.to_owned(),
@@ -115,9 +115,9 @@ pub fn DonationsPage() -> impl IntoView {
                     let role = user.await.ok().flatten().map(|user| user.role);
                     view! {
                         <p class="button-row">
-                            <a class="button-link" href="/api/v1/exports/donations.csv">{move || texts.get().donations.export_csv}</a>
+                            <a class="button-link" href="/api/v1/exports/donations.csv">{ui_text(|t| t.donations.export_csv)}</a>
                             {role.is_some_and(Role::reads_dashboard).then(|| view! {
-                                <a class="button-link" href="/api/v1/reports/donations.xlsx">{move || texts.get().donations.export_xlsx}</a>
+                                <a class="button-link" href="/api/v1/reports/donations.xlsx">{ui_text(|t| t.donations.export_xlsx)}</a>
                             })}
                         </p>
                         {role.is_some_and(Role::reads_dashboard).then(|| view! { <Pledges desk role=role.unwrap_or(Role::Leader)/> })}
@@ -157,7 +157,7 @@ fn StockTable(desk: Desk) -> impl IntoView {
     let texts = use_texts();
     let stock = listing::<Vec<StockLine>>(desk, || Some("/api/v1/donations/stock".to_owned()));
     view! {
-        <h3>{move || texts.get().donations.stock_heading}</h3>
+        <h3>{ui_text(|t| t.donations.stock_heading)}</h3>
         {move || {
             let texts = texts.get().donations;
             shown(texts, stock.get().flatten(), texts.no_stock, |lines| {
@@ -191,7 +191,7 @@ fn Thanks(desk: Desk) -> impl IntoView {
     let texts = use_texts();
     let thanks = listing::<Vec<Acknowledgement>>(desk, || Some("/api/v1/donations/acknowledgements".to_owned()));
     view! {
-        <h3>{move || texts.get().donations.thanks_heading}</h3>
+        <h3>{ui_text(|t| t.donations.thanks_heading)}</h3>
         {move || {
             let texts = texts.get().donations;
             shown(texts, thanks.get().flatten(), texts.no_thanks, |thanks| {
@@ -224,7 +224,7 @@ fn Pledges(desk: Desk, role: Role) -> impl IntoView {
     let pledges = listing::<Vec<Pledge>>(desk, || Some("/api/v1/pledges".to_owned()));
     let can_receive = manages(role);
     view! {
-        <h3>{move || texts.get().donations.pledges_heading}</h3>
+        <h3>{ui_text(|t| t.donations.pledges_heading)}</h3>
         {move || {
             let texts = texts.get().donations;
             shown(texts, pledges.get().flatten(), texts.no_pledges, |pledges| {
@@ -335,14 +335,14 @@ fn DonorDesk(desk: Desk, villages: Villages) -> impl IntoView {
         codes
     };
     view! {
-        <h3>{move || texts.get().donations.donors_heading}</h3>
+        <h3>{ui_text(|t| t.donations.donors_heading)}</h3>
         <form class="form" on:submit=add_donor data-testid="donor-form">
             <label class="field">
-                <span>{move || texts.get().donations.donor_name}</span>
+                <span>{ui_text(|t| t.donations.donor_name)}</span>
                 <input type="text" maxlength="200" required bind:value=name data-testid="donor-name"/>
             </label>
             <label class="field">
-                <span>{move || texts.get().donations.donor_kind}</span>
+                <span>{ui_text(|t| t.donations.donor_kind)}</span>
                 <select bind:value=kind>
                     {DonorKind::ALL.into_iter().map(|choice| view! {
                         <option value=choice.as_str()>{move || texts.get().donations.kind(choice)}</option>
@@ -350,18 +350,18 @@ fn DonorDesk(desk: Desk, villages: Villages) -> impl IntoView {
                 </select>
             </label>
             <label class="field">
-                <span>{move || texts.get().donations.contact}</span>
-                <input type="text" maxlength="500" bind:value=contact placeholder=move || texts.get().donations.contact_hint/>
+                <span>{ui_text(|t| t.donations.contact)}</span>
+                <input type="text" maxlength="500" bind:value=contact placeholder=ui_text(|t| t.donations.contact_hint)/>
             </label>
             <label class="check check--big">
-                <input type="checkbox" bind:checked=anonymous/>" "{move || texts.get().donations.stay_anonymous}
+                <input type="checkbox" bind:checked=anonymous/>" "{ui_text(|t| t.donations.stay_anonymous)}
             </label>
-            <button type="submit" class="button" data-testid="add-donor">{move || texts.get().donations.add_donor}</button>
+            <button type="submit" class="button" data-testid="add-donor">{ui_text(|t| t.donations.add_donor)}</button>
         </form>
-        <h3>{move || texts.get().donations.add_pledge}</h3>
+        <h3>{ui_text(|t| t.donations.add_pledge)}</h3>
         <form class="form" on:submit=add_pledge data-testid="pledge-form">
             <label class="field">
-                <span>{move || texts.get().donations.donor}</span>
+                <span>{ui_text(|t| t.donations.donor)}</span>
                 <select bind:value=donor_id required data-testid="pledge-donor">
                     <option value="">"—"</option>
                     {move || donors.get().flatten().and_then(Result::ok).unwrap_or_default().into_iter().map(|donor| {
@@ -374,14 +374,14 @@ fn DonorDesk(desk: Desk, villages: Villages) -> impl IntoView {
                 </select>
             </label>
             <label class="field">
-                <span>{move || texts.get().donations.commune}</span>
+                <span>{ui_text(|t| t.donations.commune)}</span>
                 <select bind:value=commune required data-testid="pledge-commune">
                     <option value="">"—"</option>
                     {move || communes().into_iter().map(|code| view! { <option value=code.clone()>{code.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="field">
-                <span>{move || texts.get().donations.item_heading}</span>
+                <span>{ui_text(|t| t.donations.item_heading)}</span>
                 <select bind:value=item data-testid="pledge-item">
                     {Item::ALL.into_iter().map(|choice| view! {
                         <option value=choice.as_str()>{move || texts.get().donations.item(choice)}</option>
@@ -390,22 +390,22 @@ fn DonorDesk(desk: Desk, villages: Villages) -> impl IntoView {
             </label>
             <Show when=move || item.get() != Item::Money.as_str()>
                 <label class="field">
-                    <span>{move || texts.get().donations.quantity}</span>
+                    <span>{ui_text(|t| t.donations.quantity)}</span>
                     <input type="number" inputmode="numeric" min="1" bind:value=quantity data-testid="pledge-quantity"/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().donations.condition}</span>
+                    <span>{ui_text(|t| t.donations.condition)}</span>
                     <select bind:value=condition>
-                        <option value="new">{move || texts.get().donations.condition_new}</option>
-                        <option value="refurbished">{move || texts.get().donations.condition_refurbished}</option>
+                        <option value="new">{ui_text(|t| t.donations.condition_new)}</option>
+                        <option value="refurbished">{ui_text(|t| t.donations.condition_refurbished)}</option>
                     </select>
                 </label>
             </Show>
             <label class="field">
-                <span>{move || texts.get().donations.value_label}</span>
+                <span>{ui_text(|t| t.donations.value_label)}</span>
                 <input type="text" inputmode="numeric" bind:value=value/>
             </label>
-            <button type="submit" class="button" data-testid="add-pledge">{move || texts.get().donations.add_pledge}</button>
+            <button type="submit" class="button" data-testid="add-pledge">{ui_text(|t| t.donations.add_pledge)}</button>
         </form>
     }
 }
@@ -423,10 +423,10 @@ fn Allocating(desk: Desk, villages: Villages) -> impl IntoView {
     let allocations = listing::<Vec<Allocation>>(desk, || Some("/api/v1/allocations".to_owned()));
     let item = RwSignal::new("smartphone".to_owned());
     view! {
-        <h3>{move || texts.get().donations.allocate_heading}</h3>
+        <h3>{ui_text(|t| t.donations.allocate_heading)}</h3>
         <div class="form">
             <label class="field">
-                <span>{move || texts.get().donations.village}</span>
+                <span>{ui_text(|t| t.donations.village)}</span>
                 <select bind:value=village data-testid="allocate-village">
                     <option value="">"—"</option>
                     {move || villages.get().flatten().and_then(Result::ok).unwrap_or_default().into_iter().map(|village| {
@@ -436,7 +436,7 @@ fn Allocating(desk: Desk, villages: Villages) -> impl IntoView {
                 </select>
             </label>
             <label class="field">
-                <span>{move || texts.get().donations.item_heading}</span>
+                <span>{ui_text(|t| t.donations.item_heading)}</span>
                 <select bind:value=item data-testid="allocate-item">
                     {Item::DEVICES.into_iter().map(|choice| view! {
                         <option value=choice.as_str()>{move || texts.get().donations.item(choice)}</option>
@@ -488,7 +488,7 @@ fn Allocating(desk: Desk, villages: Villages) -> impl IntoView {
                 .into_any()
             })
         }}
-        <h3>{move || texts.get().donations.allocations_heading}</h3>
+        <h3>{ui_text(|t| t.donations.allocations_heading)}</h3>
         {move || {
             let texts = texts.get().donations;
             shown(texts, allocations.get().flatten(), texts.no_allocations, |list| {

@@ -2,10 +2,11 @@
 //! legend, a count against the plan's target, a details sheet and a plain list (readable before
 //! the wasm arrives and by screen readers).
 
+use super::leaflet::Leaflet;
 use crate::i18n::Texts;
 use crate::map_api::{load_house_detail, load_map_data, load_wifi_history};
 use crate::model::{CommuneArea, CulturalHouse, MapData, WifiStatus};
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use leptos::prelude::*;
 use leptos_leaflet::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -18,18 +19,17 @@ const VILLAGE_PARAM: &str = "village";
 
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let texts = use_texts();
     // Blocking: the server sends the page with the data in place, so it reads before hydration.
     let data = Resource::new_blocking(|| (), |_| load_map_data());
     let data_resource = data;
 
     view! {
-        <Suspense fallback=move || view! { <p class="notice">{move || texts.get().loading}</p> }>
+        <Suspense fallback=move || view! { <p class="notice">{ui_text(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <MapView data on_saved=Callback::new(move |()| data_refetch(data_resource))/> }.into_any(),
                     Err(_) => view! {
-                        <p class="notice notice--error" role="alert">{move || texts.get().load_failed}</p>
+                        <p class="notice notice--error" role="alert">{ui_text(|t| t.load_failed)}</p>
                     }
                     .into_any(),
                 }
@@ -82,7 +82,6 @@ impl Filters {
 
 #[component]
 fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
-    let texts = use_texts();
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));
     let bounds = data.bounds();
@@ -103,6 +102,13 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     });
     let commune_options = communes.iter().map(|c| (c.code.clone(), c.name.clone())).collect::<Vec<_>>();
     let layer = RwSignal::new(MapLayer::Wifi);
+    // A layer is drawn by Leaflet: picking one asks for it (the picture shows houses only).
+    let leaflet = Leaflet::new();
+    Effect::new(move |_| {
+        if layer.get() != MapLayer::Wifi {
+            leaflet.request();
+        }
+    });
     // Coverage is loaded in the browser only, once the page is up: the first paint needs none,
     // and the server-rendered page must not wait for it. (Effects never run on the server.)
     let coverage = RwSignal::new(Vec::<crate::model::VillageCoverage>::new());
@@ -152,18 +158,18 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
     view! {
-        <section class="toolbar" aria-label=move || texts.get().legend>
+        <section class="toolbar" aria-label=ui_text(|t| t.legend)>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
             <LayerPicker layer layer_options has_measurements has_progress has_donations/>
         </section>
         {public_view.then(|| view! {
             <p class="public-notice" data-testid="public-notice">
-                {move || texts.get().public_notice}" "<a href="/dang-nhap">{move || texts.get().sign_in}</a>
+                {ui_text(|t| t.public_notice)}" "<a href="/dang-nhap">{ui_text(|t| t.sign_in)}</a>
             </p>
         })}
         <div class="map-wrap">
-            <DistrictMap visible communes tiles bounds selected circles/>
+            <DistrictMap visible communes tiles bounds selected circles leaflet/>
             <Legend layer/>
         </div>
         {move || {
@@ -173,13 +179,18 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
                     crate::model::WifiEditing::AnyOperator => Some(None),
                     crate::model::WifiEditing::OwnOperator(operator) => Some(Some(operator.clone())),
                 };
-                view! { <DetailSheet house selected editor operators=operators.get_value() on_saved/> }
+                let sheet = house_sheet(SheetParts { house, selected, editor, operators: operators.get_value(), on_saved });
+                view! {
+                    <Suspense fallback=move || view! { <p class="notice">{ui_text(|t| t.loading)}</p> }>
+                        {Suspend::new(sheet)}
+                    </Suspense>
+                }
             })
         }}
         <HouseList visible selected/>
         <footer class="app-footer">
             {is_demo.then(|| view! {
-                <p class="demo-notice" data-testid="demo-notice">{move || texts.get().demo_notice}</p>
+                <p class="demo-notice" data-testid="demo-notice">{ui_text(|t| t.demo_notice)}</p>
             })}
         </footer>
     }
@@ -190,11 +201,10 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
 /// holds only working Wi-Fi, counts "N nhà văn hóa có Wi-Fi miễn phí".
 #[component]
 fn WifiCount(visible: Memo<Vec<CulturalHouse>>, public_view: bool) -> impl IntoView {
-    let texts = use_texts();
     if public_view {
         return view! {
             <p class="wifi-count" data-testid="wifi-count" aria-live="polite">
-                <strong>{move || visible.with(Vec::len)}</strong>" "{move || texts.get().public_wifi_suffix}
+                <strong>{move || visible.with(Vec::len)}</strong>" "{ui_text(|t| t.public_wifi_suffix)}
             </p>
         }
         .into_any();
@@ -203,7 +213,7 @@ fn WifiCount(visible: Memo<Vec<CulturalHouse>>, public_view: bool) -> impl IntoV
     let total = move || visible.with(Vec::len);
     view! {
         <p class="wifi-count" data-testid="wifi-count" aria-live="polite">
-            <strong>{active}"/"{total}</strong>" "{move || texts.get().wifi_count_suffix}
+            <strong>{active}"/"{total}</strong>" "{ui_text(|t| t.wifi_count_suffix)}
         </p>
     }
     .into_any()
@@ -233,9 +243,9 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, pub
             // The public view holds only working Wi-Fi: a status filter would have nothing to do.
             {(!public_view).then(|| view! {
             <label class="field">
-                <span>{move || texts.get().filter_status}</span>
+                <span>{ui_text(|t| t.filter_status)}</span>
                 <select data-testid="status-filter" on:change=apply_status prop:value=selected_status>
-                    <option value="">{move || texts.get().all_statuses}</option>
+                    <option value="">{ui_text(|t| t.all_statuses)}</option>
                     {WifiStatus::ALL
                         .into_iter()
                         .map(|status| view! {
@@ -248,9 +258,9 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, pub
             </label>
             })}
             <label class="field">
-                <span>{move || texts.get().filter_commune}</span>
+                <span>{ui_text(|t| t.filter_commune)}</span>
                 <select data-testid="commune-filter" on:change=apply_commune prop:value=selected_commune>
-                    <option value="">{move || texts.get().all_communes}</option>
+                    <option value="">{ui_text(|t| t.all_communes)}</option>
                     {commune_options
                         .into_iter()
                         .map(|(code, name)| {
@@ -272,10 +282,11 @@ fn status_class(status: WifiStatus) -> String {
     format!("status-{}", status.as_str())
 }
 
-/// The map area. Leaflet exists only in the browser, so the server renders a canvas of the same
-/// size holding a picture of the district's tiles (`map_preview`), and the Leaflet components
-/// mount after hydration. (Rendering them on the server
-/// would also create browser-only values there, which must not cross threads.)
+/// The map area. The server renders a canvas of the map's size holding a picture of the
+/// district's tiles and houses (`map_preview`); Leaflet replaces it once someone moves the map
+/// (a touch on it, or its button) or picks a layer, and only then is Leaflet fetched
+/// (`pages::leaflet`). Leaflet exists only in the browser: rendering its components on the
+/// server would also create browser-only values there, which must not cross threads.
 #[component]
 fn DistrictMap(
     visible: Memo<Vec<CulturalHouse>>,
@@ -284,29 +295,42 @@ fn DistrictMap(
     bounds: Option<((f64, f64), (f64, f64))>,
     selected: RwSignal<Option<i64>>,
     circles: Signal<Vec<LayerShape>>,
+    leaflet: Leaflet,
 ) -> impl IntoView {
     let texts = use_texts();
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
-    let outlines = communes
+    let rings: Vec<Vec<(f64, f64)>> = communes.into_iter().flat_map(|commune| commune.rings).collect();
+    let preview = StoredValue::new(bounds.and_then(|bounds| super::map_preview::preview(bounds, &tiles, &rings)));
+    let outlines = rings
         .into_iter()
-        .flat_map(|commune| commune.rings.into_iter())
         .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
         .collect::<Vec<_>>();
     let outlines = StoredValue::new(outlines);
-    let preview = StoredValue::new(bounds.and_then(|bounds| super::map_preview::preview(bounds, &tiles)));
     let tiles = StoredValue::new(tiles);
+    let button_text = move || {
+        let texts = texts.get();
+        if leaflet.failed.get() {
+            texts.map_interactive_failed
+        } else if leaflet.loading() {
+            texts.map_interactive_loading
+        } else {
+            texts.map_interactive
+        }
+    };
     let placeholder = move || {
         view! {
             <div class="map__canvas">
-                {preview.get_value().map(|preview| view! { <super::map_preview::MapPreview preview/> })}
+                {preview.get_value().map(|preview| view! { <super::map_preview::MapPreview preview visible selected/> })}
             </div>
+            <button type="button" class="map__interactive" data-testid="map-interactive"
+                disabled=move || leaflet.loading() on:click=move |_| leaflet.request()>
+                {button_text}
+            </button>
         }
     };
 
     view! {
-        <div class="map" role="region" aria-label=move || texts.get().map_label>
-            <Show when=move || mounted.get() fallback=placeholder>
+        <div class="map" role="region" aria-label=ui_text(|t| t.map_label) on:pointerdown=move |_| leaflet.request()>
+            <Show when=move || leaflet.ready.get() fallback=placeholder>
                 <LeafletMap
                     visible
                     outlines=outlines.get_value()
@@ -432,7 +456,7 @@ fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <ul class="legend" aria-label=move || texts.get().legend>
+        <ul class="legend" aria-label=ui_text(|t| t.legend)>
             {wifi}
             {move || match layer.get() {
                 MapLayer::Wifi => ().into_any(),
@@ -460,7 +484,7 @@ fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
                 MapLayer::DeadZones => view! {
                     <li>
                         <span class="dot dead-zone" aria-hidden="true"></span>
-                        {move || texts.get().layer_dead_zones}
+                        {ui_text(|t| t.layer_dead_zones)}
                     </li>
                 }
                 .into_any(),
@@ -632,19 +656,19 @@ fn LayerPicker(
     let texts = use_texts();
     view! {
         <label class="field">
-            <span>{move || texts.get().layer}</span>
+            <span>{ui_text(|t| t.layer)}</span>
             <select data-testid="layer-picker" on:change=move |event| layer.set(MapLayer::from_value(&event_target_value(&event)))
                 prop:value=move || layer.get().value()>
-                <option value="wifi">{move || texts.get().layer_wifi_only}</option>
-                <option value="dead">{move || texts.get().layer_dead_zones}</option>
+                <option value="wifi">{ui_text(|t| t.layer_wifi_only)}</option>
+                <option value="dead">{ui_text(|t| t.layer_dead_zones)}</option>
                 {move || has_progress.get().then(|| view! {
-                    <option value="visits">{move || texts.get().layer_visits}</option>
+                    <option value="visits">{ui_text(|t| t.layer_visits)}</option>
                 })}
                 {move || has_donations.get().then(|| view! {
-                    <option value="donations">{move || texts.get().donations.layer}</option>
+                    <option value="donations">{ui_text(|t| t.donations.layer)}</option>
                 })}
                 {move || has_measurements.get().then(|| view! {
-                    <option value="measured">{move || texts.get().layer_measured}</option>
+                    <option value="measured">{ui_text(|t| t.layer_measured)}</option>
                 })}
                 {move || layer_options
                     .get()
@@ -667,6 +691,26 @@ fn or_unknown(texts: &Texts, value: Option<String>) -> String {
 /// Only the date part of a stored timestamp: what a reader on a small screen needs.
 fn date_part(timestamp: &str) -> String {
     timestamp.split('T').next().unwrap_or(timestamp).to_owned()
+}
+
+/// What the details sheet of one house is opened with, as one value: a lazy function's
+/// arguments cross between wasm pieces.
+struct SheetParts {
+    house: CulturalHouse,
+    selected: RwSignal<Option<i64>>,
+    editor: Option<Option<String>>,
+    operators: Vec<(String, String)>,
+    on_saved: Callback<()>,
+}
+
+/// The details sheet, with its Wi-Fi form and its two loads, is a wasm piece of its own
+/// (`cargo leptos build --split`): a phone fetches it when a house is first opened (or with a
+/// `?village=` link), not with the map most visitors only look at. On the server it is a
+/// plain call.
+#[lazy]
+fn house_sheet(parts: SheetParts) -> AnyView {
+    let SheetParts { house, selected, editor, operators, on_saved } = parts;
+    view! { <DetailSheet house selected editor operators on_saved/> }.into_any()
 }
 
 #[component]
@@ -705,60 +749,60 @@ fn DetailSheet(
             <header class="sheet__header">
                 <h2>{name}</h2>
                 <button type="button" class="sheet__close" on:click=move |_| selected.set(None)>
-                    {move || texts.get().close}
+                    {ui_text(|t| t.close)}
                 </button>
             </header>
             <dl class="facts">
-                <dt>{move || texts.get().village}</dt>
+                <dt>{ui_text(|t| t.village)}</dt>
                 <dd data-testid="detail-village">{village}</dd>
-                <dt>{move || texts.get().commune}</dt>
+                <dt>{ui_text(|t| t.commune)}</dt>
                 <dd data-testid="detail-commune">{commune}</dd>
-                <dt>{move || texts.get().wifi}</dt>
+                <dt>{ui_text(|t| t.wifi)}</dt>
                 <dd>
                     <span class=format!("dot {}", status_class(status)) aria-hidden="true"></span>
                     {move || texts.get().status(status)}
                 </dd>
-                <dt>{move || texts.get().provider}</dt>
+                <dt>{ui_text(|t| t.provider)}</dt>
                 <dd>{
                     let provider = wifi_provider_name.clone();
                     move || or_unknown(texts.get(), provider.clone())
                 }</dd>
-                <dt>{move || texts.get().bandwidth}</dt>
+                <dt>{ui_text(|t| t.bandwidth)}</dt>
                 <dd>{move || or_unknown(texts.get(), bandwidth_mbps.map(|mbps| format!("{mbps} Mbps")))}</dd>
-                <dt>{move || texts.get().installed_at}</dt>
+                <dt>{ui_text(|t| t.installed_at)}</dt>
                 <dd>{
                     let installed = installed_at.clone();
                     move || or_unknown(texts.get(), installed.as_deref().map(date_part))
                 }</dd>
-                <dt>{move || texts.get().last_verified}</dt>
+                <dt>{ui_text(|t| t.last_verified)}</dt>
                 <dd>{
                     let verified = last_verified_at.clone();
                     move || or_unknown(texts.get(), verified.as_deref().map(date_part))
                 }</dd>
                 {ssid.map(|ssid| view! {
-                    <dt>{move || texts.get().ssid}</dt>
+                    <dt>{ui_text(|t| t.ssid)}</dt>
                     <dd data-testid="detail-ssid">{ssid}</dd>
                 })}
             </dl>
-            <h3>{move || texts.get().coverage_heading}</h3>
-            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+            <h3>{ui_text(|t| t.coverage_heading)}</h3>
+            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(detail) if detail.coverage.is_empty() => {
-                            view! { <p>{move || texts.get().coverage_none}</p> }.into_any()
+                            view! { <p>{ui_text(|t| t.coverage_none)}</p> }.into_any()
                         }
                         Ok(detail) => view! { <CoverageTable entries=detail.coverage/> }.into_any(),
-                        Err(_) => view! { <p role="alert">{move || texts.get().load_failed}</p> }.into_any(),
+                        Err(_) => view! { <p role="alert">{ui_text(|t| t.load_failed)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
             {edit_form}
-            <h3>{move || texts.get().timeline_heading}</h3>
-            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+            <h3>{ui_text(|t| t.timeline_heading)}</h3>
+            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match history.await {
                         Ok(changes) => view! { <WifiTimeline changes/> }.into_any(),
-                        Err(_) => view! { <p role="alert">{move || texts.get().load_failed}</p> }.into_any(),
+                        Err(_) => view! { <p role="alert">{ui_text(|t| t.load_failed)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -841,10 +885,10 @@ fn WifiEditForm(
 
     view! {
         <details class="wifi-edit" data-testid="wifi-edit">
-            <summary>{move || texts.get().edit_wifi}</summary>
+            <summary>{ui_text(|t| t.edit_wifi)}</summary>
             <form class="form" on:submit=submit>
                 <label class="field">
-                    <span>{move || texts.get().wifi}</span>
+                    <span>{ui_text(|t| t.wifi)}</span>
                     <select data-testid="edit-status" prop:value=move || status.get().as_str()
                         on:change=move |event| {
                             if let Ok(value) = event_target_value(&event).parse() {
@@ -862,10 +906,10 @@ fn WifiEditForm(
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().provider}</span>
+                    <span>{ui_text(|t| t.provider)}</span>
                     <select data-testid="edit-provider" prop:value=move || provider.get()
                         on:change=move |event| provider.set(event_target_value(&event))>
-                        <option value="">{move || texts.get().unknown}</option>
+                        <option value="">{ui_text(|t| t.unknown)}</option>
                         {provider_choices
                             .into_iter()
                             .map(|(code, name)| {
@@ -879,33 +923,33 @@ fn WifiEditForm(
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().bandwidth}" (Mbps)"</span>
+                    <span>{ui_text(|t| t.bandwidth)}" (Mbps)"</span>
                     <input type="text" inputmode="decimal" prop:value=move || bandwidth.get()
                         on:input=move |event| bandwidth.set(event_target_value(&event))/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().installed_at}</span>
+                    <span>{ui_text(|t| t.installed_at)}</span>
                     <input type="date" prop:value=move || installed.get()
                         on:input=move |event| installed.set(event_target_value(&event))/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().last_verified}</span>
+                    <span>{ui_text(|t| t.last_verified)}</span>
                     <input type="date" data-testid="edit-verified" prop:value=move || verified.get()
                         on:input=move |event| verified.set(event_target_value(&event))/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().ssid}</span>
+                    <span>{ui_text(|t| t.ssid)}</span>
                     <input type="text" maxlength="32" autocomplete="off" data-testid="edit-ssid"
                         prop:value=move || ssid.get() on:input=move |event| ssid.set(event_target_value(&event))/>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="edit-ssid-public" prop:checked=move || ssid_public.get()
                         on:change=move |event| ssid_public.set(event_target_checked(&event))/>
-                    <span>{move || texts.get().ssid_public}</span>
+                    <span>{ui_text(|t| t.ssid_public)}</span>
                 </label>
                 <p class="form__message" role="status" data-testid="edit-message">{message}</p>
                 <button type="submit" class="button" data-testid="edit-save" disabled=move || save.pending().get()>
-                    {move || texts.get().save}
+                    {ui_text(|t| t.save)}
                 </button>
             </form>
         </details>
@@ -930,7 +974,7 @@ fn WifiTimeline(changes: Vec<crate::model::WifiChange>) -> impl IntoView {
                             {change.wifi_provider.map(|provider| format!(" · {provider}"))}
                             <span class="timeline__meta">
                                 {format!(" · {} · ", date_part(&change.changed_at))}
-                                {move || texts.get().version}
+                                {ui_text(|t| t.version)}
                                 {format!(" {} · {}", change.version, change.changed_by)}
                             </span>
                         </li>
@@ -948,9 +992,9 @@ fn CoverageTable(entries: Vec<crate::model::CoverageEntry>) -> impl IntoView {
         <table class="coverage" data-testid="coverage-table">
             <thead>
                 <tr>
-                    <th scope="col">{move || texts.get().operator}</th>
-                    <th scope="col">{move || texts.get().technology}</th>
-                    <th scope="col">{move || texts.get().quality}</th>
+                    <th scope="col">{ui_text(|t| t.operator)}</th>
+                    <th scope="col">{ui_text(|t| t.technology)}</th>
+                    <th scope="col">{ui_text(|t| t.quality)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -965,7 +1009,7 @@ fn CoverageTable(entries: Vec<crate::model::CoverageEntry>) -> impl IntoView {
                                 <td>{entry.technology}</td>
                                 <td class=format!("quality quality-{}", entry.quality)>
                                     {move || texts.get().quality(&quality)}
-                                    {field.then(|| view! { " (" {move || texts.get().field_measured} ")" })}
+                                    {field.then(|| view! { " (" {ui_text(|t| t.field_measured)} ")" })}
                                 </td>
                             </tr>
                         }
@@ -980,13 +1024,12 @@ fn CoverageTable(entries: Vec<crate::model::CoverageEntry>) -> impl IntoView {
 /// readers, and a second way to open a house on a small screen.
 #[component]
 fn HouseList(visible: Memo<Vec<CulturalHouse>>, selected: RwSignal<Option<i64>>) -> impl IntoView {
-    let texts = use_texts();
     view! {
         <details class="house-list">
-            <summary>{move || texts.get().list_heading}" ("{move || visible.with(Vec::len)}")"</summary>
+            <summary>{ui_text(|t| t.list_heading)}" ("{move || visible.with(Vec::len)}")"</summary>
             <Show
                 when=move || visible.with(|houses| !houses.is_empty())
-                fallback=move || view! { <p>{move || texts.get().list_empty}</p> }
+                fallback=move || view! { <p>{ui_text(|t| t.list_empty)}</p> }
             >
                 <ul>
                     <For each=move || visible.get() key=|house| house.id let:house>

@@ -10,7 +10,7 @@
 //! not SVG `<image>`s.
 
 use super::field::tile_cache::{project, tile_url, TILE};
-use crate::model::TileSource;
+use crate::model::{CulturalHouse, TileSource};
 use leptos::prelude::*;
 
 /// The map size the picture is framed for: a phone's `.map__canvas` (100% wide, 62vh high).
@@ -33,11 +33,21 @@ pub struct PreviewTile {
 pub struct Preview {
     pub view_box: String,
     pub tiles: Vec<PreviewTile>,
+    /// Zoom of the tiles: the `viewBox` is in pixels of this zoom.
+    pub tile_zoom: f64,
+    /// `viewBox` units per pixel of the phone-sized map the picture is framed for.
+    pub unit: f64,
+    /// The communes' outlines as SVG path data, drawn as Leaflet draws them.
+    pub outlines: Vec<String>,
 }
 
-/// The preview of `bounds` (`((south, west), (north, east))`) with `tiles`; none for an empty or
-/// degenerate area.
-pub fn preview(bounds: ((f64, f64), (f64, f64)), tiles: &TileSource) -> Option<Preview> {
+/// Radius of a house's dot on the picture, in pixels of the framed map: a thumb's target, as
+/// Leaflet's markers (`house_markers`).
+const MARKER_RADIUS: f64 = 12.0;
+
+/// The preview of `bounds` (`((south, west), (north, east))`) with `tiles` and the outlines of
+/// `rings` (`(lon, lat)`); none for an empty or degenerate area.
+pub fn preview(bounds: ((f64, f64), (f64, f64)), tiles: &TileSource, rings: &[Vec<(f64, f64)>]) -> Option<Preview> {
     let ((south, west), (north, east)) = bounds;
     let (left, top) = project(north, west, 0.0);
     let (right, bottom) = project(south, east, 0.0);
@@ -65,13 +75,32 @@ pub fn preview(bounds: ((f64, f64), (f64, f64)), tiles: &TileSource) -> Option<P
         })
         .collect();
     let view_box = format!("{:.1} {:.1} {:.1} {:.1}", center.0 - half.0, center.1 - half.1, 2.0 * half.0, 2.0 * half.1);
-    Some(Preview { view_box, tiles })
+    let outlines = rings.iter().filter(|ring| ring.len() > 2).map(|ring| outline_path(ring, tile_zoom)).collect();
+    Some(Preview { view_box, tiles, tile_zoom, unit: 1.0 / scale, outlines })
 }
 
-/// The picture itself: decorative (the map region around it carries the label).
+/// SVG path data of a closed ring of `(lon, lat)` at `zoom`, to the nearest pixel (finer would
+/// only lengthen the page).
+fn outline_path(ring: &[(f64, f64)], zoom: f64) -> String {
+    let mut path = String::new();
+    for (index, (lon, lat)) in ring.iter().enumerate() {
+        let (x, y) = project(*lat, *lon, zoom);
+        path.push(if index == 0 { 'M' } else { 'L' });
+        path.push_str(&format!("{x:.0} {y:.0}"));
+    }
+    path.push('Z');
+    path
+}
+
+/// The picture itself, with a dot per house the filters let through; a tap on a dot opens its
+/// house. Hidden from screen readers: the list of houses under the map is their way in.
 #[component]
-pub fn MapPreview(preview: Preview) -> impl IntoView {
-    let Preview { view_box, tiles } = preview;
+pub fn MapPreview(
+    preview: Preview,
+    visible: Memo<Vec<CulturalHouse>>,
+    selected: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let Preview { view_box, tiles, tile_zoom, unit, outlines } = preview;
     view! {
         <svg class="map__preview" viewBox=view_box preserveAspectRatio="xMidYMid slice" aria-hidden="true" focusable="false">
             {tiles
@@ -82,6 +111,24 @@ pub fn MapPreview(preview: Preview) -> impl IntoView {
                     </foreignObject>
                 })
                 .collect_view()}
+            {outlines.into_iter().map(|path| view! { <path class="preview-commune" d=path/> }).collect_view()}
+            <For each=move || visible.get() key=|house| house.id let:house>
+                {
+                    let (x, y) = project(house.lat, house.lon, tile_zoom);
+                    let id = house.id;
+                    view! {
+                        <circle
+                            class=format!("preview-marker status-{} house-{id}", house.wifi_status.as_str())
+                            cx=format!("{x:.0}")
+                            cy=format!("{y:.0}")
+                            r=format!("{:.2}", MARKER_RADIUS * unit)
+                            // A tap on a house opens it; it does not ask for the moving map.
+                            on:pointerdown=|event| event.stop_propagation()
+                            on:click=move |_| selected.set(Some(id))
+                        />
+                    }
+                }
+            </For>
         </svg>
     }
 }
@@ -97,7 +144,7 @@ mod tests {
     #[test]
     fn a_district_is_framed_by_a_few_tiles_of_the_zoom_leaflet_uses() {
         // Thạch Thành, about 0.45° by 0.4°.
-        let preview = preview(((19.95, 105.45), (20.35, 105.90)), &osm()).expect("a preview");
+        let preview = preview(((19.95, 105.45), (20.35, 105.90)), &osm(), &[]).expect("a preview");
         assert!((4..=12).contains(&preview.tiles.len()), "{} tiles", preview.tiles.len());
         let zooms: Vec<_> = preview.tiles.iter().map(|tile| tile.url.split('/').nth(3).unwrap_or("")).collect();
         assert!(zooms.iter().all(|zoom| *zoom == "10"), "tile zoom {zooms:?}");
@@ -110,6 +157,18 @@ mod tests {
 
     #[test]
     fn an_empty_area_has_no_preview() {
-        assert_eq!(preview(((20.0, 105.0), (20.0, 105.0)), &osm()), None);
+        assert_eq!(preview(((20.0, 105.0), (20.0, 105.0)), &osm(), &[]), None);
+    }
+
+    #[test]
+    fn a_commune_outline_is_drawn_where_its_corners_fall_on_the_tiles() {
+        let ring = vec![(105.5, 20.0), (105.8, 20.0), (105.8, 20.3), (105.5, 20.0)];
+        let preview =
+            preview(((19.95, 105.45), (20.35, 105.90)), &osm(), &[ring, vec![(105.5, 20.0)]]).expect("a preview");
+        assert_eq!(preview.outlines.len(), 1, "a ring of fewer than three points is no outline");
+        let path = &preview.outlines[0];
+        assert!(path.starts_with('M') && path.ends_with('Z') && path.matches('L').count() == 3, "{path}");
+        let (x, y) = project(20.0, 105.5, preview.tile_zoom);
+        assert!(path.starts_with(&format!("M{x:.0} {y:.0}L")), "{path}");
     }
 }

@@ -5,6 +5,7 @@ pub mod donations;
 pub mod field;
 #[cfg(feature = "hydrate")]
 mod house_markers;
+pub(crate) mod leaflet;
 pub mod map;
 mod map_preview;
 pub mod operator_upload;

@@ -6,7 +6,7 @@
 
 use crate::auth_api::signed_in_user;
 use crate::model::Role;
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use leptos::html::Input;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -170,18 +170,17 @@ fn send_file(url: String, content_type: &str, file: web_sys::File, state: RwSign
 
 #[component]
 pub fn OperatorUploadPage() -> impl IntoView {
-    let texts = use_texts();
     let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <section class="page page--wide">
-            <h2>{move || texts.get().operator_page_title}</h2>
-            <Suspense fallback=move || view! { <p>{move || texts.get().loading}</p> }>
+            <h2>{ui_text(|t| t.operator_page_title)}</h2>
+            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) if matches!(user.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) => {
                             view! { <UploadForm/> }.into_any()
                         }
-                        Ok(Some(_)) => view! { <p role="alert">{move || texts.get().error_forbidden}</p> }.into_any(),
+                        Ok(Some(_)) => view! { <p role="alert">{ui_text(|t| t.error_forbidden)}</p> }.into_any(),
                         _ => view! { <super::account::SignInPrompt/> }.into_any(),
                     }
                 })}
@@ -219,32 +218,32 @@ fn UploadForm() -> impl IntoView {
     view! {
         <form class="form" on:submit=|event| event.prevent_default()>
             <label class="field">
-                <span>{move || texts.get().upload_kind}</span>
+                <span>{ui_text(|t| t.upload_kind)}</span>
                 <select data-testid="upload-kind" on:change=move |event| {
                     let chosen = event_target_value(&event);
                     let all = [Kind::Wifi, Kind::Coverage, Kind::CoverageAreas];
                     kind.set(all.into_iter().find(|kind| kind.value() == chosen).unwrap_or(Kind::Wifi));
                     state.set(UploadState::Idle);
                 }>
-                    <option value=Kind::Wifi.value()>{move || texts.get().upload_kind_wifi}</option>
-                    <option value=Kind::Coverage.value()>{move || texts.get().upload_kind_coverage}</option>
-                    <option value=Kind::CoverageAreas.value()>{move || texts.get().upload_kind_coverage_areas}</option>
+                    <option value=Kind::Wifi.value()>{ui_text(|t| t.upload_kind_wifi)}</option>
+                    <option value=Kind::Coverage.value()>{ui_text(|t| t.upload_kind_coverage)}</option>
+                    <option value=Kind::CoverageAreas.value()>{ui_text(|t| t.upload_kind_coverage_areas)}</option>
                 </select>
             </label>
             <p class="hint">{columns}</p>
             <label class="field">
-                <span>{move || texts.get().choose_file}</span>
+                <span>{ui_text(|t| t.choose_file)}</span>
                 <input type="file" accept=move || kind.get().accept() data-testid="upload-file" node_ref=file_input
                     on:change=move |_| state.set(UploadState::Idle)/>
             </label>
             <div class="button-row">
                 <button type="button" class="button button--secondary" data-testid="check-file" disabled=busy
                     on:click=move |_| start(true)>
-                    {move || texts.get().check_file}
+                    {ui_text(|t| t.check_file)}
                 </button>
                 <button type="button" class="button" data-testid="import-file" disabled=busy
                     on:click=move |_| start(false)>
-                    {move || texts.get().import_file}
+                    {ui_text(|t| t.import_file)}
                 </button>
             </div>
         </form>

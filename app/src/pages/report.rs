@@ -4,7 +4,7 @@
 use super::dashboard::percent_text;
 use crate::dashboard_api::load_dashboard;
 use crate::indicators::{IndicatorStatus, Source};
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -16,7 +16,7 @@ pub fn ReportPage() -> impl IntoView {
     let data = Resource::new(move || year.get(), load_dashboard);
     view! {
         <section class="page page--wide report" data-testid="report">
-            <Suspense fallback=move || view! { <p class="hint">{move || texts.get().dashboard.loading}</p> }>
+            <Suspense fallback=move || view! { <p class="hint">{ui_text(|t| t.dashboard.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(dashboard) => view! { <ReportBody year=dashboard.year statuses=dashboard.statuses plan=dashboard.plan_targets/> }.into_any(),
@@ -88,7 +88,7 @@ fn ReportBody(year: i32, statuses: Vec<IndicatorStatus>, plan: Vec<(Option<f64>,
         <p class="button-row report__actions">
             <a class="button-link" href=format!("/api/v1/reports/quarterly.xlsx?year={year}")>"XLSX"</a>
             <a class="button-link" href=format!("/api/v1/reports/indicators.csv?year={year}")>"CSV"</a>
-            <a class="button-link" href=format!("/api/v1/reports/priorities.csv")>{move || texts.get().dashboard.priorities_csv}</a>
+            <a class="button-link" href=format!("/api/v1/reports/priorities.csv")>{ui_text(|t| t.dashboard.priorities_csv)}</a>
         </p>
         <div class="table-scroll">
             <table class="problems report__appendix" data-testid="report-appendix">

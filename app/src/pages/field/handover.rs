@@ -8,7 +8,7 @@ use super::{device, Field, Sheet};
 use crate::donations::Allocation;
 use crate::field_records::{HandoverRecord, Skill, SyncRecord, VisitRecord};
 use crate::i18n::fill;
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -216,29 +216,29 @@ pub(super) fn HandoverForm(field: Field, allocation: Box<Allocation>) -> impl In
             <form class="form" on:submit=save>
                 <h3>{title}</h3>
                 <label class="field">
-                    <span>{move || texts.get().donations.serial}</span>
+                    <span>{ui_text(|t| t.donations.serial)}</span>
                     <input type="text" maxlength="64" autocomplete="off" bind:value=serial data-testid="handover-serial"/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().donations.photo}</span>
+                    <span>{ui_text(|t| t.donations.photo)}</span>
                     <input type="file" accept="image/*" capture="environment" on:change=on_photo data-testid="handover-photo"/>
-                    <small class="hint">{move || texts.get().donations.photo_hint}</small>
+                    <small class="hint">{ui_text(|t| t.donations.photo_hint)}</small>
                 </label>
                 {move || photo.get().map(|data_url| view! {
                     <p class="hint" data-testid="photo-ready">
                         {fill(texts.get().donations.photo_ready, "size", data_url_kb(&data_url))}
                     </p>
-                    <img class="handover-photo" src=data_url alt=move || texts.get().donations.photo/>
+                    <img class="handover-photo" src=data_url alt=ui_text(|t| t.donations.photo)/>
                 })}
                 {move || photo_failed.get().then(|| view! { <p class="form__error">{texts.get().donations.photo_failed}</p> })}
                 <label class="check check--big">
-                    <input type="checkbox" bind:checked=guided data-testid="handover-guided"/>" "{move || texts.get().donations.guided}
+                    <input type="checkbox" bind:checked=guided data-testid="handover-guided"/>" "{ui_text(|t| t.donations.guided)}
                 </label>
                 <Show when=move || guided.get()>
                     <super::SkillChips skills/>
                 </Show>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <super::SheetActions field save=Signal::derive(move || texts.get().donations.save_handover) testid="save-handover"/>
+                <super::SheetActions field save=Signal::derive(ui_text(|t| t.donations.save_handover)) testid="save-handover"/>
             </form>
         </div>
     }

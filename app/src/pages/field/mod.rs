@@ -18,7 +18,7 @@ pub(in crate::pages) mod tile_cache;
 use super::api_client::{get_json, CallFailure};
 use crate::field_records::{HouseholdEntry, HouseholdRecord, Skill, SyncRecord, VillageProgress, VisitRecord};
 use crate::i18n::fill;
-use crate::use_texts;
+use crate::{ui_text, use_texts};
 use device::Fix;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -412,14 +412,14 @@ fn distance_text(metres: f64) -> String {
 
 #[component]
 pub fn FieldPage() -> impl IntoView {
-    let texts = use_texts();
     let field = Field::new();
     // The tile source is the same for everyone, so it may sit in the page the service worker keeps.
     let tiles = Resource::new_blocking(|| (), |_| crate::map_api::load_tile_source());
-    let mounted = RwSignal::new(false);
+    // The area map is drawn by Leaflet, fetched for this page when it starts (`pages::leaflet`).
+    let leaflet = super::leaflet::Leaflet::new();
 
     Effect::new(move |_| {
-        mounted.set(true);
+        leaflet.request();
         spawn_local(field.start());
         let watch = device::watch_position(
             move |fix| {
@@ -456,7 +456,7 @@ pub fn FieldPage() -> impl IntoView {
 
     view! {
         <section class="page field-app" data-testid="field-page" data-ready=move || field.ready.get().to_string()>
-            <h2>{move || texts.get().field.title}</h2>
+            <h2>{ui_text(|t| t.field.title)}</h2>
             <SyncBar field/>
             <VillagePicker field/>
             <PositionLine field/>
@@ -465,7 +465,7 @@ pub fn FieldPage() -> impl IntoView {
                     let tiles = tiles.await.ok();
                     let map_tiles = tiles.clone();
                     view! {
-                        <Show when=move || mounted.get() fallback=|| view! { <div class="field-map"></div> }>
+                        <Show when=move || leaflet.ready.get() fallback=|| view! { <div class="field-map"></div> }>
                             {map_tiles.clone().map(|tiles| view! { <area_map::AreaMap field tiles/> })}
                         </Show>
                         {tiles.map(|tiles| view! { <AreaDownload field tiles/> })}
@@ -548,17 +548,16 @@ fn SyncBar(field: Field) -> impl IntoView {
             </button>
             {move || notice().map(|(class, text)| view! { <p class=class role="status" data-testid="field-notice">{text}</p> })}
             {move || matches!(field.notice.get(), Some(Notice::Account(CallFailure::SignedOut)) | Some(Notice::SyncFailed(SyncFailure::Server(CallFailure::SignedOut))))
-                .then(|| view! { <a class="button-link" href="/dang-nhap">{move || texts.get().sign_in}</a> })}
+                .then(|| view! { <a class="button-link" href="/dang-nhap">{ui_text(|t| t.sign_in)}</a> })}
         </div>
     }
 }
 
 #[component]
 fn VillagePicker(field: Field) -> impl IntoView {
-    let texts = use_texts();
     view! {
         <label class="field">
-            <span>{move || texts.get().field.village}</span>
+            <span>{ui_text(|t| t.field.village)}</span>
             <select
                 data-testid="village-picker"
                 on:change=move |event| spawn_local(field.show_village(event_target_value(&event)))
@@ -602,7 +601,7 @@ fn DoorList(field: Field) -> impl IntoView {
         move |door: &Door| Sheet::Visit { household_uuid: door.uuid.clone(), label: door.label.clone(), editing: None };
     view! {
         <div class="door-list__header">
-            <h3>{move || texts.get().field.households}</h3>
+            <h3>{ui_text(|t| t.field.households)}</h3>
             <button
                 type="button"
                 class="button"
@@ -610,7 +609,7 @@ fn DoorList(field: Field) -> impl IntoView {
                 on:click=move |_| field.sheet.set(Sheet::NewHousehold)
                 disabled=move || field.village.get().is_none()
             >
-                {move || texts.get().field.new_household}
+                {ui_text(|t| t.field.new_household)}
             </button>
         </div>
         {move || {
@@ -668,7 +667,7 @@ fn DoorList(field: Field) -> impl IntoView {
 fn RecordList(field: Field) -> impl IntoView {
     let texts = use_texts();
     view! {
-        <h3>{move || texts.get().field.records}</h3>
+        <h3>{ui_text(|t| t.field.records)}</h3>
         {move || {
             let donation_texts = texts.get().donations;
             let texts = texts.get().field;
@@ -806,11 +805,11 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
     view! {
         <div class="field-sheet" role="dialog" aria-modal="true" data-testid="household-form">
             <form class="form" on:submit=save>
-                <h3>{move || texts.get().field.new_household}</h3>
+                <h3>{ui_text(|t| t.field.new_household)}</h3>
                 <label class="field">
-                    <span>{move || texts.get().field.household_label}</span>
+                    <span>{ui_text(|t| t.field.household_label)}</span>
                     <input type="text" maxlength="200" bind:value=label data-testid="household-label"/>
-                    <small class="hint">{move || texts.get().field.household_label_hint}</small>
+                    <small class="hint">{ui_text(|t| t.field.household_label_hint)}</small>
                 </label>
                 <div class="chips">
                     {move || {
@@ -824,15 +823,15 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
                     }}
                 </div>
                 <label class="field">
-                    <span>{move || texts.get().field.adults}</span>
+                    <span>{ui_text(|t| t.field.adults)}</span>
                     <input type="number" inputmode="numeric" min="0" max="100" bind:value=adults/>
                 </label>
                 <label class="field">
-                    <span>{move || texts.get().donations.has_smartphone}</span>
+                    <span>{ui_text(|t| t.donations.has_smartphone)}</span>
                     <select bind:value=smartphone data-testid="household-smartphone">
-                        <option value="">{move || texts.get().donations.smartphone_unknown}</option>
-                        <option value="yes">{move || texts.get().donations.smartphone_yes}</option>
-                        <option value="no">{move || texts.get().donations.smartphone_no}</option>
+                        <option value="">{ui_text(|t| t.donations.smartphone_unknown)}</option>
+                        <option value="yes">{ui_text(|t| t.donations.smartphone_yes)}</option>
+                        <option value="no">{ui_text(|t| t.donations.smartphone_no)}</option>
                     </select>
                 </label>
                 <p class="hint" data-testid="household-position">
@@ -842,7 +841,7 @@ fn NewHouseholdForm(field: Field) -> impl IntoView {
                     }}
                 </p>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <SheetActions field save=Signal::derive(move || texts.get().field.save_household)/>
+                <SheetActions field save=Signal::derive(ui_text(|t| t.field.save_household))/>
             </form>
         </div>
     }
@@ -855,12 +854,11 @@ fn SheetActions(
     save: Signal<&'static str>,
     #[prop(optional)] testid: Option<&'static str>,
 ) -> impl IntoView {
-    let texts = use_texts();
     view! {
         <div class="button-row">
             <button type="submit" class="button" data-testid=testid>{move || save.get()}</button>
             <button type="button" class="button button--secondary" on:click=move |_| field.sheet.set(Sheet::Closed)>
-                {move || texts.get().field.cancel}
+                {ui_text(|t| t.field.cancel)}
             </button>
         </div>
     }
@@ -881,7 +879,7 @@ fn SkillChips(skills: RwSignal<Vec<Skill>>) -> impl IntoView {
     };
     view! {
         <fieldset class="chips">
-            <legend>{move || texts.get().field.skills}</legend>
+            <legend>{ui_text(|t| t.field.skills)}</legend>
             {Skill::ALL
                 .into_iter()
                 .map(|skill| view! {
@@ -1005,11 +1003,11 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
             <form class="form" on:submit=save>
                 <h3>{move || fill(texts.get().field.visit_heading, "household", &label)}</h3>
                 <fieldset class="stepper">
-                    <legend>{move || texts.get().field.people_helped}</legend>
+                    <legend>{ui_text(|t| t.field.people_helped)}</legend>
                     <button
                         type="button"
                         class="stepper__button"
-                        aria-label=move || texts.get().field.fewer
+                        aria-label=ui_text(|t| t.field.fewer)
                         on:click=move |_| people.update(|count| *count = (*count - 1).max(0))
                     >
                         "−"
@@ -1018,28 +1016,28 @@ fn VisitForm(field: Field, household_uuid: String, label: String, editing: Optio
                     <button
                         type="button"
                         class="stepper__button"
-                        aria-label=move || texts.get().field.more
+                        aria-label=ui_text(|t| t.field.more)
                         on:click=move |_| people.update(|count| *count = (*count + 1).min(100))
                     >
                         "+"
                     </button>
                 </fieldset>
                 <SkillChips skills/>
-                <Outcome legend=Signal::derive(move || texts.get().field.vneid_activated) value=vneid testid="vneid-outcome"/>
-                <Outcome legend=Signal::derive(move || texts.get().field.bank_account_opened) value=bank testid="bank-outcome"/>
+                <Outcome legend=Signal::derive(ui_text(|t| t.field.vneid_activated)) value=vneid testid="vneid-outcome"/>
+                <Outcome legend=Signal::derive(ui_text(|t| t.field.bank_account_opened)) value=bank testid="bank-outcome"/>
                 {asks_smartphone.then(|| view! {
                     <Outcome
-                        legend=Signal::derive(move || texts.get().donations.visit_has_smartphone)
+                        legend=Signal::derive(ui_text(|t| t.donations.visit_has_smartphone))
                         value=smartphone
                         testid="smartphone-outcome"
                     />
                 })}
                 <label class="field">
-                    <span>{move || texts.get().field.note}</span>
+                    <span>{ui_text(|t| t.field.note)}</span>
                     <textarea rows="2" maxlength="500" bind:value=note data-testid="visit-note"></textarea>
                 </label>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <SheetActions field save=Signal::derive(move || texts.get().field.save_visit) testid="save-visit"/>
+                <SheetActions field save=Signal::derive(ui_text(|t| t.field.save_visit)) testid="save-visit"/>
             </form>
         </div>
     }
@@ -1078,7 +1076,7 @@ fn AreaDownload(field: Field, tiles: crate::model::TileSource) -> impl IntoView 
                 disabled=move || progress.get().is_some() || !field.online.get()
                 on:click=download
             >
-                {move || texts.get().field.download_area}
+                {ui_text(|t| t.field.download_area)}
             </button>
             <p class="hint" data-testid="area-status" role="status">
                 {move || {
