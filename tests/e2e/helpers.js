@@ -4,7 +4,10 @@ const { expect } = require('@playwright/test');
 /** Every demo account has this password (README, "Demo accounts"). */
 const DEMO_PASSWORD = 'bandoso-demo';
 
-/** Signs in through the login page and waits for the map. */
+/**
+ * Signs in through the login page and waits for the map, hydrated: its picture and list are
+ * server-rendered, so they show before the taps and filters work.
+ */
 async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.goto('/dang-nhap');
   await waitForHydration(page);
@@ -13,6 +16,7 @@ async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId('account-link')).toBeVisible();
+  await waitForHydration(page);
 }
 
 /** Waits until the wasm has taken over the server-rendered page (forms submit through it). */

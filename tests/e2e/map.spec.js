@@ -102,6 +102,37 @@ test('the map opens on its picture of the houses; Leaflet comes when the map is 
   await expect(dots).toHaveCount(0);
 });
 
+test('a wasm piece that does not come is a message and another try, not a dead page', async ({ browser }) => {
+  // No service worker: its cache would answer for the network (a phone on a plain-HTTP address).
+  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  let blocked = true;
+  await context.route(/\/pkg\/split_(house_sheet|moving_map)(_\d+)?\.wasm$/, (route) => (blocked ? route.abort() : route.continue()));
+  await page.goto('/');
+  await waitForHydration(page);
+
+  const dots = page.locator('.map__preview .preview-marker');
+  const index = await uncoveredMarkerIndex(page, '.map__preview .preview-marker');
+  await dots.nth(index).tap();
+  const failed = page.getByTestId('house-detail-failed');
+  await expect(failed).toContainText('Không tải được dữ liệu');
+  await page.getByTestId('map-interactive').tap();
+  await expect(page.getByTestId('map-interactive')).toHaveText('Chưa tải được bản đồ. Chạm để thử lại');
+  // The app still answers: the filters work.
+  await page.getByTestId('commune-filter').selectOption({ label: 'Thị trấn Kim Tân' });
+  await expect(dots).not.toHaveCount(0);
+
+  blocked = false;
+  await failed.getByRole('button', { name: 'Đóng' }).tap();
+  await expect(failed).toBeHidden();
+  await dots.nth(await uncoveredMarkerIndex(page, '.map__preview .preview-marker')).tap();
+  await expect(page.getByTestId('house-detail')).toBeVisible();
+  await page.getByTestId('house-detail').getByRole('button', { name: 'Đóng' }).tap();
+  await page.getByTestId('map-interactive').tap();
+  await expect(page.locator('.map .leaflet-container')).toBeVisible();
+  await context.close();
+});
+
 test('coverage and dead-zone layers shade the villages', async ({ page }) => {
   await signIn(page, 'lanhdao');
   const circles = page.locator('.leaflet-overlay-pane path.layer-circle');

@@ -38,6 +38,13 @@ impl Leaflet {
         });
     }
 
+    /// What Leaflet draws could not be shown after all (its wasm piece did not come): back to
+    /// "failed", so that the next request tries again.
+    pub fn lost(self) {
+        self.ready.set(false);
+        self.failed.set(true);
+    }
+
     /// Asked for and not in yet.
     pub fn loading(self) -> bool {
         self.asked.get() && !self.ready.get() && !self.failed.get()

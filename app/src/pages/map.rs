@@ -8,6 +8,7 @@ use crate::map_api::{load_house_detail, load_map_data, load_wifi_history};
 use crate::model::{CommuneArea, CulturalHouse, MapData, WifiStatus};
 use crate::{ui_text, use_texts};
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use leptos_leaflet::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -139,19 +140,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
             });
         }
     });
-    let circles = Signal::derive(move || {
-        coverage.with(|coverage| {
-            measured.with(|measured| {
-                progress.with(|progress| {
-                    donations.with(|donations| {
-                        houses.with_value(|houses| {
-                            layer_shapes(&layer.get(), houses, &LayerData { coverage, measured, progress, donations })
-                        })
-                    })
-                })
-            })
-        })
-    });
+    let layers = LayerInputs { layer, houses, coverage, measured, progress, donations };
     let has_measurements = Signal::derive(move || measured.with(|measured| !measured.is_empty()));
     let has_progress = Signal::derive(move || progress.with(|progress| !progress.is_empty()));
     let has_donations = Signal::derive(move || donations.with(|donations| !donations.is_empty()));
@@ -169,7 +158,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
             </p>
         })}
         <div class="map-wrap">
-            <DistrictMap visible communes tiles bounds selected circles leaflet/>
+            <DistrictMap visible communes tiles bounds selected layers leaflet/>
             <Legend layer/>
         </div>
         {move || {
@@ -182,7 +171,21 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
                 let sheet = house_sheet(SheetParts { house, selected, editor, operators: operators.get_value(), on_saved });
                 view! {
                     <Suspense fallback=move || view! { <p class="notice">{ui_text(|t| t.loading)}</p> }>
-                        {Suspend::new(sheet)}
+                        {Suspend::new(async move {
+                            sheet.await.unwrap_or_else(|_| {
+                                view! {
+                                    <section class="sheet" data-testid="house-detail-failed">
+                                        <header class="sheet__header">
+                                            <p class="notice notice--error" role="alert">{ui_text(|t| t.load_failed)}</p>
+                                            <button type="button" class="sheet__close" on:click=move |_| selected.set(None)>
+                                                {ui_text(|t| t.close)}
+                                            </button>
+                                        </header>
+                                    </section>
+                                }
+                                .into_any()
+                            })
+                        })}
                     </Suspense>
                 }
             })
@@ -294,17 +297,13 @@ fn DistrictMap(
     tiles: crate::model::TileSource,
     bounds: Option<((f64, f64), (f64, f64))>,
     selected: RwSignal<Option<i64>>,
-    circles: Signal<Vec<LayerShape>>,
+    layers: LayerInputs,
     leaflet: Leaflet,
 ) -> impl IntoView {
     let texts = use_texts();
     let rings: Vec<Vec<(f64, f64)>> = communes.into_iter().flat_map(|commune| commune.rings).collect();
     let preview = StoredValue::new(bounds.and_then(|bounds| super::map_preview::preview(bounds, &tiles, &rings)));
-    let outlines = rings
-        .into_iter()
-        .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
-        .collect::<Vec<_>>();
-    let outlines = StoredValue::new(outlines);
+    let rings = StoredValue::new(rings);
     let tiles = StoredValue::new(tiles);
     let button_text = move || {
         let texts = texts.get();
@@ -331,17 +330,96 @@ fn DistrictMap(
     view! {
         <div class="map" role="region" aria-label=ui_text(|t| t.map_label) on:pointerdown=move |_| leaflet.request()>
             <Show when=move || leaflet.ready.get() fallback=placeholder>
-                <LeafletMap
-                    visible
-                    outlines=outlines.get_value()
-                    tiles=tiles.get_value()
-                    bounds
-                    selected
-                    circles
-                />
+                {move || {
+                    let parts = MovingMapParts {
+                        visible,
+                        rings: rings.get_value(),
+                        tiles: tiles.get_value(),
+                        bounds,
+                        selected,
+                        layers,
+                    };
+                    let map = moving_map(parts);
+                    let shown = async move {
+                        map.await.unwrap_or_else(|_| {
+                            // Back to the picture, its button offering another try.
+                            leaflet.lost();
+                            ().into_any()
+                        })
+                    };
+                    view! { <Suspense fallback=placeholder>{Suspend::new(shown)}</Suspense> }
+                }}
             </Show>
         </div>
     }
+}
+
+/// What the map's layers are drawn from; the shapes are worked out by the moving map only.
+#[derive(Clone, Copy)]
+struct LayerInputs {
+    layer: RwSignal<MapLayer>,
+    houses: StoredValue<Vec<CulturalHouse>>,
+    coverage: RwSignal<Vec<crate::model::VillageCoverage>>,
+    measured: RwSignal<Vec<crate::field_records::VillageMeasurement>>,
+    progress: RwSignal<Vec<crate::field_records::VillageProgress>>,
+    donations: RwSignal<Vec<crate::donations::VillageDonations>>,
+}
+
+impl LayerInputs {
+    fn shapes(self) -> Vec<LayerShape> {
+        let LayerInputs { layer, houses, coverage, measured, progress, donations } = self;
+        coverage.with(|coverage| {
+            measured.with(|measured| {
+                progress.with(|progress| {
+                    donations.with(|donations| {
+                        houses.with_value(|houses| {
+                            layer_shapes(&layer.get(), houses, &LayerData { coverage, measured, progress, donations })
+                        })
+                    })
+                })
+            })
+        })
+    }
+}
+
+/// What the moving map is opened with, as one value: a lazy function's arguments cross between
+/// wasm pieces.
+struct MovingMapParts {
+    visible: Memo<Vec<CulturalHouse>>,
+    /// The communes' outer rings, `(lon, lat)`.
+    rings: Vec<Vec<(f64, f64)>>,
+    tiles: crate::model::TileSource,
+    bounds: Option<((f64, f64), (f64, f64))>,
+    selected: RwSignal<Option<i64>>,
+    layers: LayerInputs,
+}
+
+/// Leaflet's side of the map (its components, the markers, the layers' shapes) is a wasm piece
+/// of its own, fetched with Leaflet itself when someone moves the map: the picture
+/// (`map_preview`) is what the first load needs. On the server it is a plain call (and never
+/// made: the server renders the picture). `fallible`: a piece that cannot be fetched (a dropped
+/// link, offline before the service worker kept it) is an `Err` to show, where Leptos's
+/// `#[lazy]` would abort the whole app.
+#[wasm_split(moving_map, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn moving_map(parts: MovingMapParts) -> Result<AnyView, SplitLoaderError> {
+    let MovingMapParts { visible, rings, tiles, bounds, selected, layers } = parts;
+    let outlines = rings
+        .into_iter()
+        .map(|ring| ring.into_iter().map(|(lon, lat)| Position::new(lat, lon)).collect::<Vec<_>>())
+        .collect::<Vec<_>>();
+    let circles = Signal::derive(move || layers.shapes());
+    // Leaflet finds its container by id in the document, and a view that comes as a wasm piece
+    // is built before it is attached: the map is made a frame later, once it is in the page.
+    let attached = RwSignal::new(false);
+    request_animation_frame(move || attached.set(true));
+    let outlines = StoredValue::new(outlines);
+    let tiles = StoredValue::new(tiles);
+    Ok(view! {
+        <Show when=move || attached.get() fallback=|| view! { <div class="map__canvas"></div> }>
+            <LeafletMap visible outlines=outlines.get_value() tiles=tiles.get_value() bounds selected circles/>
+        </Show>
+    }
+    .into_any())
 }
 
 #[component]
@@ -706,11 +784,12 @@ struct SheetParts {
 /// The details sheet, with its Wi-Fi form and its two loads, is a wasm piece of its own
 /// (`cargo leptos build --split`): a phone fetches it when a house is first opened (or with a
 /// `?village=` link), not with the map most visitors only look at. On the server it is a
-/// plain call.
-#[lazy]
-fn house_sheet(parts: SheetParts) -> AnyView {
+/// plain call. `fallible` as `moving_map`: a piece that does not come is a message, and the
+/// next tap tries again.
+#[wasm_split(house_sheet, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn house_sheet(parts: SheetParts) -> Result<AnyView, SplitLoaderError> {
     let SheetParts { house, selected, editor, operators, on_saved } = parts;
-    view! { <DetailSheet house selected editor operators on_saved/> }.into_any()
+    Ok(view! { <DetailSheet house selected editor operators on_saved/> }.into_any())
 }
 
 #[component]
