@@ -706,22 +706,14 @@ async fn static_files_are_sent_as_their_precompressed_copies() {
         parts.leptos_options.site_root = site.path().to_string_lossy().as_ref().into();
         let app = server::app(app::state::AppState::new(parts));
 
-        let fetch = |encodings: &'static str| {
-            let request = http::Request::get("/pkg/bandoso.js")
-                .header(http::header::ACCEPT_ENCODING, encodings)
-                .body(axum::body::Body::empty())
-                .expect("request");
-            tower::ServiceExt::oneshot(app.clone(), request)
-        };
-        let phone = fetch("gzip, deflate, br").await.expect("response");
-        assert_eq!(phone.status(), StatusCode::OK);
-        assert_eq!(phone.headers()[http::header::CONTENT_ENCODING], "br");
-        assert!(phone.headers()[http::header::CONTENT_TYPE].to_str().unwrap_or_default().contains("javascript"));
-        let sent = axum::body::to_bytes(phone.into_body(), usize::MAX).await.expect("body");
-        assert_eq!(sent.as_ref(), brotli_copy.as_slice(), "the copy itself, not compressed twice");
+        let (status, headers, sent) = bandoso_tests::get_encoded(&app, "/pkg/bandoso.js", "gzip, deflate, br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[http::header::CONTENT_ENCODING], "br");
+        assert!(headers[http::header::CONTENT_TYPE].to_str().unwrap_or_default().contains("javascript"));
+        assert_eq!(sent, brotli_copy, "the copy itself, not compressed twice");
 
-        let older_client = fetch("gzip").await.expect("response");
-        assert_eq!(older_client.headers()[http::header::CONTENT_ENCODING], "gzip");
+        let (_, headers, _) = bandoso_tests::get_encoded(&app, "/pkg/bandoso.js", "gzip").await;
+        assert_eq!(headers[http::header::CONTENT_ENCODING], "gzip");
         test_db
     })
     .await;
@@ -736,28 +728,19 @@ async fn pages_are_sent_with_brotli_to_a_browser_that_accepts_it() {
     on_each_backend(|test_db| async move {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
-        let fetch = |encodings: &'static str| {
-            let request = http::Request::get("/")
-                .header(http::header::ACCEPT_ENCODING, encodings)
-                .body(axum::body::Body::empty())
-                .expect("request");
-            tower::ServiceExt::oneshot(app.clone(), request)
-        };
 
-        let phone = fetch("gzip, deflate, br").await.expect("response");
-        assert_eq!(phone.status(), StatusCode::OK);
-        assert_eq!(phone.headers()[http::header::CONTENT_ENCODING], "br");
-        let sent = axum::body::to_bytes(phone.into_body(), usize::MAX).await.expect("body");
+        let (status, headers, sent) = bandoso_tests::get_encoded(&app, "/", "gzip, deflate, br").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[http::header::CONTENT_ENCODING], "br");
         let mut page = String::new();
-        brotli::Decompressor::new(sent.as_ref(), 4096).read_to_string(&mut page).expect("brotli decodes");
+        brotli::Decompressor::new(sent.as_slice(), 4096).read_to_string(&mut page).expect("brotli decodes");
         assert!(page.contains("data-testid=\"wifi-count\""), "the map page: {page:.300}");
         assert!(page.contains("preview-marker"), "the map picture carries the houses");
 
-        let older_client = fetch("gzip").await.expect("response");
-        assert_eq!(older_client.headers()[http::header::CONTENT_ENCODING], "gzip");
-        let sent = axum::body::to_bytes(older_client.into_body(), usize::MAX).await.expect("body");
+        let (_, headers, sent) = bandoso_tests::get_encoded(&app, "/", "gzip").await;
+        assert_eq!(headers[http::header::CONTENT_ENCODING], "gzip");
         let mut page = String::new();
-        flate2::read::GzDecoder::new(sent.as_ref()).read_to_string(&mut page).expect("gzip decodes");
+        flate2::read::GzDecoder::new(sent.as_slice()).read_to_string(&mut page).expect("gzip decodes");
         assert!(page.contains("data-testid=\"wifi-count\""), "the map page: {page:.300}");
         test_db
     })
