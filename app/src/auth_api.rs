@@ -15,8 +15,8 @@ pub async fn signed_in_user() -> Result<Option<CurrentUser>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn auth_session() -> Result<crate::domain::auth_backend::AuthSession, AppError> {
-    leptos_axum::extract::<crate::domain::auth_backend::AuthSession>().await.map_err(|error| {
+async fn auth_session() -> Result<crate::web::auth_backend::AuthSession, AppError> {
+    leptos_axum::extract::<crate::web::auth_backend::AuthSession>().await.map_err(|error| {
         tracing::error!(%error, "auth session layer missing");
         AppError::Unavailable
     })
@@ -27,9 +27,9 @@ async fn auth_session() -> Result<crate::domain::auth_backend::AuthSession, AppE
 #[server(endpoint = "auth/login")]
 pub async fn login(username: String, password: String) -> Result<CurrentUser, AppError> {
     crate::error::responding(async move {
-        use crate::domain::auth_backend::Credentials;
-        use crate::domain::throttle;
+        use crate::web::auth_backend::Credentials;
         use axum::extract::ConnectInfo;
+        use domain::throttle;
         use std::net::SocketAddr;
 
         let state = crate::map_api::state()?;
@@ -81,36 +81,17 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "auth/password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     crate::error::responding(async move {
-        use crate::domain::{accounts, audit};
+        use domain::accounts;
 
         let state = crate::map_api::state()?;
         let mut session = auth_session().await?;
         let user = session.user.clone().ok_or(AppError::SignInRequired)?;
-        let stored_hash = user.password_hash.clone();
-        let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&stored_hash, &current))
-            .await
-            .unwrap_or(false);
-        if !matches {
+        let principal = domain::access::Principal::from_user(&user, None);
+        if !accounts::change_own_password(&state.db, &principal, &user.password_hash, &current, &new).await? {
             return Err(AppError::InvalidCredentials);
         }
-        let mut tx = state.db.begin_write().await?;
-        accounts::set_password(&mut *tx, user.id, &new).await?;
-        let principal = crate::domain::access::Principal::from_user(&user, None);
-        audit::record(
-            &mut *tx,
-            audit::Actor::Principal(&principal),
-            &audit::Change {
-                action: "change_password",
-                entity_type: "user",
-                entity_id: &user.id.to_string(),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(crate::domain::StoreError::from)?;
         let refreshed = accounts::find_active(state.db.pool(), user.id).await?.ok_or(AppError::SignInRequired)?;
-        session.login(&refreshed).await.map_err(|error| {
+        session.login(&crate::web::auth_backend::SessionUser(refreshed)).await.map_err(|error| {
             tracing::error!(%error, "cannot renew session");
             AppError::Unavailable
         })?;

@@ -26,13 +26,11 @@ pub struct Dashboard {
 #[server(endpoint = "dashboard")]
 pub async fn load_dashboard(year: Option<i32>) -> Result<Dashboard, AppError> {
     crate::error::responding(async move {
-        use crate::domain::{admin_units, geometry, indicators};
+        use domain::{admin_units, geometry, indicators};
         let state = crate::map_api::state()?;
         let principal = crate::map_api::viewer(&state).await?.ok_or(AppError::SignInRequired)?;
-        let year = year.unwrap_or_else(crate::domain::current_year);
-        if !(2020..=2100).contains(&year) {
-            return Err(AppError::Invalid("year: expected 2020 to 2100".into()));
-        }
+        let year =
+            crate::indicators::plan_year(year.unwrap_or_else(domain::current_year)).map_err(AppError::Invalid)?;
         let statuses = indicators::status(&state.db, &principal, year).await?;
         let priorities = indicators::priorities(&state.db, &principal).await?;
         let listed: Vec<&str> = statuses
@@ -79,8 +77,8 @@ pub async fn report_figure(
         let state = crate::map_api::state()?;
         let principal = crate::map_api::viewer(&state).await?.ok_or(AppError::SignInRequired)?;
         let figure =
-            crate::domain::indicators::ReportedFigure { indicator, commune_code, period, numerator, denominator, note };
-        Ok(crate::domain::indicators::report_figure(&state.db, &principal, &figure).await?)
+            domain::indicators::ReportedFigure { indicator, commune_code, period, numerator, denominator, note };
+        Ok(domain::indicators::report_figure(&state.db, &principal, &figure).await?)
     })
     .await
 }
@@ -93,17 +91,18 @@ pub async fn set_target(indicator: Indicator, year: i32, unit_code: String, perc
         let principal = crate::map_api::viewer(&state).await?.ok_or(AppError::SignInRequired)?;
         let percent = match percent.trim() {
             "" => None,
-            text => Some(
-                text.replace(',', ".")
-                    .parse::<f64>()
-                    .map_err(|_| AppError::Invalid(format!("percent: '{text}' is not a number")))?,
-            ),
+            text => Some(text.replace(',', ".").parse::<f64>().map_err(|_| {
+                AppError::Invalid(crate::model::said(
+                    format!("percent: '{text}' is not a number"),
+                    format!("percent: '{text}' không phải là số"),
+                ))
+            })?),
         };
         let unit = match unit_code.trim() {
-            "" => crate::domain::indicators::EVERYWHERE,
+            "" => domain::indicators::EVERYWHERE,
             code => code,
         };
-        Ok(crate::domain::indicators::set_target(&state.db, &principal, indicator, year, unit, percent).await?)
+        Ok(domain::indicators::set_target(&state.db, &principal, indicator, year, unit, percent).await?)
     })
     .await
 }

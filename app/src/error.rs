@@ -25,9 +25,10 @@ pub enum AppError {
     SignInRequired,
     #[error("not allowed")]
     Forbidden,
-    /// Input that breaks a rule; the message names the field.
+    /// Input that breaks a rule, or a state that forbids it; the message, in both languages,
+    /// names the field.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(crate::model::Said),
     /// Someone else changed the record since it was read.
     #[error("changed meanwhile (now version {current_version})")]
     Conflict { current_version: i64 },
@@ -75,17 +76,15 @@ pub async fn responding<T>(work: impl std::future::Future<Output = Result<T, App
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::domain::StoreError> for AppError {
-    fn from(error: crate::domain::StoreError) -> Self {
-        use crate::domain::access::Denied;
+impl From<domain::StoreError> for AppError {
+    fn from(error: domain::StoreError) -> Self {
+        use domain::access::Denied;
         match error {
-            crate::domain::StoreError::NotFound => AppError::NotFound,
-            crate::domain::StoreError::Denied(Denied::NotSignedIn) => AppError::SignInRequired,
-            crate::domain::StoreError::Denied(_) => AppError::Forbidden,
-            crate::domain::StoreError::Invalid(message) | crate::domain::StoreError::StateConflict(message) => {
-                AppError::Invalid(message)
-            }
-            crate::domain::StoreError::Conflict { current_version } => AppError::Conflict { current_version },
+            domain::StoreError::NotFound => AppError::NotFound,
+            domain::StoreError::Denied(Denied::NotSignedIn) => AppError::SignInRequired,
+            domain::StoreError::Denied(_) => AppError::Forbidden,
+            domain::StoreError::Invalid(said) | domain::StoreError::StateConflict(said) => AppError::Invalid(said),
+            domain::StoreError::Conflict { current_version } => AppError::Conflict { current_version },
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Unavailable

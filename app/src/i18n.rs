@@ -65,6 +65,8 @@ impl Locale {
 
 /// All user-visible text of the UI in one language.
 pub struct Texts {
+    /// The language of these texts (messages from the server come in both; this picks one).
+    pub locale: Locale,
     pub app_title: &'static str,
     pub app_subtitle: &'static str,
     pub switch_language: &'static str,
@@ -218,7 +220,9 @@ impl Texts {
             AppError::Throttled { minutes } => self.error_throttled_minutes.replace("{minutes}", &minutes.to_string()),
             AppError::SignInRequired => self.error_sign_in_required.to_owned(),
             AppError::Forbidden => self.error_forbidden.to_owned(),
-            AppError::Invalid(detail) => format!("{} ({detail})", self.error_invalid_input),
+            AppError::Invalid(detail) => {
+                format!("{} ({})", self.error_invalid_input, detail.in_vietnamese_if(self.locale == Locale::Vi))
+            }
             AppError::NotFound => self.not_found.to_owned(),
             AppError::Conflict { .. } => self.error_conflict.to_owned(),
             AppError::Unavailable | AppError::Transport(_) => self.load_failed.to_owned(),
@@ -249,6 +253,7 @@ impl Texts {
 }
 
 pub static VI: Texts = Texts {
+    locale: Locale::Vi,
     app_title: "Bản Đồ Số",
     app_subtitle: "Bình dân học vụ số · Thạch Thành",
     switch_language: "EN",
@@ -361,6 +366,7 @@ pub static VI: Texts = Texts {
 };
 
 pub static EN: Texts = Texts {
+    locale: Locale::En,
     app_title: "Bản Đồ Số",
     app_subtitle: "Digital literacy for all · Thạch Thành",
     switch_language: "VI",

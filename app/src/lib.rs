@@ -1,5 +1,5 @@
 //! Bản Đồ Số: the Leptos application (pages, components, server functions) and, with the `ssr`
-//! feature, the domain layer the server shares with its REST API.
+//! feature, the web plumbing (sessions, callers) the server shares with its REST API.
 
 // Leptos view types of the bigger pages nest deeper than the default limit of 128 when the
 // release build lays them out.
@@ -7,22 +7,21 @@
 
 pub mod auth_api;
 pub mod dashboard_api;
-pub mod donations;
 pub mod error;
-pub mod field_records;
 pub mod i18n;
-pub mod indicators;
 pub mod map_api;
-pub mod map_layers;
-pub mod model;
 mod pages;
 
+pub use model::{self, donations, field_records, indicators, map_layers};
+
 #[cfg(feature = "ssr")]
-pub mod domain;
+pub use domain;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 use i18n::{Locale, Texts};
 use leptos::prelude::*;

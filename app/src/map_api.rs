@@ -14,8 +14,8 @@ pub(crate) fn state() -> Result<crate::state::AppState, AppError> {
 
 /// The viewer of the current server-function call (browser session, or the public).
 #[cfg(feature = "ssr")]
-pub(crate) async fn viewer(state: &crate::state::AppState) -> Result<crate::domain::access::Viewer, AppError> {
-    use crate::domain::access::{resolve_viewer, CredentialError};
+pub(crate) async fn viewer(state: &crate::state::AppState) -> Result<domain::access::Viewer, AppError> {
+    use crate::web::caller::{resolve_viewer, CredentialError};
     let parts = use_context::<http::request::Parts>().ok_or(AppError::Unavailable)?;
     resolve_viewer(&parts, &state.db).await.map_err(|error| match error {
         CredentialError::Store(error) => error.into(),
@@ -27,9 +27,9 @@ pub(crate) async fn viewer(state: &crate::state::AppState) -> Result<crate::doma
 #[server(endpoint = "map/data")]
 pub async fn load_map_data() -> Result<MapData, AppError> {
     crate::error::responding(async move {
-        use crate::domain::access::Visibility;
-        use crate::domain::{admin_units, cultural_houses, geometry, meta};
         use crate::model::CommuneArea;
+        use domain::access::Visibility;
+        use domain::{admin_units, cultural_houses, geometry, meta};
 
         let state = state()?;
         let viewer = viewer(&state).await?;
@@ -45,12 +45,7 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
                 name: unit.name,
             })
             .collect();
-        use crate::model::{Role, WifiEditing};
-        let wifi_editing = match viewer.as_ref().map(|principal| (principal.role, principal.operator.clone())) {
-            Some((Role::Admin | Role::CommuneOfficer, _)) => WifiEditing::AnyOperator,
-            Some((Role::Telecom, Some(operator))) => WifiEditing::OwnOperator(operator),
-            _ => WifiEditing::No,
-        };
+        let wifi_editing = viewer.as_ref().map_or(crate::model::WifiEditing::No, cultural_houses::wifi_editing);
         Ok(MapData {
             houses,
             communes,
@@ -58,7 +53,7 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
             is_demo: meta::is_demo(pool).await?,
             public_view: viewer.is_none(),
             wifi_editing,
-            operators: crate::domain::coverage::operators(pool).await?,
+            operators: domain::coverage::operators(pool).await?,
         })
     })
     .await
@@ -69,7 +64,7 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
 pub async fn load_coverage() -> Result<Vec<crate::model::VillageCoverage>, AppError> {
     crate::error::responding(async move {
         let state = state()?;
-        Ok(crate::domain::coverage::operator_claims(state.db.pool(), true).await?)
+        Ok(domain::coverage::operator_claims(state.db.pool(), true).await?)
     })
     .await
 }
@@ -85,14 +80,7 @@ pub async fn save_wifi(
     crate::error::responding(async move {
         let state = state()?;
         let principal = viewer(&state).await?.ok_or(AppError::SignInRequired)?;
-        let blank_is_none = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
-        let update = crate::model::WifiUpdate {
-            provider: blank_is_none(update.provider),
-            installed_at: blank_is_none(update.installed_at),
-            last_verified_at: blank_is_none(update.last_verified_at),
-            ..update
-        };
-        Ok(crate::domain::cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
+        Ok(domain::cultural_houses::update_wifi(&state.db, &principal, id, version, update).await?)
     })
     .await
 }
@@ -101,12 +89,12 @@ pub async fn save_wifi(
 #[server(endpoint = "map/history")]
 pub async fn load_wifi_history(id: i64) -> Result<Vec<crate::model::WifiChange>, AppError> {
     crate::error::responding(async move {
-        use crate::domain::access::Visibility;
+        use domain::access::Visibility;
         let state = state()?;
         let visibility = Visibility::of(&viewer(&state).await?);
         // The panel shows the recent timeline; the full one is in the API (paged).
-        let recent = crate::domain::db::Page::first(100);
-        Ok(crate::domain::cultural_houses::wifi_history(state.db.pool(), id, visibility, recent).await?)
+        let recent = domain::db::Page::first(100);
+        Ok(domain::cultural_houses::wifi_history(state.db.pool(), id, visibility, recent).await?)
     })
     .await
 }
@@ -115,10 +103,10 @@ pub async fn load_wifi_history(id: i64) -> Result<Vec<crate::model::WifiChange>,
 #[server(endpoint = "map/house")]
 pub async fn load_house_detail(id: i64) -> Result<CulturalHouseDetail, AppError> {
     crate::error::responding(async move {
-        use crate::domain::access::Visibility;
+        use domain::access::Visibility;
         let state = state()?;
         let visibility = Visibility::of(&viewer(&state).await?);
-        Ok(crate::domain::cultural_houses::detail(state.db.pool(), id, visibility).await?)
+        Ok(domain::cultural_houses::detail(state.db.pool(), id, visibility).await?)
     })
     .await
 }
@@ -130,7 +118,7 @@ pub async fn load_field_measurements() -> Result<Vec<crate::field_records::Villa
     crate::error::responding(async move {
         let state = state()?;
         match viewer(&state).await? {
-            Some(principal) => Ok(crate::domain::field::measurements(state.db.pool(), &principal).await?),
+            Some(principal) => Ok(domain::field::measurements(state.db.pool(), &principal).await?),
             None => Ok(Vec::new()),
         }
     })
@@ -144,8 +132,8 @@ pub async fn load_village_progress() -> Result<Vec<crate::field_records::Village
     crate::error::responding(async move {
         let state = state()?;
         match viewer(&state).await? {
-            Some(principal) if principal.role.reads_field_progress() => {
-                Ok(crate::domain::field::progress(state.db.pool(), &principal).await?)
+            Some(principal) if principal.role.can(crate::model::Capability::ReadFieldProgress) => {
+                Ok(domain::field::progress(state.db.pool(), &principal).await?)
             }
             _ => Ok(Vec::new()),
         }
@@ -160,8 +148,8 @@ pub async fn load_village_donations() -> Result<Vec<crate::donations::VillageDon
     crate::error::responding(async move {
         let state = state()?;
         match viewer(&state).await? {
-            Some(principal) if principal.role.reads_field_progress() => {
-                Ok(crate::domain::donations::village_donations(state.db.pool(), &principal).await?)
+            Some(principal) if principal.role.can(crate::model::Capability::ReadFieldProgress) => {
+                Ok(domain::donations::village_donations(state.db.pool(), &principal).await?)
             }
             _ => Ok(Vec::new()),
         }

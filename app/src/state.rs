@@ -1,9 +1,9 @@
 //! The state every request handler and server function shares. One value, built at start-up:
 //! no global pools.
 
-use crate::domain::Db;
 use crate::model::TileSource;
 use axum::extract::FromRef;
+use domain::Db;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
@@ -36,7 +36,7 @@ pub struct StateParts {
     pub tiles: TileSource,
     pub sessions: SessionSettings,
     /// Map layers answered in the last seconds (see `domain::layer_cache`).
-    pub map_layers: crate::domain::layer_cache::LayerCache,
+    pub map_layers: crate::web::layer_cache::LayerCache,
 }
 
 impl FromRef<AppState> for Db {
@@ -45,7 +45,7 @@ impl FromRef<AppState> for Db {
     }
 }
 
-impl FromRef<AppState> for crate::domain::layer_cache::LayerCache {
+impl FromRef<AppState> for crate::web::layer_cache::LayerCache {
     fn from_ref(state: &AppState) -> Self {
         state.map_layers.clone()
     }

@@ -1,11 +1,12 @@
 //! `bandoso backup` and `bandoso restore` for the embedded SQLite database. (PostgreSQL: pg_dump
-//! and pg_restore, see `app::domain::db::POSTGRES_BACKUP_HELP`.)
+//! and pg_restore, see `domain::db::POSTGRES_BACKUP_HELP`.)
 //!
 //! A restore never destroys what it replaces: the current database file is kept beside it as
 //! `NAME.before-restore-TIMESTAMP`, so restoring the wrong file loses nothing.
 
-use app::domain::db::{sqlite_path, Backend, POSTGRES_BACKUP_HELP};
-use app::domain::{Db, StoreError};
+use domain::db::{sqlite_path, Backend, POSTGRES_BACKUP_HELP, POSTGRES_BACKUP_HELP_VI};
+use domain::{Db, StoreError};
+use model::said;
 use std::path::{Path, PathBuf};
 
 /// What went wrong with a restore, in words for the command line.
@@ -29,17 +30,22 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RestoreError + '_ {
 /// previous database was kept, if there was one.
 pub async fn restore(file: &Path, database_url: &str) -> Result<Option<PathBuf>, RestoreError> {
     if Backend::from_url(database_url)? == Backend::Postgres {
-        return Err(StoreError::Invalid(POSTGRES_BACKUP_HELP.to_owned()).into());
+        return Err(StoreError::Invalid(said(POSTGRES_BACKUP_HELP, POSTGRES_BACKUP_HELP_VI)).into());
     }
     let target = sqlite_path(database_url)
-        .ok_or_else(|| StoreError::Invalid("an in-memory database cannot be restored into".to_owned()))?
+        .ok_or_else(|| {
+            StoreError::Invalid(said(
+                "an in-memory database cannot be restored into",
+                "không thể khôi phục vào cơ sở dữ liệu trong bộ nhớ",
+            ))
+        })?
         .to_owned();
     check_backup(file).await?;
 
     let staging = target.with_extension("restoring");
     std::fs::copy(file, &staging).map_err(io(&staging))?;
     let kept = if target.exists() {
-        let stamp = app::domain::now_utc_text().replace(':', "");
+        let stamp = domain::now_utc_text().replace(':', "");
         let kept = PathBuf::from(format!("{}.before-restore-{stamp}", target.display()));
         std::fs::rename(&target, &kept).map_err(io(&target))?;
         Some(kept)

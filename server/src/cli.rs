@@ -1,15 +1,15 @@
 //! Command-line interface. Every option can also come from the environment (see `.env.example`).
 
 use crate::demo;
-use app::domain::accounts::{self, NewUser};
-use app::domain::audit::{self, Actor};
-use app::domain::boundary_import::{self, ImportError};
-use app::domain::sessions::DbSessionStore;
-use app::domain::{Db, StoreError};
-use app::model::{Role, TileSource};
 use app::state::{AppState, SessionSettings, StateParts};
+use app::web::sessions::DbSessionStore;
 use clap::{Args, Parser, Subcommand};
+use domain::accounts::{self, NewUser};
+use domain::audit::{self, Actor};
+use domain::boundary_import::{self, ImportError};
+use domain::{Db, StoreError};
 use leptos::prelude::LeptosOptions;
+use model::{Role, TileSource};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -235,7 +235,7 @@ struct NewAccount<'a> {
 
 /// Creates an account in one transaction with its audit entry (actor: the command line).
 async fn create_account(db: &Db, account: &NewAccount<'_>) -> Result<i64, CliError> {
-    let password_hash = accounts::prepare_password(account.password)?;
+    let password_hash = accounts::prepare_password(account.password).await?;
     let mut tx = db.begin_write().await?;
     let user = NewUser {
         username: account.username,

@@ -7,12 +7,12 @@
 //! them with `bandoso import boundaries`. Generation is deterministic (fixed seed), so every
 //! machine shows the same demo.
 
-use app::domain::accounts::{self, NewUser};
-use app::domain::admin_units::{self, Boundary, Level, NewUnit};
-use app::domain::coverage::{self, NewReport};
-use app::domain::cultural_houses::{self, NewHouse};
-use app::domain::{meta, Db, StoreError};
-use app::model::{Role, WifiStatus};
+use domain::accounts::{self, NewUser};
+use domain::admin_units::{self, Boundary, Level, NewUnit};
+use domain::coverage::{self, NewReport};
+use domain::cultural_houses::{self, NewHouse};
+use domain::{meta, Db, StoreError};
+use model::{Role, WifiStatus};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::fmt;
@@ -339,8 +339,8 @@ async fn insert_demo_field_records(
     phones: &mut StdRng,
     place: &DemoPlace<'_>,
 ) -> Result<(usize, usize), StoreError> {
-    use app::domain::field::{insert_household, insert_visit, StoredVisit};
-    use app::field_records::{HouseholdRecord, NetworkSample, Skill, VisitRecord};
+    use domain::field::{insert_household, insert_visit, StoredVisit};
+    use model::field_records::{HouseholdRecord, NetworkSample, Skill, VisitRecord};
     let new_uuid = |rng: &mut StdRng| uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string();
     let (mut households, mut visits) = (0, 0);
     for _ in 0..rng.random_range(3..=6) {
@@ -423,7 +423,8 @@ fn demo_password_hash() -> Result<String, StoreError> {
     if let Some(hash) = HASH.get() {
         return Ok(hash.clone());
     }
-    let hash = accounts::prepare_password(DEMO_PASSWORD)?;
+    accounts::check_password_policy(DEMO_PASSWORD)?;
+    let hash = accounts::hash_password(DEMO_PASSWORD)?;
     Ok(HASH.get_or_init(|| hash).clone())
 }
 

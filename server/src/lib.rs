@@ -10,13 +10,14 @@ pub mod auth;
 pub mod backup;
 pub mod cli;
 pub mod demo;
+pub mod files;
 pub mod openapi;
 pub mod precompress;
 pub mod security;
 
-use app::domain::auth_backend::Backend;
-use app::domain::sessions::DbSessionStore;
 use app::state::AppState;
+use app::web::auth_backend::Backend;
+use app::web::sessions::DbSessionStore;
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::Router;

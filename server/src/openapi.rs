@@ -2,12 +2,21 @@
 //! readable page rendered from it (served by us: no documentation viewer fetched from a CDN).
 
 use crate::api;
+use crate::auth::Access;
+use app::state::AppState;
 use axum::http::header;
 use axum::response::Html;
 use axum::Json;
+use std::sync::LazyLock;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::{OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,63 +27,60 @@ use utoipa::{Modify, OpenApi};
             `{\"error\": {\"code\", \"message\", ...}}`. Integrations authenticate with \
             `Authorization: Bearer bds_…` tokens created by an administrator."
     ),
-    paths(
-        api::health::healthz,
-        api::cultural_houses::list,
-        api::cultural_houses::get_one,
-        api::cultural_houses::update_wifi,
-        api::cultural_houses::wifi_history,
-        api::cultural_houses::import_wifi,
-        api::map_layers::houses,
-        api::map_layers::visits,
-        api::admin_units::list,
-        api::exports::cultural_houses_csv,
-        api::exports::cultural_houses_geojson,
-        api::exports::coverage_csv,
-        api::coverage::create,
-        api::coverage::village_history,
-        api::coverage::import_csv,
-        api::coverage::import_geojson,
-        api::field::sync,
-        api::field::progress,
-        api::field::measurements,
-        api::field::households,
-        api::field::edit_visit,
-        api::indicators::list,
-        api::indicators::priorities,
-        api::indicators::set_target,
-        api::indicators::report,
-        api::reports::indicators_csv,
-        api::reports::quarterly_xlsx,
-        api::reports::priorities_csv,
-        api::users::me,
-        api::users::list,
-        api::users::create,
-        api::users::update,
-        api::tokens::list,
-        api::tokens::create,
-        api::tokens::revoke,
-        api::audit::list,
-        api::donations::list_donors,
-        api::donations::create_donor,
-        api::donations::acknowledgements,
-        api::donations::list_pledges,
-        api::donations::create_pledge,
-        api::donations::receive_pledge,
-        api::donations::stock,
-        api::donations::eligible,
-        api::donations::list_allocations,
-        api::donations::allocate,
-        api::donations::cancel_allocation,
-        api::donations::put_photo,
-        api::donations::get_photo,
-        api::donations::villages,
-        api::donations::stock_csv,
-        api::donations::report_xlsx,
-    ),
     modifiers(&Credentials)
 )]
-pub struct ApiDoc;
+struct ApiDoc;
+
+/// The document, built once from the route list.
+static DOCUMENT: LazyLock<Document> = LazyLock::new(build);
+
+/// The whole document: the routes of [`api::api_routes`] (each operation completed from its
+/// access rule) and the health check.
+pub fn openapi() -> Document {
+    DOCUMENT.clone()
+}
+
+fn build() -> Document {
+    let mut document = ApiDoc::openapi();
+    let health: UtoipaMethodRouter<AppState> = routes!(api::health::healthz);
+    document.paths.paths.extend(health.1.paths);
+    let components = document.components.get_or_insert_with(Default::default);
+    for route in api::api_routes() {
+        components.schemas.extend(route.schemas);
+        let mut documentation = route.documentation;
+        for item in documentation.paths.values_mut() {
+            for operation in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
+                describe_access(operation, route.access);
+            }
+        }
+        document.paths.merge(documentation);
+    }
+    document
+}
+
+/// Adds what a route's [`Access`] means to its operation: the credentials it takes and its 401
+/// and 403 answers (unless the handler describes them more precisely).
+fn describe_access(operation: &mut Operation, access: Access) {
+    let Access::Needs(_) = access else { return };
+    let credentials = ["session", "token"].map(|scheme| SecurityRequirement::new(scheme, Vec::<String>::new()));
+    operation.security = Some(credentials.into());
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build(),
+        )
+    };
+    let responses = &mut operation.responses.responses;
+    responses.entry("401".to_owned()).or_insert_with(|| error("No valid session or token"));
+    responses.entry("403".to_owned()).or_insert_with(|| error("The caller's role may not use this route"));
+}
 
 /// Declares the two ways to authenticate: the browser's session cookie and API tokens.
 struct Credentials;
@@ -95,7 +101,7 @@ impl Modify for Credentials {
 
 /// `GET /api/openapi.json`
 pub async fn document() -> Json<Document> {
-    Json(ApiDoc::openapi())
+    Json(openapi())
 }
 
 /// Policy of the documentation page: our stylesheet and nothing else.
@@ -103,7 +109,7 @@ const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; frame-ancestors
 
 /// `GET /api/docs`: the document as a plain page, one section per route.
 pub async fn page() -> ([(header::HeaderName, &'static str); 1], Html<String>) {
-    let document = ApiDoc::openapi();
+    let document = openapi();
     let mut body = String::new();
     for (path, item) in &document.paths.paths {
         let operations = [

@@ -6,10 +6,10 @@
 //!
 //! A benchmark, not a test: it measures and reports, it does not fail on a slow machine.
 
-use app::domain::admin_units::{self, Level, NewUnit};
-use app::domain::cultural_houses::{self, NewHouse};
-use app::model::WifiStatus;
 use bandoso_tests::{demo_login, post_file, As, TestDb};
+use domain::admin_units::{self, Level, NewUnit};
+use domain::cultural_houses::{self, NewHouse};
+use model::WifiStatus;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 

@@ -10,12 +10,12 @@
 //! Writes `target/bench/map.md`. A benchmark, not a test: it reports, it does not fail on a slow
 //! machine. `BANDOSO_BENCH_VILLAGES` sets a smaller scale for a quick look.
 
-use app::model::Role;
 use axum::Router;
 use bandoso_tests::national::{self, Scale};
 use bandoso_tests::{get_bytes, login, As, TestDb};
 use http::StatusCode;
 use http_body_util::BodyExt;
+use model::Role;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};

@@ -8,13 +8,13 @@
 
 pub mod national;
 
-use app::domain::Db;
-use app::model::TileSource;
 use app::state::{AppState, SessionSettings, StateParts};
 use axum::body::Body;
 use axum::Router;
+use domain::Db;
 use http::{Request, Response, StatusCode};
 use leptos::prelude::LeptosOptions;
+use model::TileSource;
 use sqlx::Connection;
 use tower::ServiceExt;
 
@@ -321,10 +321,10 @@ pub async fn login(app: &Router, username: &str, password: &str) -> String {
 }
 
 /// Creates an account directly in the database (for data sets without demo accounts).
-pub async fn create_account(db: &Db, username: &str, password: &str, role: app::model::Role, scope_codes: &[String]) {
-    let hash = app::domain::accounts::hash_password(password).expect("hash the password");
+pub async fn create_account(db: &Db, username: &str, password: &str, role: model::Role, scope_codes: &[String]) {
+    let hash = domain::accounts::hash_password(password).expect("hash the password");
     let mut tx = db.begin_write().await.expect("begin");
-    let user = app::domain::accounts::NewUser {
+    let user = domain::accounts::NewUser {
         username,
         display_name: username,
         password_hash: &hash,
@@ -332,7 +332,7 @@ pub async fn create_account(db: &Db, username: &str, password: &str, role: app::
         operator: None,
         scope_codes,
     };
-    app::domain::accounts::insert(&mut tx, &user).await.expect("create the account");
+    domain::accounts::insert(&mut tx, &user).await.expect("create the account");
     tx.commit().await.expect("commit the account");
 }
 

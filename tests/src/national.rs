@@ -12,7 +12,7 @@
 //! Row ids are set here, not by the database, so that parents and children line up by
 //! arithmetic; PostgreSQL's identity sequences are moved past them at the end.
 
-use app::domain::{Backend, Db, StoreError};
+use domain::{Backend, Db, StoreError};
 use std::time::{Duration, Instant};
 
 /// How big a data set to generate. Every count follows from the number of villages.
@@ -268,7 +268,7 @@ pub async fn generate(db: &Db, scale: Scale) -> Result<Generated, StoreError> {
     sqlx::query(&sql).execute(db.pool()).await?;
     if bypass_trigger {
         sqlx::query("ALTER TABLE visit ENABLE TRIGGER village_visit_total_track").execute(db.pool()).await?;
-        app::domain::map_layers::rebuild_visit_totals(db).await?;
+        domain::map_layers::rebuild_visit_totals(db).await?;
     }
     step("visit", scale.visits(), started);
 

@@ -6,7 +6,7 @@ use bandoso_tests::TestDb;
 const TABLES: [&str; 7] =
     ["admin_unit", "cultural_house", "wifi_change", "coverage_report", "household", "visit", "app_user"];
 
-async fn counts(db: &app::domain::Db) -> Vec<i64> {
+async fn counts(db: &domain::Db) -> Vec<i64> {
     let mut counts = Vec::new();
     for table in TABLES {
         let (count,): (i64,) =
@@ -45,12 +45,12 @@ async fn a_backup_of_a_live_database_restores_the_same_data_and_keeps_what_it_re
     // Into a database that exists: it is kept aside, the backup takes its place.
     let target = folder.path().join("restored.db");
     let url = format!("sqlite://{}", target.display());
-    let other = app::domain::Db::connect(&url).await.expect("target");
+    let other = domain::Db::connect(&url).await.expect("target");
     other.migrate().await.expect("migrate");
     other.close().await;
     let kept = server::backup::restore(&backup, &url).await.expect("restore").expect("previous database kept");
     assert!(kept.exists(), "{}", kept.display());
-    let restored = app::domain::Db::connect(&url).await.expect("open restored");
+    let restored = domain::Db::connect(&url).await.expect("open restored");
     assert_eq!(counts(&restored).await, at_backup, "every table as it was");
     let (integrity,): (String,) =
         sqlx::query_as("PRAGMA integrity_check").fetch_one(restored.pool()).await.expect("integrity");
@@ -64,7 +64,7 @@ async fn a_backup_of_a_live_database_restores_the_same_data_and_keeps_what_it_re
     assert!(error.to_string().contains("not a SQLite database"), "{error}");
     let missing = server::backup::restore(&folder.path().join("missing.db"), &url).await.expect_err("refused");
     assert!(missing.to_string().contains("no such file"), "{missing}");
-    let restored = app::domain::Db::connect(&url).await.expect("open restored");
+    let restored = domain::Db::connect(&url).await.expect("open restored");
     assert_eq!(counts(&restored).await, at_backup, "a refused restore leaves the database alone");
     restored.close().await;
     test_db.finish().await;

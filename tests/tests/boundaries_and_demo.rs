@@ -1,9 +1,9 @@
 //! Boundary import (all or nothing, precise errors), the demo data set and the SQLite set-up.
 
-use app::domain::admin_units::Level;
-use app::domain::audit::Actor;
-use app::domain::boundary_import::{import_boundaries, ImportError, ImportSummary};
 use bandoso_tests::{get_json, on_each_backend, shared_data_file, TestDb};
+use domain::admin_units::Level;
+use domain::audit::Actor;
+use domain::boundary_import::{import_boundaries, ImportError, ImportSummary};
 use serde_json::json;
 
 fn square(lon: f64, lat: f64, size: f64) -> serde_json::Value {
@@ -48,7 +48,7 @@ async fn a_generated_file_creates_new_units_and_updates_existing_ones() {
         let before = unit_count(&test_db).await;
         let summary = import_boundaries(&test_db.db, &file, Actor::CommandLine).await.expect("valid file imports");
         assert_eq!(summary, ImportSummary { created: 2, updated: 1 });
-        let audit = app::domain::audit::for_entity(test_db.db.pool(), "admin_unit", "*", app::domain::db::Page::ALL).await.expect("audit");
+        let audit = domain::audit::for_entity(test_db.db.pool(), "admin_unit", "*", domain::db::Page::ALL).await.expect("audit");
         assert_eq!((audit.len(), audit[0].actor.as_str()), (1, "command line"), "the import is audited");
         assert_eq!(unit_count(&test_db).await, before + 2);
         let kim_tan = stored_boundary(&test_db, "15187").await.expect("boundary stored");
@@ -184,15 +184,15 @@ async fn the_database_enforces_its_rules() {
         .execute(pool)
         .await;
         assert!(orphan.is_err(), "foreign keys are enforced");
-        let unit = app::domain::admin_units::NewUnit {
+        let unit = domain::admin_units::NewUnit {
             parent_id: None,
             level: Level::Province,
             code: "38",
             name: "Tỉnh Thanh Hóa",
             boundary: None,
         };
-        app::domain::admin_units::insert(pool, &unit).await.expect("first insert");
-        assert!(app::domain::admin_units::insert(pool, &unit).await.is_err(), "codes are unique");
+        domain::admin_units::insert(pool, &unit).await.expect("first insert");
+        assert!(domain::admin_units::insert(pool, &unit).await.is_err(), "codes are unique");
         test_db
     })
     .await;
@@ -202,7 +202,7 @@ async fn the_database_enforces_its_rules() {
 async fn sqlite_creates_its_file_and_runs_in_wal_mode() {
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = folder.path().join("nested").join("bandoso.db");
-    let db = app::domain::Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect creates the file");
+    let db = domain::Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect creates the file");
     db.migrate().await.expect("migrate");
     assert!(path.exists());
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(db.pool()).await.expect("journal mode");

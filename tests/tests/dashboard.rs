@@ -127,7 +127,7 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
         assert_eq!(indicator(&app, &leader, 2025, "adults_vneid").await["target"], 60.0);
         // This year's trend ends with today's figure; Thạch Cẩm's households were listed today, so
         // they count in no earlier quarter.
-        let this_year = app::domain::current_year();
+        let this_year = domain::current_year();
         // (Wi-Fi is left out: this test sets house states behind the history's back.)
         for code in ["digital_families", "adults_vneid", "digital_ambassadors"] {
             let status = indicator(&app, &leader, this_year, code).await;

@@ -258,7 +258,7 @@ async fn two_app_servers_on_one_postgresql_share_sessions_and_sync() {
     };
     server::demo::reload(&test_db.db).await.expect("demo");
     // Two servers, each with its own pool, as two processes behind a load balancer would have.
-    let second_pool = app::domain::Db::connect(&test_db.url).await.expect("second pool");
+    let second_pool = domain::Db::connect(&test_db.url).await.expect("second pool");
     let (first, second) = (test_db.app(), server::app(bandoso_tests::test_state(second_pool.clone())));
     let member = demo_login(&first, "tocongnghe.kimtan").await;
     let (status, me) = send_json(&second, Method::GET, "/api/v1/me", &member, None).await;

@@ -3,10 +3,10 @@
 //! stored, visit totals kept exact by the triggers through inserts, edits and deletes, the
 //! scope of a district leader, and precise errors for bad parameters.
 
-use app::model::Role;
 use bandoso_tests::national::{self, Scale};
 use bandoso_tests::{create_account, get_json, login, on_each_backend, send_json, As, TestDb};
 use http::{Method, StatusCode};
+use model::Role;
 use serde_json::Value;
 
 const SMALL: Scale = Scale { villages: 200 };

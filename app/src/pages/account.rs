@@ -1,7 +1,7 @@
 //! Signing in, the account page (change password, sign out) and the header's account link.
 
 use crate::auth_api::{signed_in_user, ChangePassword, Login, Logout};
-use crate::model::CurrentUser;
+use crate::model::{Capability, CurrentUser};
 use crate::{ui_text, use_texts};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -26,17 +26,17 @@ pub fn AccountLink() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => view! {
-                        {user.role.reads_dashboard().then(|| view! {
+                        {user.role.can(Capability::ReadDashboard).then(|| view! {
                             <a class="app-bar__link" href="/bang-dieu-khien" data-testid="dashboard-link">
                                 {ui_text(|t| t.dashboard.nav)}
                             </a>
                         })}
-                        {user.role.records_visits().then(|| view! {
+                        {user.role.can(Capability::RecordField).then(|| view! {
                             <a class="app-bar__link" href="/thuc-dia" data-testid="field-link">
                                 {ui_text(|t| t.field.nav)}
                             </a>
                         })}
-                        {user.role.reads_dashboard().then(|| view! {
+                        {user.role.can(Capability::ReadDashboard).then(|| view! {
                             <a class="app-bar__link" href="/tang-thiet-bi" data-testid="donations-link">
                                 {ui_text(|t| t.donations.nav)}
                             </a>
@@ -134,7 +134,7 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
             <dt>{ui_text(|t| t.role)}</dt>
             <dd>{move || texts.get().role(role)}</dd>
         </dl>
-        {role.records_visits().then(|| view! {
+        {role.can(Capability::RecordField).then(|| view! {
             <p><a class="button-link" href="/thuc-dia">{ui_text(|t| t.field.page_link)}</a></p>
         })}
         <p><a class="button-link" href="/tang-thiet-bi">{ui_text(|t| t.donations.title)}</a></p>

@@ -15,7 +15,7 @@ use crate::donations::{
 use crate::field_records::VillageProgress;
 use crate::i18n::donations::DonationTexts;
 use crate::i18n::fill;
-use crate::model::Role;
+use crate::model::{Capability, Role};
 use crate::{ui_text, use_texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -116,11 +116,11 @@ pub fn DonationsPage() -> impl IntoView {
                     view! {
                         <p class="button-row">
                             <a class="button-link" href="/api/v1/exports/donations.csv">{ui_text(|t| t.donations.export_csv)}</a>
-                            {role.is_some_and(Role::reads_dashboard).then(|| view! {
+                            {role.is_some_and(|role| role.can(Capability::ReadDashboard)).then(|| view! {
                                 <a class="button-link" href="/api/v1/reports/donations.xlsx">{ui_text(|t| t.donations.export_xlsx)}</a>
                             })}
                         </p>
-                        {role.is_some_and(Role::reads_dashboard).then(|| view! { <Pledges desk role=role.unwrap_or(Role::Leader)/> })}
+                        {role.is_some_and(|role| role.can(Capability::ReadDashboard)).then(|| view! { <Pledges desk role=role.unwrap_or(Role::Leader)/> })}
                         {role.is_some_and(manages).then(|| view! {
                             <ManagersDesk desk/>
                         })}

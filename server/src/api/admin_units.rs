@@ -1,12 +1,11 @@
 //! `GET /api/v1/admin-units?level=commune[&parent=CODE]`: boundaries simplified for display.
 
-use super::error::ErrorBody;
-use super::ApiError;
-use app::domain::admin_units::{self, DisplayUnit, Level};
-use app::domain::Db;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::Json;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{Json, Query};
+use super::params;
+use axum::extract::State;
+use domain::admin_units::{self, DisplayUnit, Level};
+use domain::Db;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use serde::Deserialize;
 use serde_json::json;
@@ -22,17 +21,10 @@ pub struct ListQuery {
     params(("level" = String, Query, description = "country, province, district, commune or village"),
         ("parent" = Option<String>, Query, description = "Code of the parent unit")),
     responses((status = 200, description = "GeoJSON FeatureCollection of boundaries simplified for display", body = Object), (status = 400, description = "Malformed parameters or body", body = ErrorBody)))]
-pub async fn list(
-    State(db): State<Db>,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<FeatureCollection>, ApiError> {
-    let Query(query) = query?;
-    let level_text = query
-        .level
-        .ok_or_else(|| ApiError::invalid("level", "required: country, province, district, commune or village"))?;
+pub async fn list(State(db): State<Db>, Query(query): Query<ListQuery>) -> Result<Json<FeatureCollection>, ApiError> {
+    let level_text = params::required("level", query.level, "country, province, district, commune or village")?;
     let level: Level = level_text.parse().map_err(|error| ApiError::invalid("level", format!("{error}")))?;
-    let parent = query.parent.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    let units = admin_units::list_for_display(db.pool(), level, parent).await?;
+    let units = admin_units::list_for_display(db.pool(), level, params::optional(query.parent.as_deref())).await?;
     Ok(Json(FeatureCollection {
         bbox: None,
         features: units.into_iter().map(unit_feature).collect(),

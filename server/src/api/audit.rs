@@ -1,14 +1,12 @@
 //! `GET /api/v1/audit?entity_type=…&entity_id=…` (admins): the history of one entity.
 
-use super::error::ErrorBody;
-use super::paging::{next_link, PageQuery, HISTORY_PAGE};
-use super::ApiError;
-use app::domain::audit::{self, AuditEntry};
-use app::domain::db::Page;
-use app::domain::Db;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::Json;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{Listing, Paged};
+use super::paging::HISTORY_PAGE;
+use super::params;
+use axum::extract::State;
+use domain::audit::{self, AuditEntry};
+use domain::Db;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -16,8 +14,6 @@ use serde::Deserialize;
 pub struct AuditQuery {
     entity_type: Option<String>,
     entity_id: Option<String>,
-    limit: Option<String>,
-    offset: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "administration",
@@ -25,22 +21,14 @@ pub struct AuditQuery {
         ("entity_id" = String, Query, description = "Id (or code) of the entity"),
         ("limit" = Option<i64>, Query, description = "Page size, 1 to 5000 (default 1000)"),
         ("offset" = Option<i64>, Query, description = "Entries to skip; a full page carries a Link rel=next header")),
-    responses((status = 200, description = "History of the entity, newest first", body = Vec<AuditEntry>), (status = 400, description = "Malformed parameters or body", body = ErrorBody), (status = 401, description = "No valid session or token", body = ErrorBody), (status = 403, description = "Role, scope or operator does not allow it", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+    responses((status = 200, description = "History of the entity, newest first", body = Vec<AuditEntry>), (status = 400, description = "Malformed parameters or body", body = ErrorBody)))]
 pub async fn list(
     State(db): State<Db>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-    query: Result<Query<AuditQuery>, QueryRejection>,
-) -> Result<(axum::http::HeaderMap, Json<Vec<AuditEntry>>), ApiError> {
-    let Query(query) = query?;
-    let paging = PageQuery { limit: query.limit, offset: query.offset };
-    let page = paging.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
-    let entity_type = query
-        .entity_type
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| ApiError::invalid("entity_type", "required, e.g. cultural_house, user, api_token"))?;
-    let entity_id =
-        query.entity_id.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::invalid("entity_id", "required"))?;
-    let entries = audit::for_entity(db.pool(), entity_type.trim(), entity_id.trim(), page).await?;
-    Ok((next_link(&uri, Some(page), entries.len()), Json(entries)))
+    listing: Listing<AuditQuery, HISTORY_PAGE>,
+) -> Result<Paged<AuditEntry>, ApiError> {
+    let filter = &listing.filter;
+    let entity_type =
+        params::required("entity_type", filter.entity_type.clone(), "e.g. cultural_house, user, api_token")?;
+    let entity_id = params::required("entity_id", filter.entity_id.clone(), "the entity's id or code")?;
+    Ok(listing.answer(audit::for_entity(db.pool(), &entity_type, &entity_id, listing.page_or_all()).await?))
 }

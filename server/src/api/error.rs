@@ -1,11 +1,12 @@
 //! The API's error type and its JSON rendering: `{"error": {"code": "...", "message": "..."}}`.
 
-use app::domain::access::Denied;
-use app::domain::StoreError;
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::access::Denied;
+use domain::csv_import::RowProblem;
+use domain::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,9 +17,6 @@ pub enum ApiError {
     InvalidParameter { parameter: &'static str, message: String },
     #[error("{0}")]
     BadQuery(String),
-    /// A file that cannot be imported; every problem with its line.
-    #[error("the file was not imported: {} problem(s)", .0.len())]
-    InvalidFile(Vec<app::domain::csv_import::RowProblem>),
     #[error("send If-Match with the ETag of the version you edited")]
     PreconditionRequired,
     #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
@@ -51,6 +49,15 @@ impl ApiError {
         ApiError::InvalidParameter { parameter, message: message.into() }
     }
 
+    /// Maps a domain error to the API's, naming what was not found:
+    /// `.map_err(ApiError::not_found("pledge"))`.
+    pub fn not_found(what: &'static str) -> impl Fn(StoreError) -> ApiError {
+        move |error| match error {
+            StoreError::NotFound => ApiError::NotFound(what),
+            other => other.into(),
+        }
+    }
+
     pub fn status_code(&self) -> StatusCode {
         match self {
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) | ApiError::BadBody(_) => StatusCode::BAD_REQUEST,
@@ -61,13 +68,12 @@ impl ApiError {
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(StoreError::Conflict { .. } | StoreError::StateConflict(_)) => StatusCode::CONFLICT,
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 StatusCode::UNAUTHORIZED
             }
             ApiError::Forbidden(_) | ApiError::Store(StoreError::Denied(_)) => StatusCode::FORBIDDEN,
-            ApiError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Store(StoreError::Invalid(_) | StoreError::RejectedFile(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,7 +87,7 @@ impl ApiError {
             ApiError::BodyTooLarge => "body_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PreconditionRequired => "precondition_required",
-            ApiError::InvalidFile(_) => "invalid_file",
+            ApiError::Store(StoreError::RejectedFile(_)) => "invalid_file",
             ApiError::Store(StoreError::Conflict { .. } | StoreError::StateConflict(_)) => "conflict",
             ApiError::Unauthenticated(_) | ApiError::Store(StoreError::Denied(Denied::NotSignedIn)) => {
                 "unauthenticated"
@@ -90,14 +96,6 @@ impl ApiError {
             ApiError::Store(StoreError::Invalid(_)) => "invalid_input",
             ApiError::Store(_) | ApiError::Internal(_) => "internal_error",
         }
-    }
-}
-
-/// Maps a domain error to the API's, naming what was not found: `.map_err(not_found("pledge"))`.
-pub fn not_found(what: &'static str) -> impl Fn(StoreError) -> ApiError {
-    move |error| match error {
-        StoreError::NotFound => ApiError::NotFound(what),
-        other => other.into(),
     }
 }
 
@@ -145,12 +143,15 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong, for a person.
     pub message: String,
+    /// The same in Vietnamese, where the rule that refused the request says it in both languages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_vi: Option<String>,
     /// The query parameter or header at fault, for `invalid_parameter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
     /// Every problem of a rejected file, by line, for `invalid_file`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub problems: Option<Vec<app::domain::csv_import::RowProblem>>,
+    pub problems: Option<Vec<RowProblem>>,
     /// The version the record is at now, for `conflict`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
@@ -169,25 +170,33 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let code = self.code().to_owned();
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code,
-                message,
-                parameter: match &self {
-                    ApiError::InvalidParameter { parameter, .. } => Some((*parameter).to_owned()),
-                    _ => None,
-                },
-                current_version: match &self {
-                    ApiError::Store(StoreError::Conflict { current_version }) => Some(*current_version),
-                    _ => None,
-                },
-                problems: match self {
-                    ApiError::InvalidFile(problems) => Some(problems),
-                    _ => None,
-                },
+        let detail = ErrorDetail {
+            code: self.code().to_owned(),
+            message,
+            message_vi: match &self {
+                ApiError::Store(StoreError::Invalid(said) | StoreError::StateConflict(said)) => Some(said.vi.clone()),
+                _ => None,
+            },
+            parameter: match &self {
+                ApiError::InvalidParameter { parameter, .. } => Some((*parameter).to_owned()),
+                _ => None,
+            },
+            current_version: match &self {
+                ApiError::Store(StoreError::Conflict { current_version }) => Some(*current_version),
+                _ => None,
+            },
+            problems: match self {
+                ApiError::Store(StoreError::RejectedFile(problems)) => Some(problems),
+                _ => None,
             },
         };
-        (status, Json(body)).into_response()
+        (status, Json(ErrorBody { error: detail })).into_response()
+    }
+}
+
+/// A file that could not be written is the server's failure.
+impl From<crate::files::FileError> for ApiError {
+    fn from(error: crate::files::FileError) -> Self {
+        ApiError::Internal(error.to_string())
     }
 }

@@ -1,31 +1,41 @@
-//! The field app's API: `POST /api/v1/sync` for the records phones queue offline, and the
-//! per-village aggregates built from them (progress, field-measured network).
+//! The field app's API: `POST /api/v1/sync` for the records phones queue offline, corrections of
+//! synced visits, a village's household list, and the per-village aggregates built from them
+//! (progress, field-measured network).
 
-use super::error::{not_found, ErrorBody};
-use super::paging::{next_link, PageQuery, HISTORY_PAGE};
-use super::versions::{if_match_version, version_tag};
-use super::ApiError;
-use crate::auth::{signed_in, Caller};
-use app::domain::db::Page;
-use app::domain::field::{self, HouseholdEntry, VillageProgress};
-use app::domain::visit_edits;
-use app::domain::Db;
-use app::field_records::SyncResult;
-use app::field_records::VillageMeasurement;
-use app::field_records::{EditedVisit, VisitEdit};
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::{Extension, Json};
+use super::error::ApiError;
+use super::error::ErrorBody;
+use super::extract::{IfMatch, Json, Listing, Paged, Path, Versioned};
+use super::paging::HISTORY_PAGE;
+use super::params;
+use crate::auth::SignedIn;
+use axum::extract::State;
+use domain::field::{self, HouseholdEntry, VillageProgress};
+use domain::Db;
+use domain::{sync, visit_edits};
+use model::field_records::{EditedVisit, SyncResult, VillageMeasurement, VisitEdit};
 use serde::{Deserialize, Serialize};
 
 /// A batch of queued records. Each is checked on its own: a malformed one is rejected alone.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
-    /// Up to 500 records, each `{"kind": "household" | "visit", "uuid": …, …}`.
-    #[schema(value_type = Vec<app::field_records::SyncRecord>)]
+    /// Up to 500 records, each `{"kind": "household" | "visit" | "handover", "uuid": …, …}`.
+    #[schema(value_type = Vec<model::field_records::SyncRecord>)]
     records: Vec<serde_json::Value>,
+}
+
+impl SyncRequest {
+    /// The records, if the batch is small enough to be answered in one transaction.
+    fn records(self) -> Result<Vec<serde_json::Value>, ApiError> {
+        if self.records.len() > sync::MAX_BATCH {
+            return Err(ApiError::BadBody(format!(
+                "records: at most {} per request, got {}; send several batches",
+                sync::MAX_BATCH,
+                self.records.len()
+            )));
+        }
+        Ok(self.records)
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -37,57 +47,37 @@ pub struct SyncResponse {
 #[utoipa::path(post, path = "/api/v1/sync", tag = "field",
     request_body = SyncRequest,
     responses((status = 200, description = "One result per record: stored, already_stored or rejected (with reason)", body = SyncResponse),
-        (status = 400, description = "Not a batch, or more than 500 records", body = ErrorBody),
-        (status = 401, description = "No valid session or token", body = ErrorBody),
-        (status = 403, description = "Role does not record visits", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+        (status = 400, description = "Not a batch, or more than 500 records", body = ErrorBody)))]
 /// `POST /api/v1/sync`: stores what a phone recorded. Idempotent per record UUID: sending a batch
 /// again (after a lost answer) stores nothing twice and answers `already_stored`. A record is
 /// acknowledged only once committed.
 pub async fn sync(
     State(db): State<Db>,
-    Extension(Caller(viewer)): Extension<Caller>,
-    body: Result<Json<SyncRequest>, JsonRejection>,
+    SignedIn(principal): SignedIn,
+    Json(request): Json<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
-    let principal = signed_in(viewer)?;
-    let Json(request) = body?;
-    if request.records.len() > field::MAX_BATCH {
-        return Err(ApiError::BadBody(format!(
-            "records: at most {} per request, got {}; send several batches",
-            field::MAX_BATCH,
-            request.records.len()
-        )));
-    }
-    let results = field::sync(&db, &principal, request.records).await?;
-    Ok(Json(SyncResponse { results }))
+    Ok(Json(SyncResponse { results: sync::sync(&db, &principal, request.records()?).await? }))
 }
 
 #[utoipa::path(get, path = "/api/v1/progress/villages", tag = "field",
-    responses((status = 200, description = "Door-to-door progress per village in scope", body = Vec<VillageProgress>),
-        (status = 401, description = "No valid session or token", body = ErrorBody),
-        (status = 403, description = "Role does not see field data", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+    responses((status = 200, description = "Door-to-door progress per village in scope", body = Vec<VillageProgress>)))]
 /// `GET /api/v1/progress/villages`: households, visits, people helped and VNeID activations per
 /// village in the caller's scope. Aggregates only.
 pub async fn progress(
     State(db): State<Db>,
-    Extension(Caller(viewer)): Extension<Caller>,
+    SignedIn(principal): SignedIn,
 ) -> Result<Json<Vec<VillageProgress>>, ApiError> {
-    let principal = signed_in(viewer)?;
     Ok(Json(field::progress(db.pool(), &principal).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/field-measurements", tag = "field",
-    responses((status = 200, description = "Network measured by the teams' phones, per village in scope", body = Vec<VillageMeasurement>),
-        (status = 401, description = "No valid session or token", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+    responses((status = 200, description = "Network measured by the teams' phones, per village in scope", body = Vec<VillageMeasurement>)))]
 /// `GET /api/v1/field-measurements`: what phones measured per village (sample count, median
 /// quality and downlink), to compare with what operators report.
 pub async fn measurements(
     State(db): State<Db>,
-    Extension(Caller(viewer)): Extension<Caller>,
+    SignedIn(principal): SignedIn,
 ) -> Result<Json<Vec<VillageMeasurement>>, ApiError> {
-    let principal = signed_in(viewer)?;
     Ok(Json(field::measurements(db.pool(), &principal).await?))
 }
 
@@ -96,8 +86,6 @@ pub async fn measurements(
 pub struct HouseholdsQuery {
     /// Village code (required).
     village: Option<String>,
-    limit: Option<String>,
-    offset: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/households", tag = "field",
@@ -105,27 +93,16 @@ pub struct HouseholdsQuery {
         ("limit" = Option<i64>, Query, description = "Page size, 1 to 5000 (default 1000)"),
         ("offset" = Option<i64>, Query, description = "Households to skip; a full page carries a Link rel=next header")),
     responses((status = 200, description = "Households of the village, not yet visited first", body = Vec<HouseholdEntry>),
-        (status = 400, description = "Malformed parameters", body = ErrorBody),
-        (status = 401, description = "No valid session or token", body = ErrorBody),
-        (status = 403, description = "Role does not see households", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+        (status = 400, description = "Malformed parameters", body = ErrorBody)))]
 /// `GET /api/v1/households?village=CODE`: the list a team member works through, with each
 /// household's position and visits. A village outside the caller's scope lists nothing.
 pub async fn households(
     State(db): State<Db>,
-    Extension(Caller(viewer)): Extension<Caller>,
-    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
-    query: Result<Query<HouseholdsQuery>, QueryRejection>,
-) -> Result<(axum::http::HeaderMap, Json<Vec<HouseholdEntry>>), ApiError> {
-    let principal = signed_in(viewer)?;
-    let Query(query) = query?;
-    let village = query
-        .village
-        .filter(|code| !code.trim().is_empty())
-        .ok_or_else(|| ApiError::invalid("village", "required: the village code"))?;
-    let page = PageQuery { limit: query.limit, offset: query.offset }.page(Some(HISTORY_PAGE))?.unwrap_or(Page::ALL);
-    let list = field::households(db.pool(), &principal, &village, page).await?;
-    Ok((next_link(&uri, Some(page), list.len()), Json(list)))
+    SignedIn(principal): SignedIn,
+    listing: Listing<HouseholdsQuery, HISTORY_PAGE>,
+) -> Result<Paged<HouseholdEntry>, ApiError> {
+    let village = params::required("village", listing.filter.village.clone(), "the village code")?;
+    Ok(listing.answer(field::households(db.pool(), &principal, &village, listing.page_or_all()).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/visits/{uuid}", tag = "field",
@@ -134,27 +111,20 @@ pub async fn households(
     request_body = VisitEdit,
     responses((status = 200, description = "The visit's new version; also in the ETag header", body = EditedVisit),
         (status = 400, description = "Malformed body or If-Match", body = ErrorBody),
-        (status = 401, description = "No valid session or token", body = ErrorBody),
-        (status = 403, description = "Role does not record visits", body = ErrorBody),
         (status = 404, description = "No such visit in the caller's scope", body = ErrorBody),
         (status = 409, description = "Corrected meanwhile; `current_version` says the version now", body = ErrorBody),
         (status = 422, description = "A field breaks a rule", body = ErrorBody),
-        (status = 428, description = "If-Match missing", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+        (status = 428, description = "If-Match missing", body = ErrorBody)))]
 /// `PATCH /api/v1/visits/{uuid}`: corrects what a synced visit says happened (people helped,
 /// skills, outcomes, note). Place, time and household stay as recorded.
 pub async fn edit_visit(
     State(db): State<Db>,
-    Extension(Caller(viewer)): Extension<Caller>,
-    headers: HeaderMap,
-    uuid: Result<Path<String>, PathRejection>,
-    body: Result<Json<VisitEdit>, JsonRejection>,
-) -> Result<(HeaderMap, Json<EditedVisit>), ApiError> {
-    let Path(uuid) = uuid?;
-    let Json(edit) = body?;
-    let expected_version = if_match_version(&headers)?;
-    let principal = signed_in(viewer)?;
+    SignedIn(principal): SignedIn,
+    Path(uuid): Path<String>,
+    IfMatch(version): IfMatch,
+    Json(edit): Json<VisitEdit>,
+) -> Result<Versioned<EditedVisit>, ApiError> {
     let edited =
-        visit_edits::edit_visit(&db, &principal, &uuid, expected_version, &edit).await.map_err(not_found("visit"))?;
-    Ok((version_tag(edited.version), Json(edited)))
+        visit_edits::edit_visit(&db, &principal, &uuid, version, &edit).await.map_err(ApiError::not_found("visit"))?;
+    Ok(Versioned(edited.version, edited))
 }

@@ -1,10 +1,9 @@
 //! `GET /healthz`: 200 when the database answers, 503 otherwise (for load balancers and uptime checks).
 
-use super::error::ErrorBody;
-use super::ApiError;
-use app::domain::Db;
+use super::error::{ApiError, ErrorBody};
+use super::extract::Json;
 use axum::extract::State;
-use axum::Json;
+use domain::Db;
 use serde_json::{json, Value};
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",

@@ -1,25 +1,22 @@
 //! Map layers for any viewport: `GET /api/v1/map/cultural-houses` and `/api/v1/map/visits` with
 //! `bbox` and `zoom`, answered with single features zoomed in and grid clusters zoomed out, so a
-//! provincial or national map stays small (see `app::domain::map_layers`). Answers are reused for
-//! a few seconds (`app::domain::layer_cache`): the same zoomed-out view, opened by many people, is
+//! provincial or national map stays small (see `domain::map_layers`). Answers are reused for
+//! a few seconds (`app::web::layer_cache`): the same zoomed-out view, opened by many people, is
 //! counted once.
 
-use super::cultural_houses::parse_bbox;
-use super::error::ErrorBody;
-use super::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::extract::Query;
+use super::params;
 use crate::auth::Caller;
-use app::domain::access::Visibility;
-use app::domain::cultural_houses::BBox;
-use app::domain::layer_cache::{LayerCache, LayerKey, FRESH_FOR};
-use app::domain::map_layers::{self, Viewport, MAX_ZOOM};
-use app::domain::Db;
-use app::map_layers::{HouseLayer, VisitLayer};
+use app::web::layer_cache::{LayerCache, LayerKey, FRESH_FOR};
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use domain::access::Visibility;
+use domain::map_layers::{self, Viewport};
+use domain::Db;
+use model::map_layers::{HouseLayer, VisitLayer};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -33,12 +30,7 @@ pub struct ViewportQuery {
 
 impl ViewportQuery {
     fn viewport(&self) -> Result<Viewport, ApiError> {
-        let bbox = self.bbox.as_deref().map(parse_bbox).transpose()?.unwrap_or(BBox::WORLD);
-        let zoom_text = self.zoom.as_deref().ok_or_else(|| ApiError::invalid("zoom", "required: 0 to 22"))?;
-        let zoom = zoom_text.trim().parse::<u8>().ok().filter(|zoom| *zoom <= MAX_ZOOM).ok_or_else(|| {
-            ApiError::invalid("zoom", format!("expected a whole number 0 to {MAX_ZOOM}, got '{zoom_text}'"))
-        })?;
-        Ok(Viewport { bbox, zoom })
+        params::viewport(self.bbox.as_deref(), self.zoom.as_deref())
     }
 }
 
@@ -51,10 +43,9 @@ impl ViewportQuery {
 pub async fn houses(
     State(db): State<Db>,
     State(cache): State<LayerCache>,
-    Extension(Caller(viewer)): Extension<Caller>,
-    query: Result<Query<ViewportQuery>, QueryRejection>,
+    Caller(viewer): Caller,
+    Query(query): Query<ViewportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query?;
     let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
     let key = LayerKey::new("houses", &viewport, visibility);
     cached(&cache, key, visibility, map_layers::houses(&db, visibility, &viewport)).await
@@ -64,18 +55,14 @@ pub async fn houses(
     params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
         ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages (at most 5000), below that grid clusters")),
     responses((status = 200, description = "Visits per village or per cluster of villages in the view", body = VisitLayer),
-        (status = 400, description = "Malformed bbox or zoom", body = ErrorBody),
-        (status = 401, description = "No valid session or token", body = ErrorBody),
-        (status = 403, description = "Role does not see field data", body = ErrorBody)),
-    security(("session" = []), ("token" = [])))]
+        (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Door-to-door visits and people helped per village in the caller's scope.
 pub async fn visits(
     State(db): State<Db>,
     State(cache): State<LayerCache>,
-    Extension(Caller(viewer)): Extension<Caller>,
-    query: Result<Query<ViewportQuery>, QueryRejection>,
+    Caller(viewer): Caller,
+    Query(query): Query<ViewportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query?;
     let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
     let key = LayerKey::new("visits", &viewport, visibility);
     cached(&cache, key, visibility, map_layers::visits(&db, visibility, &viewport)).await
@@ -87,7 +74,7 @@ async fn cached<Layer: serde::Serialize>(
     cache: &LayerCache,
     key: LayerKey,
     visibility: Visibility,
-    compute: impl std::future::Future<Output = Result<Layer, app::domain::StoreError>>,
+    compute: impl std::future::Future<Output = Result<Layer, domain::StoreError>>,
 ) -> Result<Response, ApiError> {
     if let Some(bytes) = cache.fresh(&key) {
         return Ok(layer_response(bytes, visibility));

@@ -1,8 +1,9 @@
 //! REST API v1: GeoJSON (RFC 7946, lon/lat) for maps and integrations. Every error is JSON.
 //!
-//! [`api_routes`] is the one list of routes: each names its [`Access`], the router is built from
-//! it, and the authorization matrix test walks the same list, so a route cannot be added without
-//! an access rule or escape the test.
+//! [`api_routes`] is the one list of routes. Each names its [`Access`] and its handler, whose
+//! `#[utoipa::path]` gives the method, the path and the documentation; the router, the access
+//! checks, the OpenAPI document and the authorization matrix test are all built from this list,
+//! so a route cannot be added without an access rule, documentation, or the test.
 
 pub mod admin_units;
 pub mod audit;
@@ -11,130 +12,149 @@ pub mod cultural_houses;
 pub mod donations;
 pub mod error;
 pub mod exports;
+pub mod extract;
 pub mod field;
 pub mod health;
 pub mod indicators;
 pub mod map_layers;
 pub mod paging;
+pub mod params;
 pub mod reports;
 pub mod tokens;
 pub mod users;
-pub mod versions;
 
-use crate::auth::{
-    self, Access, ADMIN, DASHBOARD_READERS, DONATION_MANAGERS, FIELD_READERS, FIGURE_REPORTERS, RECORDERS, REPORTERS,
-    SIGNED_IN, WIFI_EDITORS,
-};
+use crate::auth::{self, Access};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{delete, get, patch, post, put, MethodRouter};
+use axum::routing::MethodRouter;
 use axum::Router;
 pub use error::ApiError;
+use model::Capability;
 use std::collections::BTreeMap;
+use utoipa::openapi::path::{Operation, PathItem, Paths};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::RefOr;
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
-/// One route of the API: method, path (under `/api/v1`), who may call it, and its handler.
+/// Where the API lives; the handlers' documented paths start with it.
+pub const PREFIX: &str = "/api/v1";
+
+/// One route of the API: its method and path (under [`PREFIX`]), who may call it, its handler and
+/// its documentation.
 pub struct ApiRoute {
     pub method: Method,
-    pub path: &'static str,
+    pub path: String,
     pub access: Access,
     handler: MethodRouter<AppState>,
+    /// The route's documented operation, with the schemas it names.
+    pub documentation: Paths,
+    pub schemas: Vec<(String, RefOr<Schema>)>,
 }
 
-fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> ApiRoute {
-    ApiRoute { method, path, access, handler }
+impl ApiRoute {
+    fn new(access: Access, (schemas, documentation, handler): UtoipaMethodRouter<AppState>) -> ApiRoute {
+        let (path, method) = documentation
+            .paths
+            .iter()
+            .find_map(|(path, item)| Some((path.clone(), only_method(item)?)))
+            .unwrap_or_else(|| panic!("a route's handler documents no operation: {:?}", documentation.paths.keys()));
+        let path = path.strip_prefix(PREFIX).unwrap_or(&path).to_owned();
+        ApiRoute { method, path, access, handler, documentation, schemas }
+    }
+
+    /// Accepts files up to [`crate::MAX_IMPORT_BYTES`] instead of the usual body limit.
+    fn taking_files(mut self) -> ApiRoute {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES));
+        self
+    }
 }
 
-/// Every route under `/api/v1`.
+/// The method of a path item that documents exactly one operation.
+fn only_method(item: &PathItem) -> Option<Method> {
+    let documented: Vec<(Method, &Option<Operation>)> = vec![
+        (Method::GET, &item.get),
+        (Method::POST, &item.post),
+        (Method::PUT, &item.put),
+        (Method::PATCH, &item.patch),
+        (Method::DELETE, &item.delete),
+    ];
+    let mut methods = documented.into_iter().filter(|(_, operation)| operation.is_some()).map(|(method, _)| method);
+    let method = methods.next()?;
+    methods.next().is_none().then_some(method)
+}
+
+/// Every route under [`PREFIX`].
 pub fn api_routes() -> Vec<ApiRoute> {
+    use Access::{Needs, Public};
+    use Capability::{
+        Administer, EditWifi, ManageDonations, ReadDashboard, ReadFieldProgress, RecordField, ReportCoverage,
+        ReportFigures, SignIn,
+    };
     vec![
-        route(Method::GET, "/cultural-houses", Access::Public, get(cultural_houses::list)),
-        route(Method::GET, "/cultural-houses/{id}", Access::Public, get(cultural_houses::get_one)),
-        route(
-            Method::PUT,
-            "/cultural-houses/{id}/wifi",
-            Access::Roles(WIFI_EDITORS),
-            put(cultural_houses::update_wifi),
-        ),
-        route(Method::GET, "/cultural-houses/{id}/wifi-history", Access::Public, get(cultural_houses::wifi_history)),
-        route(Method::GET, "/map/cultural-houses", Access::Public, get(map_layers::houses)),
-        route(Method::GET, "/map/visits", Access::Roles(FIELD_READERS), get(map_layers::visits)),
-        route(Method::GET, "/admin-units", Access::Public, get(admin_units::list)),
-        route(Method::GET, "/exports/cultural-houses.csv", Access::Public, get(exports::cultural_houses_csv)),
-        route(Method::GET, "/exports/cultural-houses.geojson", Access::Public, get(exports::cultural_houses_geojson)),
-        route(Method::GET, "/exports/coverage.csv", Access::Public, get(exports::coverage_csv)),
-        route(
-            Method::POST,
-            "/imports/wifi",
-            Access::Roles(WIFI_EDITORS),
-            post(cultural_houses::import_wifi).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
-        ),
-        route(Method::POST, "/coverage-reports", Access::Roles(REPORTERS), post(coverage::create)),
-        route(Method::GET, "/villages/{code}/coverage-history", Access::Public, get(coverage::village_history)),
-        route(
-            Method::POST,
-            "/imports/coverage",
-            Access::Roles(REPORTERS),
-            post(coverage::import_csv).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
-        ),
-        route(
-            Method::POST,
-            "/imports/coverage-areas",
-            Access::Roles(REPORTERS),
-            post(coverage::import_geojson).layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES)),
-        ),
-        route(Method::POST, "/sync", Access::Roles(RECORDERS), post(field::sync)),
-        route(Method::GET, "/progress/villages", Access::Roles(FIELD_READERS), get(field::progress)),
-        route(Method::GET, "/households", Access::Roles(RECORDERS), get(field::households)),
-        route(Method::PATCH, "/visits/{uuid}", Access::Roles(RECORDERS), patch(field::edit_visit)),
-        route(Method::GET, "/field-measurements", Access::Roles(SIGNED_IN), get(field::measurements)),
-        route(Method::GET, "/indicators", Access::Roles(DASHBOARD_READERS), get(indicators::list)),
-        route(Method::GET, "/priorities", Access::Roles(DASHBOARD_READERS), get(indicators::priorities)),
-        route(Method::GET, "/reports/indicators.csv", Access::Roles(DASHBOARD_READERS), get(reports::indicators_csv)),
-        route(Method::GET, "/reports/priorities.csv", Access::Roles(DASHBOARD_READERS), get(reports::priorities_csv)),
-        route(Method::GET, "/reports/quarterly.xlsx", Access::Roles(DASHBOARD_READERS), get(reports::quarterly_xlsx)),
-        route(Method::PUT, "/targets", Access::Roles(ADMIN), put(indicators::set_target)),
-        route(Method::POST, "/indicator-reports", Access::Roles(FIGURE_REPORTERS), post(indicators::report)),
-        route(Method::GET, "/donors", Access::Roles(DONATION_MANAGERS), get(donations::list_donors)),
-        route(Method::POST, "/donors", Access::Roles(DONATION_MANAGERS), post(donations::create_donor)),
-        route(Method::GET, "/donations/acknowledgements", Access::Public, get(donations::acknowledgements)),
-        route(Method::GET, "/donations/stock", Access::Public, get(donations::stock)),
-        route(Method::GET, "/donations/eligible", Access::Roles(RECORDERS), get(donations::eligible)),
-        route(Method::GET, "/donations/villages", Access::Roles(FIELD_READERS), get(donations::villages)),
-        route(Method::GET, "/pledges", Access::Roles(DASHBOARD_READERS), get(donations::list_pledges)),
-        route(Method::POST, "/pledges", Access::Roles(DONATION_MANAGERS), post(donations::create_pledge)),
-        route(Method::POST, "/pledges/{id}/receive", Access::Roles(DONATION_MANAGERS), post(donations::receive_pledge)),
-        route(Method::GET, "/allocations", Access::Roles(RECORDERS), get(donations::list_allocations)),
-        route(Method::POST, "/allocations", Access::Roles(DONATION_MANAGERS), post(donations::allocate)),
-        route(
-            Method::POST,
-            "/allocations/{id}/cancel",
-            Access::Roles(DONATION_MANAGERS),
-            post(donations::cancel_allocation),
-        ),
-        route(Method::PUT, "/handover-photos/{uuid}", Access::Roles(RECORDERS), put(donations::put_photo)),
-        route(Method::GET, "/handover-photos/{uuid}", Access::Roles(RECORDERS), get(donations::get_photo)),
-        route(Method::GET, "/exports/donations.csv", Access::Public, get(donations::stock_csv)),
-        route(Method::GET, "/reports/donations.xlsx", Access::Roles(DASHBOARD_READERS), get(donations::report_xlsx)),
-        route(Method::GET, "/me", Access::Roles(SIGNED_IN), get(users::me)),
-        route(Method::GET, "/users", Access::Roles(ADMIN), get(users::list)),
-        route(Method::POST, "/users", Access::Roles(ADMIN), post(users::create)),
-        route(Method::PATCH, "/users/{id}", Access::Roles(ADMIN), patch(users::update)),
-        route(Method::GET, "/tokens", Access::Roles(ADMIN), get(tokens::list)),
-        route(Method::POST, "/tokens", Access::Roles(ADMIN), post(tokens::create)),
-        route(Method::DELETE, "/tokens/{id}", Access::Roles(ADMIN), delete(tokens::revoke)),
-        route(Method::GET, "/audit", Access::Roles(ADMIN), get(audit::list)),
+        ApiRoute::new(Public, routes!(cultural_houses::list)),
+        ApiRoute::new(Public, routes!(cultural_houses::get_one)),
+        ApiRoute::new(Needs(EditWifi), routes!(cultural_houses::update_wifi)),
+        ApiRoute::new(Public, routes!(cultural_houses::wifi_history)),
+        ApiRoute::new(Public, routes!(map_layers::houses)),
+        ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::visits)),
+        ApiRoute::new(Public, routes!(admin_units::list)),
+        ApiRoute::new(Public, routes!(exports::cultural_houses_csv)),
+        ApiRoute::new(Public, routes!(exports::cultural_houses_geojson)),
+        ApiRoute::new(Public, routes!(exports::coverage_csv)),
+        ApiRoute::new(Needs(EditWifi), routes!(cultural_houses::import_wifi)).taking_files(),
+        ApiRoute::new(Needs(ReportCoverage), routes!(coverage::create)),
+        ApiRoute::new(Public, routes!(coverage::village_history)),
+        ApiRoute::new(Needs(ReportCoverage), routes!(coverage::import_csv)).taking_files(),
+        ApiRoute::new(Needs(ReportCoverage), routes!(coverage::import_geojson)).taking_files(),
+        ApiRoute::new(Needs(RecordField), routes!(field::sync)),
+        ApiRoute::new(Needs(ReadFieldProgress), routes!(field::progress)),
+        ApiRoute::new(Needs(RecordField), routes!(field::households)),
+        ApiRoute::new(Needs(RecordField), routes!(field::edit_visit)),
+        ApiRoute::new(Needs(SignIn), routes!(field::measurements)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(indicators::list)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(indicators::priorities)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(reports::indicators_csv)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(reports::priorities_csv)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(reports::quarterly_xlsx)),
+        ApiRoute::new(Needs(Administer), routes!(indicators::set_target)),
+        ApiRoute::new(Needs(ReportFigures), routes!(indicators::report)),
+        ApiRoute::new(Needs(ManageDonations), routes!(donations::list_donors)),
+        ApiRoute::new(Needs(ManageDonations), routes!(donations::create_donor)),
+        ApiRoute::new(Public, routes!(donations::acknowledgements)),
+        ApiRoute::new(Public, routes!(donations::stock)),
+        ApiRoute::new(Needs(RecordField), routes!(donations::eligible)),
+        ApiRoute::new(Needs(ReadFieldProgress), routes!(donations::villages)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(donations::list_pledges)),
+        ApiRoute::new(Needs(ManageDonations), routes!(donations::create_pledge)),
+        ApiRoute::new(Needs(ManageDonations), routes!(donations::receive_pledge)),
+        ApiRoute::new(Needs(RecordField), routes!(donations::list_allocations)),
+        ApiRoute::new(Needs(ManageDonations), routes!(donations::allocate)),
+        ApiRoute::new(Needs(ManageDonations), routes!(donations::cancel_allocation)),
+        ApiRoute::new(Needs(RecordField), routes!(donations::put_photo)),
+        ApiRoute::new(Needs(RecordField), routes!(donations::get_photo)),
+        ApiRoute::new(Public, routes!(donations::stock_csv)),
+        ApiRoute::new(Needs(ReadDashboard), routes!(donations::report_xlsx)),
+        ApiRoute::new(Needs(SignIn), routes!(users::me)),
+        ApiRoute::new(Needs(Administer), routes!(users::list)),
+        ApiRoute::new(Needs(Administer), routes!(users::create)),
+        ApiRoute::new(Needs(Administer), routes!(users::update)),
+        ApiRoute::new(Needs(Administer), routes!(tokens::list)),
+        ApiRoute::new(Needs(Administer), routes!(tokens::create)),
+        ApiRoute::new(Needs(Administer), routes!(tokens::revoke)),
+        ApiRoute::new(Needs(Administer), routes!(audit::list)),
     ]
 }
 
-/// The router for `/api/v1`, each route behind the access check it declares.
+/// The router for [`PREFIX`], each route behind the access check it declares.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, MethodRouter<AppState>> = BTreeMap::new();
     for api_route in api_routes() {
         let guarded = api_route
             .handler
             .route_layer(axum::middleware::from_fn_with_state((state.db.clone(), api_route.access), auth::enforce));
-        let merged = match by_path.remove(api_route.path) {
+        let merged = match by_path.remove(&api_route.path) {
             Some(existing) => existing.merge(guarded),
             None => guarded,
         };
@@ -142,6 +162,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     }
     by_path
         .into_iter()
-        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+        .fold(Router::new(), |router, (path, handler)| router.route(&path, handler))
         .fallback(|| async { ApiError::RouteNotFound })
 }

@@ -1,9 +1,9 @@
 //! `limit`/`offset` paging shared by every list route, with an RFC 8288 `Link: <…>; rel="next"`
 //! header on a full page so that clients follow links instead of computing offsets.
 
-use super::ApiError;
-use app::domain::db::Page;
+use super::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderValue, Uri};
+use domain::db::Page;
 use serde::Deserialize;
 
 /// Largest page a client may ask for.

@@ -1,7 +1,7 @@
 //! Optimistic concurrency for the records edited through the API: the `ETag` names a record's
 //! version and a write must send it back in `If-Match`.
 
-use super::ApiError;
+use super::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderValue};
 
 /// An `ETag` header naming a version.

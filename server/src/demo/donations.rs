@@ -3,10 +3,10 @@
 //! Made through the domain layer's own operations, so the demo's stock adds up the way real
 //! stock does.
 
-use app::domain::access::Principal;
-use app::domain::{donations, field, Db, StoreError};
-use app::donations::{Condition, DonorKind, Item, NewAllocation, NewDonor, NewPledge};
-use app::model::Role;
+use domain::access::Principal;
+use domain::{donations, Db, StoreError};
+use model::donations::{Condition, DonorKind, Item, NewAllocation, NewDonor, NewPledge};
+use model::Role;
 
 /// The commune whose officer and team the demo accounts are.
 const COMMUNE: &str = "15187";
@@ -84,7 +84,7 @@ pub(super) async fn insert(db: &Db) -> Result<usize, StoreError> {
                 "serial": "IMEI 356938035643809",
                 "guided": true,
             });
-            field::sync(db, &demo, vec![handover]).await?;
+            domain::sync::sync(db, &demo, vec![handover]).await?;
         }
     }
     Ok(received.len() + 1)

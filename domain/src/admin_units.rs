@@ -1,0 +1,207 @@
+//! Administrative units (province → district → commune → village) and their boundaries.
+//!
+//! Units are generic rows with a level and validity dates, so the July 2025 merger of communes
+//! (and any later one) is new data, not new code.
+
+use super::StoreError;
+use sqlx::{Any, Executor};
+use std::fmt;
+use std::str::FromStr;
+
+/// The level of an administrative unit, from the largest down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Country,
+    Province,
+    District,
+    Commune,
+    Village,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [Level::Country, Level::Province, Level::District, Level::Commune, Level::Village];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Country => "country",
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Commune => "commune",
+            Level::Village => "village",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = model::UnknownValue;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Level::ALL.into_iter().find(|level| level.as_str() == value).ok_or_else(|| model::UnknownValue {
+            value: value.to_owned(),
+            expected: "country, province, district, commune, village",
+        })
+    }
+}
+
+/// A unit to create.
+#[derive(Clone, Debug)]
+pub struct NewUnit<'a> {
+    pub parent_id: Option<i64>,
+    pub level: Level,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub boundary: Option<&'a Boundary>,
+}
+
+/// A validated boundary ready to store: GeoJSON geometry text plus its bounding box, kept in
+/// columns so viewport queries need no geometry parsing.
+#[derive(Clone, Debug)]
+pub struct Boundary {
+    pub geojson: String,
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+}
+
+/// A current unit with its stored boundary, as listed for maps.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UnitWithBoundary {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    pub boundary: Option<String>,
+}
+
+/// The id and level of the current unit with this code, if any.
+pub async fn find_by_code<'e, E>(executor: E, code: &str) -> Result<Option<(i64, Level)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, level FROM admin_unit WHERE code = $1 AND valid_to IS NULL")
+            .bind(code)
+            .fetch_optional(executor)
+            .await?;
+    row.map(|(id, level)| {
+        level
+            .parse()
+            .map(|level| (id, level))
+            .map_err(|_| StoreError::Corrupt(format!("unit {code} has an unknown level {level}")))
+    })
+    .transpose()
+}
+
+/// Creates a unit and returns its id.
+pub async fn insert<'e, E>(executor: E, unit: &NewUnit<'_>) -> Result<i64, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let boundary = unit.boundary;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO admin_unit (parent_id, level, code, name, boundary, min_lon, min_lat, max_lon, max_lat)
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $10 THEN $6 END, CASE WHEN $10 THEN $7 END,
+                 CASE WHEN $10 THEN $8 END, CASE WHEN $10 THEN $9 END)
+         RETURNING id",
+    )
+    .bind(unit.parent_id)
+    .bind(unit.level.as_str())
+    .bind(unit.code)
+    .bind(unit.name)
+    .bind(boundary.map(|b| b.geojson.as_str()))
+    .bind(boundary.map_or(0.0, |b| b.min_lon))
+    .bind(boundary.map_or(0.0, |b| b.min_lat))
+    .bind(boundary.map_or(0.0, |b| b.max_lon))
+    .bind(boundary.map_or(0.0, |b| b.max_lat))
+    // Floats are never bound as NULL: see `db::nullable_f64`.
+    .bind(boundary.is_some())
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
+}
+
+/// Replaces the name and boundary of an existing unit.
+pub async fn update_boundary<'e, E>(executor: E, id: i64, name: &str, boundary: &Boundary) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE admin_unit
+         SET name = $2, boundary = $3, min_lon = $4, min_lat = $5, max_lon = $6, max_lat = $7
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(boundary.geojson.as_str())
+    .bind(boundary.min_lon)
+    .bind(boundary.min_lat)
+    .bind(boundary.max_lon)
+    .bind(boundary.max_lat)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Current units of one level, optionally under one parent (by code), ordered by name.
+pub async fn list_with_boundaries<'e, E>(
+    executor: E,
+    level: Level,
+    parent_code: Option<&str>,
+) -> Result<Vec<UnitWithBoundary>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT u.code, u.name, u.level, p.code AS parent_code, u.boundary
+         FROM admin_unit u LEFT JOIN admin_unit p ON p.id = u.parent_id
+         WHERE u.level = $1 AND u.valid_to IS NULL AND ($2 IS NULL OR p.code = $2)
+         ORDER BY u.name, u.code",
+    )
+    .bind(level.as_str())
+    .bind(parent_code)
+    .fetch_all(executor)
+    .await?)
+}
+
+/// A unit with its boundary parsed and thinned for display (`None` when it has no boundary yet).
+#[derive(Clone, Debug)]
+pub struct DisplayUnit {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    pub area: Option<geo::MultiPolygon<f64>>,
+}
+
+/// Current units of a level with display-ready boundaries: what both the map page and
+/// `GET /api/v1/admin-units` serve.
+pub async fn list_for_display<'e, E>(
+    executor: E,
+    level: Level,
+    parent_code: Option<&str>,
+) -> Result<Vec<DisplayUnit>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let units = list_with_boundaries(executor, level, parent_code).await?;
+    Ok(units
+        .into_iter()
+        .map(|unit| {
+            let area = unit.boundary.as_deref().and_then(|text| {
+                let parsed = super::geometry::read_stored(text);
+                if parsed.is_none() {
+                    tracing::warn!(code = %unit.code, "stored boundary is unreadable; serving none");
+                }
+                parsed.map(|area| super::geometry::simplify_for_display(&area))
+            });
+            DisplayUnit { code: unit.code, name: unit.name, level: unit.level, parent_code: unit.parent_code, area }
+        })
+        .collect())
+}

@@ -1,0 +1,135 @@
+//! What the field work adds up to: a village's household list, door-to-door progress per village,
+//! and the network the teams' phones measured. Records arrive through [`crate::sync`].
+
+use super::access::{self, Principal};
+use super::params::Params;
+use super::StoreError;
+pub use crate::sync::{insert_household, insert_visit, StoredVisit};
+use model::field_records::VillageMeasurement;
+pub use model::field_records::{HouseholdEntry, VillageProgress};
+use model::Capability;
+use sqlx::{Any, Executor};
+
+/// The households of one village within the principal's scope, not-yet-visited first, then by
+/// label. Only roles that record visits see them (they hold names).
+pub async fn households<'e, E>(
+    executor: E,
+    principal: &Principal,
+    village_code: &str,
+    page: super::db::Page,
+) -> Result<Vec<HouseholdEntry>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    access::require(principal, Capability::RecordField)?;
+    let mut params = Params::new();
+    let scope = params.scope_of(principal);
+    let sql = format!(
+        "WITH RECURSIVE {cte}
+         SELECT * FROM (
+             SELECT h.id, h.client_uuid AS uuid, v.code AS village_code, h.label, h.lon, h.lat,
+                    (SELECT COUNT(*) FROM visit x WHERE x.household_id = h.id) AS visits,
+                    (SELECT MAX(x.visited_at) FROM visit x WHERE x.household_id = h.id) AS last_visited_at,
+                    h.version
+             FROM household h JOIN admin_unit v ON v.id = h.village_id
+             WHERE v.code = {village} AND {in_scope}
+         ) AS listed
+         ORDER BY CASE WHEN visits = 0 THEN 0 ELSE 1 END, label, id
+         LIMIT {limit} OFFSET {offset}",
+        cte = scope.cte,
+        village = params.bind(village_code.trim().to_owned()),
+        in_scope = scope.covers("h.village_id"),
+        limit = params.bind(page.limit),
+        offset = params.bind(page.offset),
+    );
+    Ok(params.query_as(&sql)?.fetch_all(executor).await?)
+}
+
+/// Progress of every current village the principal may see, by commune and village name.
+pub async fn progress<'e, E>(executor: E, principal: &Principal) -> Result<Vec<VillageProgress>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut params = Params::new();
+    let scope = params.scope_of(principal);
+    let sql = format!(
+        "WITH RECURSIVE {cte}
+         SELECT v.code AS village_code, v.name AS village, c.code AS commune_code,
+                (SELECT COUNT(*) FROM household h WHERE h.village_id = v.id) AS households,
+                (SELECT COUNT(DISTINCT x.household_id) FROM visit x WHERE x.village_id = v.id) AS households_visited,
+                (SELECT COUNT(*) FROM visit x WHERE x.village_id = v.id) AS visits,
+                (SELECT COALESCE(SUM(x.people_helped), 0) FROM visit x WHERE x.village_id = v.id) AS people_helped,
+                (SELECT COUNT(*) FROM visit x WHERE x.village_id = v.id AND x.vneid_activated = 1) AS vneid_activations,
+                (SELECT COUNT(*) FROM visit x WHERE x.village_id = v.id AND x.outside_area = 1) AS flagged_visits
+         FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id
+         WHERE v.level = 'village' AND v.valid_to IS NULL AND {in_scope}
+         ORDER BY c.name, v.name, v.code",
+        cte = scope.cte,
+        in_scope = scope.covers("v.id"),
+    );
+    Ok(params.query_as(&sql)?.fetch_all(executor).await?)
+}
+
+/// A sample's place on the coverage quality scale (index into `coverage::QUALITIES`).
+fn sample_rank(effective_type: &str, downlink_mbps: Option<f64>) -> usize {
+    match effective_type {
+        "4g" if downlink_mbps.is_some_and(|mbps| mbps >= 5.0) => 3,
+        "4g" => 2,
+        "3g" => 1,
+        _ => 0,
+    }
+}
+
+/// Field measurements per village within the principal's scope.
+pub async fn measurements<'e, E>(executor: E, principal: &Principal) -> Result<Vec<VillageMeasurement>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut params = Params::new();
+    let scope = params.scope_of(principal);
+    let sql = format!(
+        "WITH RECURSIVE {cte}
+         SELECT v.code, x.network_type, x.network_downlink_mbps, x.visited_at
+         FROM visit x JOIN admin_unit v ON v.id = x.village_id
+         WHERE x.network_type IS NOT NULL AND {in_scope}
+         ORDER BY v.code",
+        cte = scope.cte,
+        in_scope = scope.covers("x.village_id"),
+    );
+    let rows: Vec<(String, String, Option<f64>, String)> = params.query_as(&sql)?.fetch_all(executor).await?;
+    let mut by_village: std::collections::BTreeMap<String, Vec<(String, Option<f64>, String)>> =
+        std::collections::BTreeMap::new();
+    for (village, kind, downlink, at) in rows {
+        by_village.entry(village).or_default().push((kind, downlink, at));
+    }
+    Ok(by_village
+        .into_iter()
+        .map(|(village_code, samples)| {
+            let mut ranks: Vec<usize> =
+                samples.iter().map(|(kind, downlink, _)| sample_rank(kind, *downlink)).collect();
+            ranks.sort_unstable();
+            let mut downlinks: Vec<f64> = samples.iter().filter_map(|(_, downlink, _)| *downlink).collect();
+            downlinks.sort_by(f64::total_cmp);
+            VillageMeasurement {
+                village_code,
+                samples: samples.len() as i64,
+                quality: super::coverage::QUALITIES[ranks[ranks.len() / 2]].to_owned(),
+                median_downlink_mbps: downlinks.get(downlinks.len() / 2).copied(),
+                latest_at: samples.iter().map(|(_, _, at)| at.clone()).max().unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_rank_like_coverage_qualities() {
+        assert_eq!(super::super::coverage::QUALITIES[sample_rank("4g", Some(12.0))], "good");
+        assert_eq!(super::super::coverage::QUALITIES[sample_rank("4g", None)], "fair");
+        assert_eq!(super::super::coverage::QUALITIES[sample_rank("3g", Some(9.0))], "weak");
+        assert_eq!(super::super::coverage::QUALITIES[sample_rank("slow-2g", None)], "none");
+    }
+}

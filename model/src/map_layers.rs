@@ -1,0 +1,77 @@
+//! Map layers for any viewport, from a village to the whole country: the server answers single
+//! features when the view holds few enough of them, else counts per grid cell, so a zoomed-out
+//! national map stays a few kilobytes (issue 8). Shared by the server and the browser.
+
+use crate::WifiStatus;
+use serde::{Deserialize, Serialize};
+
+/// The cultural houses of a viewport.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HouseLayer {
+    /// Each house (zoomed in, and not too many).
+    Houses { houses: Vec<HousePoint> },
+    /// Houses counted per square grid cell of `cell_deg` degrees.
+    Clusters { cell_deg: f64, clusters: Vec<HouseCluster> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HousePoint {
+    pub id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub wifi_status: WifiStatus,
+}
+
+/// The houses of one grid cell, drawn at their mean position.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HouseCluster {
+    pub lon: f64,
+    pub lat: f64,
+    pub houses: i64,
+    /// Houses with working Wi-Fi.
+    pub active: i64,
+    /// Houses whose Wi-Fi is broken.
+    pub broken: i64,
+}
+
+/// Door-to-door visits of a viewport, per village or per grid cell. A village is drawn at the
+/// mean GPS position of its visits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VisitLayer {
+    Villages {
+        villages: Vec<VillageVisits>,
+        /// Visits in scope made where no phone had a GPS fix: counted, not drawn.
+        without_position: i64,
+    },
+    Clusters {
+        cell_deg: f64,
+        clusters: Vec<VisitCluster>,
+        without_position: i64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VillageVisits {
+    pub village_id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub visits: i64,
+    pub people_helped: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VisitCluster {
+    pub lon: f64,
+    pub lat: f64,
+    pub villages: i64,
+    pub visits: i64,
+    pub people_helped: i64,
+}
