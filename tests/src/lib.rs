@@ -21,16 +21,23 @@ use tower::ServiceExt;
 /// Environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_ENV: &str = "BANDOSO_TEST_POSTGRES_URL";
 
-/// A database created for one test; dropped (PostgreSQL) or deleted (SQLite) by [`TestDb::finish`].
+/// A database created for one test; dropped (PostgreSQL) or deleted (SQLite) by [`TestDb::finish`],
+/// or, when a failed test never gets there, when the value is dropped.
 pub struct TestDb {
     pub db: Db,
     pub url: String,
-    cleanup: Cleanup,
+    cleanup: Option<Cleanup>,
 }
 
 enum Cleanup {
-    Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    /// The database file's folder, deleted with the value.
+    Sqlite {
+        _folder: tempfile::TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDb {
@@ -40,7 +47,7 @@ impl TestDb {
         let url = format!("sqlite://{}", folder.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open SQLite test database");
         db.migrate().await.expect("migrate SQLite test database");
-        TestDb { db, url, cleanup: Cleanup::Sqlite(folder) }
+        TestDb { db, url, cleanup: Some(Cleanup::Sqlite { _folder: folder }) }
     }
 
     /// A new PostgreSQL database, migrated; `None` (after saying so) when no server is configured.
@@ -58,32 +65,51 @@ impl TestDb {
         let url = database_url_with_name(&admin_url, &name);
         let db = Db::connect(&url).await.expect("open PostgreSQL test database");
         db.migrate().await.expect("migrate PostgreSQL test database");
-        Some(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
+        Some(TestDb { db, url, cleanup: Some(Cleanup::Postgres { admin_url, name }) })
     }
 
     /// Closes the pool and removes the database. Closing waits for connections in use to come
     /// back; a test that left one checked out (a task still running) must not hang the suite, so
     /// the wait is bounded and the PostgreSQL drop is forced.
-    pub async fn finish(self) {
+    pub async fn finish(mut self) {
         if tokio::time::timeout(std::time::Duration::from_secs(10), self.db.close()).await.is_err() {
             eprintln!("the test database pool did not close within 10 s; dropping the database anyway");
         }
-        match self.cleanup {
-            Cleanup::Sqlite(folder) => drop(folder),
-            Cleanup::Postgres { admin_url, name } => {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    let drop_sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    if let Err(error) = sqlx::query(&drop_sql).execute(&mut admin).await {
-                        eprintln!("could not drop test database {name}: {error}");
-                    }
-                }
-            }
+        if let Some(Cleanup::Postgres { admin_url, name }) = self.cleanup.take() {
+            drop_postgres_database(&admin_url, &name).await;
         }
     }
 
     /// The application on this database, as `bandoso serve` builds it.
     pub fn app(&self) -> Router {
         server::app(test_state(self.db.clone()))
+    }
+}
+
+/// A test that failed panics before [`TestDb::finish`]: its PostgreSQL database is dropped here,
+/// on a thread with a runtime of its own (a destructor cannot wait on the test's runtime), so
+/// failed runs leave nothing behind on the server.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(Cleanup::Postgres { admin_url, name }) = self.cleanup.take() else { return };
+        let dropping =
+            std::thread::spawn(move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(drop_postgres_database(&admin_url, &name)),
+                Err(error) => eprintln!("could not drop test database {name}: {error}"),
+            });
+        if dropping.join().is_err() {
+            eprintln!("dropping a test database panicked");
+        }
+    }
+}
+
+/// Drops a test's PostgreSQL database, even with connections still open to it.
+async fn drop_postgres_database(admin_url: &str, name: &str) {
+    if let Ok(mut admin) = sqlx::PgConnection::connect(admin_url).await {
+        let drop_sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        if let Err(error) = sqlx::query(&drop_sql).execute(&mut admin).await {
+            eprintln!("could not drop test database {name}: {error}");
+        }
     }
 }
 

@@ -16,7 +16,7 @@ async fn counts(db: &domain::Db) -> Vec<i64> {
     counts
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_of_a_live_database_restores_the_same_data_and_keeps_what_it_replaced() {
     let test_db = TestDb::sqlite().await;
     server::demo::reload(&test_db.db).await.expect("demo");

@@ -157,7 +157,7 @@ async fn the_stock_adds_up_from_pledge_to_allocation_to_handover() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_concurrent_allocations_of_the_last_device_exactly_one_wins() {
     on_each_backend(|test_db| async move {
         server::demo::reload(&test_db.db).await.expect("demo");

@@ -112,7 +112,7 @@ async fn a_batch_is_stored_record_by_record_and_a_resent_batch_stores_nothing_tw
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_copies_of_one_record_are_stored_exactly_once() {
     on_each_backend(|test_db| async move {
         server::demo::reload(&test_db.db).await.expect("demo");

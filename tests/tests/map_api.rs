@@ -425,3 +425,50 @@ async fn the_network_name_is_public_only_when_the_operator_says_so() {
     })
     .await;
 }
+
+/// A refused Wi-Fi edit tells the person why in their language: the page's server function
+/// carries the rule's Vietnamese wording (the UI shows it), the REST API sends both. Blank fields
+/// mean "not given" on both paths alike, as the page's form sends them.
+#[tokio::test]
+async fn a_refused_wifi_edit_is_explained_in_vietnamese_and_blank_fields_are_absent_on_every_path() {
+    on_each_backend(|test_db| async move {
+        seeded(&test_db).await;
+        let app = test_db.app();
+        let officer = demo_login(&app, "canbo.kimtan").await;
+        let (_, all) = send_json(&app, Method::GET, "/api/v1/cultural-houses?commune=15187", &officer, None).await;
+        let house = features(&all)[0]["id"].as_i64().expect("a house in Kim Tân");
+        let bandoso_tests::As::Session(cookie) = &officer else { unreachable!("a session") };
+        let version = bandoso_tests::house_version(&app, &officer, house).await;
+        let form = format!(
+            "id={house}&version={}&update[status]=active&update[provider]=viettel&update[bandwidth_mbps]=200000",
+            version.trim_matches('"')
+        );
+        let request = http::Request::post("/api/map/wifi")
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(http::header::COOKIE, cookie)
+            .body(axum::body::Body::from(form))
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = serde_json::from_str(&bandoso_tests::body_text(response).await).expect("JSON error");
+        assert_eq!(body["Invalid"]["vi"], "bandwidth_mbps: cần một số từ 0 đến 100000", "{body}");
+
+        let uri = format!("/api/v1/cultural-houses/{house}/wifi");
+        let headers = [(http::header::IF_MATCH, version.clone())];
+        let too_fast = serde_json::json!({"status": "active", "provider": "viettel", "bandwidth_mbps": 200000});
+        let (status, text) = bandoso_tests::send_with(&app, Method::PUT, &uri, &officer, Some(too_fast), &headers).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = serde_json::from_str(&text).expect("JSON error");
+        assert!(body["error"]["message"].as_str().unwrap_or_default().starts_with("bandwidth_mbps: expected"), "{body}");
+        assert_eq!(body["error"]["message_vi"], "bandwidth_mbps: cần một số từ 0 đến 100000", "{body}");
+
+        let blanks = serde_json::json!({"status": "planned", "provider": "", "installed_at": " ", "last_verified_at": "",
+            "ssid": ""});
+        let (status, text) = bandoso_tests::send_with(&app, Method::PUT, &uri, &officer, Some(blanks), &headers).await;
+        assert_eq!(status, StatusCode::OK, "blank fields are absent over REST too: {text}");
+        let saved: Value = serde_json::from_str(&text).expect("the house");
+        assert_eq!(saved["properties"]["wifi_provider"], Value::Null, "{saved}");
+        test_db
+    })
+    .await;
+}
