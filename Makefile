@@ -127,10 +127,10 @@ test-rust:
 .PHONY: bench
 bench: bench-frontend
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports --bench sync --bench map; \
+		BANDOSO_TEST_POSTGRES_URL="$(BANDOSO_TEST_POSTGRES_URL)" cargo bench -p bandoso-tests --bench imports --bench sync --bench map --bench geometry; \
 	else \
 		echo "PostgreSQL not reachable on 127.0.0.1:5432: benchmarks run on SQLite only"; \
-		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports --bench sync --bench map; \
+		env -u BANDOSO_TEST_POSTGRES_URL cargo bench -p bandoso-tests --bench imports --bench sync --bench map --bench geometry; \
 	fi
 
 # Front end: first-load bytes of the map page and Lighthouse mobile scores, in Debian's Chromium

@@ -22,41 +22,45 @@ async fn auth_session() -> Result<crate::web::auth_backend::AuthSession, AppErro
     })
 }
 
-/// Signs in with username and password. Throttled per account and per client address; the error
-/// never tells whether the username exists.
+/// Signs in with username and password. Throttled per client address and per account (apart for
+/// each browser that signed into it before); the error never tells whether the username exists.
+/// A browser already signed in gets a new session id, so a session fixed on a shared computer
+/// never carries over to the next account.
 #[server(endpoint = "auth/login")]
 pub async fn login(username: String, password: String) -> Result<CurrentUser, AppError> {
     crate::error::responding(async move {
         use crate::web::auth_backend::Credentials;
-        use axum::extract::ConnectInfo;
-        use domain::throttle;
-        use std::net::SocketAddr;
+        use domain::throttle::{self, Attempt};
 
         let state = crate::map_api::state()?;
         let mut session = auth_session().await?;
-        let address = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-            .await
-            .map(|ConnectInfo(address)| address.ip().to_string())
-            .unwrap_or_else(|_| "unknown".to_owned());
+        let client = crate::web::client::RequestClient::of_this_request(&state).await;
         let username = username.trim().to_owned();
-        let keys = throttle::keys(&username, &address);
-        if let Some(seconds) = throttle::locked_for(&state.db, &keys).await? {
-            return Err(AppError::Throttled { minutes: (seconds + 59) / 60 });
-        }
+        let attempt =
+            Attempt { username: &username, address: &client.address, device_token: client.device_token.as_deref() };
+        let admitted = throttle::begin(&state.db, &attempt)
+            .await?
+            .map_err(|locked| AppError::Throttled { minutes: (locked.seconds + 59) / 60 })?;
         let credentials = Credentials { username: username.clone(), password };
         let user = session.authenticate(credentials).await.map_err(|error| {
             tracing::error!(%error, "authentication backend failed");
             AppError::Unavailable
         })?;
         let Some(user) = user else {
-            throttle::record_failure(&state.db, &keys).await?;
             return Err(AppError::InvalidCredentials);
         };
         session.login(&user).await.map_err(|error| {
             tracing::error!(%error, "cannot start session");
             AppError::Unavailable
         })?;
-        throttle::clear_account(&state.db, &username).await?;
+        // axum-login renews the id only for a browser that was signed out: renew it every time.
+        session.session.cycle_id().await.map_err(|error| {
+            tracing::error!(%error, "cannot renew the session id");
+            AppError::Unavailable
+        })?;
+        throttle::succeeded(&state.db, &admitted).await?;
+        let device = throttle::remember_device(&state.db, &username, client.device_token.as_deref()).await?;
+        crate::web::client::set_device_cookie(&device, state.sessions.secure_cookie);
         Ok(user.current_user())
     })
     .await
@@ -91,7 +95,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
             return Err(AppError::InvalidCredentials);
         }
         let refreshed = accounts::find_active(state.db.pool(), user.id).await?.ok_or(AppError::SignInRequired)?;
-        session.login(&crate::web::auth_backend::SessionUser(refreshed)).await.map_err(|error| {
+        session.login(&crate::web::auth_backend::SessionUser::from(refreshed)).await.map_err(|error| {
             tracing::error!(%error, "cannot renew session");
             AppError::Unavailable
         })?;

@@ -35,8 +35,10 @@ pub struct StateParts {
     pub db: Db,
     pub tiles: TileSource,
     pub sessions: SessionSettings,
-    /// Map layers answered in the last seconds (see `domain::layer_cache`).
+    /// Map layers answered in the last seconds (see `web::layer_cache`).
     pub map_layers: crate::web::layer_cache::LayerCache,
+    /// Proxies whose forwarding headers name the client (sign-in throttling behind TLS proxies).
+    pub trusted_proxies: crate::web::client::TrustedProxies,
 }
 
 impl FromRef<AppState> for Db {

@@ -59,7 +59,8 @@ pub async fn import_boundaries(
     geojson_text: &str,
     actor: super::audit::Actor<'_>,
 ) -> Result<ImportSummary, ImportError> {
-    let features = check_file(geojson_text).map_err(ImportError::Rejected)?;
+    let text = geojson_text.to_owned();
+    let features = super::off_the_runtime(move || check_file(&text)).await?.map_err(ImportError::Rejected)?;
     let mut problems = Vec::new();
     let mut summary = ImportSummary::default();
     let mut transaction = db.begin_write().await?;
@@ -142,6 +143,8 @@ fn check_file(geojson_text: &str) -> Result<Vec<CheckedFeature>, Vec<FeatureProb
     if collection.features.is_empty() {
         return Err(whole_file("the FeatureCollection has no features".to_owned()));
     }
+    geometry::check_file_size(collection.features.iter().filter_map(|feature| feature.geometry.as_ref()))
+        .map_err(whole_file)?;
     let mut problems = Vec::new();
     let mut checked = Vec::new();
     let mut seen_codes = HashSet::new();

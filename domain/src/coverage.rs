@@ -238,7 +238,7 @@ impl ReportingRights {
         }
         let reported_at = match report.reported_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Some(super::now_utc_text()),
-            Some(text) => match super::read_moment("reported_at", text) {
+            Some(text) => match super::read_past_moment("reported_at", text, super::EARLIEST_REPORT_DATE) {
                 Ok(moment) => Some(moment),
                 Err(problem) => {
                     problems.push(problem);
@@ -331,6 +331,9 @@ pub enum FileFormat {
     GeoJson,
 }
 
+/// Reads and checks a whole file of one format: every report, or every problem.
+type FileCheck = fn(&[u8], &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>>;
+
 /// Checks a coverage file and, unless `dry_run`, records every report in it with one audit entry:
 /// all or nothing, every refused line or feature named.
 pub async fn import_file(
@@ -341,11 +344,13 @@ pub async fn import_file(
     dry_run: bool,
 ) -> Result<super::csv_import::ImportOutcome, StoreError> {
     let rights = ReportingRights::load(db.pool(), principal).await?;
-    let (reports, action) = match format {
-        FileFormat::Csv => (check_csv(file, &rights), "import_csv"),
-        FileFormat::GeoJson => (check_geojson(file, &rights), "import_geojson"),
+    let (check, action): (FileCheck, _) = match format {
+        FileFormat::Csv => (check_csv, "import_csv"),
+        FileFormat::GeoJson => (check_geojson, "import_geojson"),
     };
-    let reports = reports.map_err(StoreError::RejectedFile)?;
+    let file = file.to_vec();
+    let reports =
+        super::off_the_runtime(move || check(&file, &rights)).await?.map_err(super::csv_import::rejected_file)?;
     if !dry_run {
         let mut tx = db.begin_write().await?;
         insert_checked(&mut tx, &reports, &principal.audit_name()).await?;
@@ -503,6 +508,9 @@ pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<Check
             format!("nhiều hơn {MAX_AREA_FEATURES} đối tượng; hãy chia nhỏ tệp"),
         )));
     }
+    // Counting positions is cheap and bounds what the validity checks below may cost.
+    super::geometry::check_file_size(collection.features.iter().filter_map(|feature| feature.geometry.as_ref()))
+        .map_err(|problem| whole_file(said(problem.clone(), format!("tệp quá lớn: {problem}"))))?;
     let items: Vec<(u64, geojson::Feature)> =
         collection.features.into_iter().enumerate().map(|(index, feature)| (index as u64, feature)).collect();
     check_items(items, RowProblem::at_feature, |feature| {

@@ -39,6 +39,37 @@ impl RowProblem {
     }
 }
 
+/// Most problems a refusal lists; the rest are counted in one last problem.
+pub const MAX_PROBLEMS: usize = 1000;
+/// Longest message of one problem, in characters: a line may quote a value of megabytes.
+pub const MAX_PROBLEM_CHARS: usize = 300;
+
+/// A file refused whole, its problems bounded ([`MAX_PROBLEMS`], [`MAX_PROBLEM_CHARS`]): a
+/// rejected 15 MiB file is answered in kilobytes, not in twice its size.
+pub fn rejected_file(mut problems: Vec<RowProblem>) -> super::StoreError {
+    let more = problems.len().saturating_sub(MAX_PROBLEMS);
+    problems.truncate(MAX_PROBLEMS);
+    for problem in &mut problems {
+        shorten(&mut problem.message);
+        shorten(&mut problem.message_vi);
+    }
+    if more > 0 {
+        problems.push(RowProblem::whole_file(said(
+            format!("… and {more} more problems; correct these first"),
+            format!("… và {more} lỗi nữa; hãy sửa các lỗi trên trước"),
+        )));
+    }
+    super::StoreError::RejectedFile(problems)
+}
+
+/// Cuts a message to [`MAX_PROBLEM_CHARS`] characters, marking the cut.
+fn shorten(message: &mut String) {
+    if let Some((cut, _)) = message.char_indices().nth(MAX_PROBLEM_CHARS) {
+        message.truncate(cut);
+        message.push('…');
+    }
+}
+
 /// What an import did (or, in a dry run, would do).
 #[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Serialize)]
 pub struct ImportOutcome {
@@ -148,5 +179,22 @@ pub fn check_items<T, U>(
         Ok(checked)
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_lists_a_bounded_number_of_bounded_problems() {
+        let huge = "x".repeat(10_000);
+        let problems: Vec<RowProblem> = (0..2_000)
+            .map(|line| RowProblem::at_line(line, said(format!("bad '{huge}'"), format!("sai '{huge}'"))))
+            .collect();
+        let super::super::StoreError::RejectedFile(answer) = rejected_file(problems) else { panic!("a refusal") };
+        assert_eq!(answer.len(), MAX_PROBLEMS + 1);
+        assert!(answer.iter().all(|problem| problem.message.chars().count() <= MAX_PROBLEM_CHARS + 1));
+        assert!(answer[MAX_PROBLEMS].message.contains("1000 more"), "{:?}", answer[MAX_PROBLEMS]);
     }
 }

@@ -322,12 +322,12 @@ fn given(value: Option<String>) -> Option<String> {
 /// case, dates in the stored form), or the first rule it breaks, naming the field. Every way in
 /// (the page's form, the REST API, an import line) goes through here.
 fn checked(mut update: WifiUpdate) -> Result<WifiUpdate, Said> {
-    update.ssid = given(update.ssid);
+    update.ssid = super::text::optional("ssid", update.ssid.as_deref(), MAX_SSID_BYTES)?;
     update.provider = given(update.provider).map(|provider| provider.to_lowercase());
     update.installed_at = given(update.installed_at);
     update.last_verified_at = given(update.last_verified_at);
     if let Some(ssid) = &update.ssid {
-        if ssid.len() > MAX_SSID_BYTES || ssid.chars().any(char::is_control) {
+        if ssid.len() > MAX_SSID_BYTES {
             let shown = ssid.escape_debug();
             return Err(said(
                 format!("ssid: at most {MAX_SSID_BYTES} bytes of printable text, got '{shown}'"),
@@ -339,6 +339,11 @@ fn checked(mut update: WifiUpdate) -> Result<WifiUpdate, Said> {
         return Err(said("ssid_public: there is no ssid to show", "ssid_public: chưa có tên mạng (ssid) để hiện"));
     }
     check_values(update)
+}
+
+/// An installation or verification date in the stored form, between 1990 and tomorrow.
+fn equipment_date(field: &str, value: Option<&str>) -> Result<Option<String>, Said> {
+    value.map(|value| super::read_past_moment(field, value, super::EARLIEST_EQUIPMENT_DATE)).transpose()
 }
 
 /// The status, provider, bandwidth and dates of an update checked, dates in the stored form.
@@ -358,9 +363,8 @@ fn check_values(mut update: WifiUpdate) -> Result<WifiUpdate, Said> {
             ));
         }
     }
-    update.installed_at = update.installed_at.as_deref().map(|v| super::read_moment("installed_at", v)).transpose()?;
-    update.last_verified_at =
-        update.last_verified_at.as_deref().map(|v| super::read_moment("last_verified_at", v)).transpose()?;
+    update.installed_at = equipment_date("installed_at", update.installed_at.as_deref())?;
+    update.last_verified_at = equipment_date("last_verified_at", update.last_verified_at.as_deref())?;
     Ok(update)
 }
 
@@ -695,7 +699,9 @@ pub async fn import_wifi_file(
     dry_run: bool,
 ) -> Result<ImportOutcome, StoreError> {
     let rights = WifiImportRights::load(db.pool(), principal).await?;
-    let rows = check_wifi_csv(file, &rights).map_err(StoreError::RejectedFile)?;
+    let file = file.to_vec();
+    let (rows, _rights) = super::off_the_runtime(move || (check_wifi_csv(&file, &rights), rights)).await?;
+    let rows = rows.map_err(super::csv_import::rejected_file)?;
     if !dry_run {
         import_wifi(db, principal, &rows).await?;
     }

@@ -408,10 +408,8 @@ pub async fn report_figure(db: &super::Db, principal: &Principal, figure: &Repor
             "numerator: tử số không được lớn hơn mẫu số",
         )));
     }
-    let note = figure.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
-    if note.is_some_and(|note| note.chars().count() > 500) {
-        return Err(StoreError::Invalid(said("note: at most 500 characters", "note: tối đa 500 ký tự")));
-    }
+    let note = super::text::optional_lines("note", figure.note.as_deref(), 500)?;
+    let note = note.as_deref();
     let mut tx = db.begin_write().await?;
     let commune: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM admin_unit WHERE code = $1 AND level = 'commune' AND valid_to IS NULL")

@@ -20,6 +20,8 @@ pub mod map_layers;
 pub mod meta;
 pub mod params;
 pub mod sync;
+pub mod tabular;
+pub mod text;
 pub mod throttle;
 pub mod tokens;
 pub mod visit_edits;
@@ -62,6 +64,15 @@ impl From<Said> for StoreError {
     fn from(said: Said) -> Self {
         StoreError::Invalid(said)
     }
+}
+
+/// Runs CPU-heavy work (a file's parsing, geometry checks, password hashing) on the blocking pool,
+/// so the async workers keep answering other requests (`/healthz` included) meanwhile. Never call
+/// it inside an open write transaction: the work would hold the lock.
+pub async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| StoreError::Corrupt(format!("background work failed: {error}")))
 }
 
 /// A name read from a stored column (a status, a kind): an unknown one fails loudly, as a
@@ -121,6 +132,27 @@ pub fn format_utc(moment: time::OffsetDateTime) -> String {
 pub fn normalise_moment(field: &str, value: &str) -> Result<String, StoreError> {
     read_moment(field, value).map_err(StoreError::from)
 }
+
+/// A moment that has happened: read as [`read_moment`], not before `earliest` (stored form) and
+/// not after tomorrow (a day's leeway for clocks and time zones). A report dated 9999 would stay
+/// "the latest" for ever; one dated year 1 is a typo.
+pub fn read_past_moment(field: &str, value: &str, earliest: &str) -> Result<String, Said> {
+    let moment = read_moment(field, value)?;
+    let latest = format_utc(time::OffsetDateTime::now_utc() + time::Duration::days(1));
+    if moment.as_str() < earliest || moment > latest {
+        let first = earliest.get(..10).unwrap_or(earliest);
+        return Err(said(
+            format!("{field}: {moment} is not a plausible date (from {first} to tomorrow)"),
+            format!("{field}: ngày {moment} không hợp lý (từ {first} đến ngày mai)"),
+        ));
+    }
+    Ok(moment)
+}
+
+/// The earliest date an installation or a verification of equipment may carry.
+pub const EARLIEST_EQUIPMENT_DATE: &str = "1990-01-01T00:00:00Z";
+/// The earliest date a coverage report may carry.
+pub const EARLIEST_REPORT_DATE: &str = "2000-01-01T00:00:00Z";
 
 /// [`normalise_moment`] with the problem in both languages, for file imports.
 pub fn read_moment(field: &str, value: &str) -> Result<String, csv_import::Said> {

@@ -24,8 +24,16 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
 }
 
-fn hash(token: &str) -> String {
+/// The SHA-256 of a secret, in hex: what is stored instead of the secret.
+pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// 32 random bytes in hex: a secret no one can guess.
+pub fn random_secret() -> String {
+    let mut secret = [0_u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    secret.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Creates a token for `user_id` and returns its id and the secret (to show once).
@@ -33,13 +41,8 @@ pub async fn create<'e, E>(executor: E, user_id: i64, name: &str, created_by: i6
 where
     E: Executor<'e, Database = Any>,
 {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(StoreError::Invalid(model::said("name: 1 to 100 characters", "name: từ 1 đến 100 ký tự")));
-    }
-    let mut secret = [0_u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    let token = format!("{TOKEN_PREFIX}{}", secret.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let name = &super::text::required("name", name, 100)?;
+    let token = format!("{TOKEN_PREFIX}{}", random_secret());
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO api_token (user_id, name, token_hash, token_prefix, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

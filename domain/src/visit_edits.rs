@@ -49,7 +49,7 @@ pub async fn edit_visit(
         "SELECT id, village_id, version, people_helped, skills, vneid_activated, bank_account_opened, note
          FROM visit WHERE client_uuid = $1",
     )
-    .bind(uuid)
+    .bind(crate::sync::normalised_uuid(uuid))
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
@@ -59,7 +59,7 @@ pub async fn edit_visit(
     if current.version != expected_version {
         return Err(StoreError::Conflict { current_version: current.version });
     }
-    let skills: Vec<&str> = edit.skills.iter().map(|skill| skill.as_str()).collect();
+    let skills = crate::sync::skill_codes(&edit.skills);
     let updated = sqlx::query(
         "UPDATE visit SET people_helped = $1, skills = $2, vneid_activated = $3, bank_account_opened = $4, note = $5,
                           version = version + 1, updated_by = $6, updated_at = $7

@@ -114,6 +114,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (HTTPS only); set it whenever the site is served over TLS.
     #[arg(long, env = "BANDOSO_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Addresses or CIDR networks of the proxies in front of the server (e.g. `127.0.0.1` for a
+    /// TLS proxy on the same machine), comma separated. Their `Forwarded` / `X-Forwarded-For`
+    /// headers name the client; nobody else's are believed. Empty: none.
+    #[arg(long, env = "BANDOSO_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: app::web::client::TrustedProxies,
     /// Password of the first admin account, created when no admin exists; without it a random
     /// password is generated and printed once.
     #[arg(long, env = "BANDOSO_ADMIN_PASSWORD", hide_env_values = true)]
@@ -355,6 +360,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CliError> {
             idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
         },
         map_layers: Default::default(),
+        trusted_proxies: args.trusted_proxies,
     });
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

@@ -77,6 +77,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_IMPORT_BYTES))
         .layer(CompressionLayer::new().quality(DYNAMIC_COMPRESSION))
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(security::Policies::new(&state), security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -143,6 +143,7 @@ pub fn test_state_parts(db: Db) -> StateParts {
         tiles: TileSource { url: "https://tiles.example/{z}/{x}/{y}.png".into(), attribution: "test".into() },
         sessions: SessionSettings::default(),
         map_layers: Default::default(),
+        trusted_proxies: Default::default(),
     }
 }
 
@@ -482,6 +483,27 @@ pub async fn received_pledge(app: &Router, officer: &As, commune_code: &str, ite
 pub async fn allocate(app: &Router, officer: &As, household_id: i64, item: &str) -> (StatusCode, serde_json::Value) {
     let body = serde_json::json!({"household_id": household_id, "item": item});
     send_json(app, http::Method::POST, "/api/v1/allocations", officer, Some(body)).await
+}
+
+/// The features of a GeoJSON FeatureCollection answer.
+pub fn features(collection: &serde_json::Value) -> Vec<serde_json::Value> {
+    collection["features"].as_array().cloned().unwrap_or_default()
+}
+
+/// The cultural houses `who` sees, as GeoJSON features.
+pub async fn all_houses(app: &Router, who: &As) -> Vec<serde_json::Value> {
+    let (status, body) = send_json(app, http::Method::GET, "/api/v1/cultural-houses", who, None).await;
+    assert_eq!(status, StatusCode::OK);
+    features(&body)
+}
+
+/// The id of the first house whose properties satisfy `predicate`.
+pub fn house_where(houses: &[serde_json::Value], predicate: impl Fn(&serde_json::Value) -> bool) -> i64 {
+    houses
+        .iter()
+        .find(|house| predicate(&house["properties"]))
+        .and_then(|house| house["id"].as_i64())
+        .expect("the demo data has such a house")
 }
 
 #[cfg(test)]

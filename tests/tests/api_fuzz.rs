@@ -40,6 +40,13 @@ fn odd_value(random: &mut Random) -> Value {
         json!({"nested": {"deeper": [{}]}}),
         json!(true),
         json!("2026-02-30"),
+        json!("9999-12-31"),
+        json!("0001-01-01T00:00:00Z"),
+        json!(9_223_372_036_854_775_807_i64),
+        json!(vec!["online_safety"; 2000]),
+        json!("=HYPERLINK(\"http://x\")"),
+        json!("@SUM(A1)"),
+        json!("A".repeat(70) + &"\u{202e}".repeat(3)),
         json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}),
     ];
     random.pick(&choices).clone()

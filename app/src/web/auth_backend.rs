@@ -4,16 +4,26 @@ use axum_login::{AuthUser, AuthnBackend, UserId};
 use domain::accounts::{self, User};
 use domain::{Db, StoreError};
 
-/// The account a browser session belongs to. A newtype so the session layer's trait can be
-/// implemented here, outside the domain that defines [`User`].
+/// The account a browser session belongs to, with what the session is bound to (see
+/// [`User::session_binding`]). A type of its own so the session layer's trait can be implemented
+/// here, outside the domain that defines [`User`].
 #[derive(Clone, Debug)]
-pub struct SessionUser(pub User);
+pub struct SessionUser {
+    user: User,
+    binding: String,
+}
+
+impl From<User> for SessionUser {
+    fn from(user: User) -> Self {
+        SessionUser { binding: user.session_binding(), user }
+    }
+}
 
 impl std::ops::Deref for SessionUser {
     type Target = User;
 
     fn deref(&self) -> &User {
-        &self.0
+        &self.user
     }
 }
 
@@ -24,9 +34,10 @@ impl AuthUser for SessionUser {
         self.id
     }
 
-    /// Sessions are bound to the password hash: a password change signs out every other session.
+    /// Sessions are bound to the password hash and the session epoch: a password change, or the
+    /// account being disabled, signs out every other session.
     fn session_auth_hash(&self) -> &[u8] {
-        self.password_hash.as_bytes()
+        self.binding.as_bytes()
     }
 }
 
@@ -68,10 +79,10 @@ impl AuthnBackend for Backend {
         // usernames (against a decoy) so timing does not reveal which accounts exist.
         let stored_hash = user.as_ref().map_or(accounts::decoy_hash(), |user| user.password_hash.as_str());
         let matches = accounts::password_matches(stored_hash, &credentials.password).await;
-        Ok(user.filter(|_| matches).map(SessionUser))
+        Ok(user.filter(|_| matches).map(SessionUser::from))
     }
 
     async fn get_user(&self, user_id: &UserId<Self>) -> Result<Option<SessionUser>, StoreError> {
-        Ok(accounts::find_active(self.db.pool(), *user_id).await?.map(SessionUser))
+        Ok(accounts::find_active(self.db.pool(), *user_id).await?.map(SessionUser::from))
     }
 }

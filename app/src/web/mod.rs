@@ -4,5 +4,6 @@
 
 pub mod auth_backend;
 pub mod caller;
+pub mod client;
 pub mod layer_cache;
 pub mod sessions;

@@ -139,9 +139,7 @@ pub async fn change(
     let operator = change.operator.clone().unwrap_or_else(|| before.operator.clone());
     let scope = change.scope.clone().unwrap_or_else(|| before.scope.clone());
     let display_name = change.display_name.clone().unwrap_or_else(|| before.display_name.clone());
-    if display_name.trim().is_empty() {
-        return Err(said("display_name: must not be empty", "display_name: không được để trống").into());
-    }
+    let display_name = crate::text::required("display_name", &display_name, super::MAX_DISPLAY_NAME_CHARS)?;
     let disabled = change.disabled.unwrap_or(before.disabled);
     if id == principal.user_id && (role != before.role || disabled) {
         return Err(said(
@@ -154,7 +152,7 @@ pub async fn change(
     if !may_manage(&mut tx, principal, role, &scope).await? {
         return Err(Denied::Scope.into());
     }
-    update(&mut *tx, id, display_name.trim(), role, operator.as_deref(), disabled).await?;
+    update(&mut *tx, id, &display_name, role, operator.as_deref(), disabled).await?;
     replace_scope(&mut tx, id, &scope).await?;
     if let Some(password_hash) = &password_hash {
         super::set_password_hash(&mut *tx, id, password_hash).await?;

@@ -24,6 +24,7 @@ pub struct UserRow {
     pub role: String,
     pub operator: Option<String>,
     pub disabled_at: Option<String>,
+    pub session_epoch: i64,
 }
 
 /// An active account, ready for permission checks.
@@ -36,9 +37,21 @@ pub struct User {
     pub operator: Option<String>,
     /// Changing the password changes this, which ends every other session of the account.
     pub password_hash: String,
+    /// Grows each time the account is disabled, which ends its sessions for good.
+    pub session_epoch: i64,
 }
 
 impl User {
+    /// What a browser session is bound to: the password hash and the session epoch. Changing the
+    /// password, or disabling the account, ends the sessions made before. (At epoch 0 it is the
+    /// hash alone, as sessions made before the epoch existed were bound.)
+    pub fn session_binding(&self) -> String {
+        match self.session_epoch {
+            0 => self.password_hash.clone(),
+            epoch => format!("{}#{epoch}", self.password_hash),
+        }
+    }
+
     pub fn current_user(&self) -> CurrentUser {
         CurrentUser {
             username: self.username.clone(),
@@ -61,6 +74,7 @@ impl TryFrom<UserRow> for User {
             role,
             operator: row.operator,
             password_hash: row.password_hash,
+            session_epoch: row.session_epoch,
         })
     }
 }
@@ -77,7 +91,11 @@ pub struct NewUser<'a> {
     pub scope_codes: &'a [String],
 }
 
-const SELECT_USER: &str = "SELECT id, username, display_name, password_hash, role, operator, disabled_at FROM app_user";
+/// Longest name shown for an account.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
+
+const SELECT_USER: &str =
+    "SELECT id, username, display_name, password_hash, role, operator, disabled_at, session_epoch FROM app_user";
 
 /// An active account by username (disabled accounts are treated as absent).
 pub async fn find_active_by_username<'e, E>(executor: E, username: &str) -> Result<Option<User>, StoreError>
@@ -174,9 +192,7 @@ pub fn check_account(
 /// Creates an account with its scope, in the caller's transaction. Returns the new id.
 pub async fn insert(tx: &mut sqlx::Transaction<'_, Any>, user: &NewUser<'_>) -> Result<i64, StoreError> {
     check_account(user.username, user.role, user.operator, user.scope_codes)?;
-    if user.display_name.trim().is_empty() {
-        return Err(StoreError::Invalid(said("display_name: must not be empty", "display_name: không được để trống")));
-    }
+    let display_name = &crate::text::required("display_name", user.display_name, MAX_DISPLAY_NAME_CHARS)?;
     if let Some(operator) = user.operator {
         let known: Option<(String,)> = sqlx::query_as("SELECT code FROM operator WHERE code = $1")
             .bind(operator)
@@ -196,7 +212,7 @@ pub async fn insert(tx: &mut sqlx::Transaction<'_, Any>, user: &NewUser<'_>) -> 
          RETURNING id",
     )
     .bind(user.username)
-    .bind(user.display_name.trim())
+    .bind(display_name)
     .bind(user.password_hash)
     .bind(user.role.as_str())
     .bind(user.operator)
@@ -256,6 +272,7 @@ where
 {
     let result = sqlx::query(
         "UPDATE app_user SET display_name = $2, role = $3, operator = $4,
+                session_epoch = session_epoch + CASE WHEN $5 AND disabled_at IS NULL THEN 1 ELSE 0 END,
                 disabled_at = CASE WHEN $5 THEN COALESCE(disabled_at, $6) END
          WHERE id = $1",
     )

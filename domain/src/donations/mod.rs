@@ -38,14 +38,7 @@ fn is_manager(principal: &Principal) -> bool {
 
 /// A text field trimmed, with a length limit; `None` when empty.
 fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Result<Option<String>, StoreError> {
-    let value = value.map(str::trim).filter(|value| !value.is_empty());
-    if value.is_some_and(|value| value.chars().count() > max_chars) {
-        return Err(StoreError::Invalid(said(
-            format!("{field}: at most {max_chars} characters"),
-            format!("{field}: tối đa {max_chars} ký tự"),
-        )));
-    }
-    Ok(value.map(str::to_owned))
+    Ok(crate::text::optional_lines(field, value, max_chars)?)
 }
 
 /// Records a change in the audit log and commits, so that the entry exists exactly when the
@@ -66,13 +59,7 @@ pub(super) async fn commit_audited(
 /// Registers a donor.
 pub async fn create_donor(db: &crate::Db, principal: &Principal, donor: &NewDonor) -> Result<Donor, StoreError> {
     access::require(principal, Capability::ManageDonations)?;
-    let name = donor.name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(StoreError::Invalid(said(
-            format!("name: 1 to {MAX_NAME_CHARS} characters"),
-            format!("name: từ 1 đến {MAX_NAME_CHARS} ký tự"),
-        )));
-    }
+    let name = &crate::text::required("name", &donor.name, MAX_NAME_CHARS)?;
     let contact = optional_text("contact", donor.contact.as_deref(), MAX_TEXT_CHARS)?;
     let mut tx = db.begin_write().await?;
     let (id,): (i64,) = sqlx::query_as(
@@ -102,44 +89,88 @@ pub(super) fn read_item(item: &str) -> Result<Item, StoreError> {
     crate::parse_stored("item", item)
 }
 
-/// Every donor with the private contact: officers and admins only.
+/// The donors an officer may pledge from: every donor for admins; for commune officers the donors
+/// of their communes (created by them, or with a pledge to one of their communes) with the private
+/// contact, and other communes' donors without it (anonymous ones not at all).
 pub async fn donors<'e, E>(executor: E, principal: &Principal) -> Result<Vec<Donor>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
     access::require(principal, Capability::ManageDonations)?;
-    let rows: Vec<(i64, String, String, Option<String>, i64)> =
-        sqlx::query_as("SELECT id, kind, name, contact, anonymous FROM donor ORDER BY name, id")
-            .fetch_all(executor)
-            .await?;
-    rows.into_iter()
-        .map(|(id, kind, name, contact, anonymous)| {
-            Ok(Donor { id, kind: read_kind(&kind)?, name, contact, anonymous: anonymous == 1 })
-        })
-        .collect()
+    let mut params = Params::new();
+    let scope = params.scope_of(principal);
+    let sql = format!(
+        "WITH RECURSIVE {cte}
+         SELECT d.id, d.kind, d.name, d.contact, d.anonymous,
+                CASE WHEN {everywhere} OR d.created_by = {me} OR EXISTS (
+                    SELECT 1 FROM pledge p WHERE p.donor_id = d.id AND p.commune_id IN (SELECT id FROM scope_units))
+                THEN 1 ELSE 0 END AS ours
+         FROM donor d ORDER BY d.name, d.id",
+        cte = scope.cte,
+        everywhere = scope.everywhere(),
+        me = params.bind(principal.audit_name()),
+    );
+    let rows: Vec<(i64, String, String, Option<String>, i64, i64)> = params.query_as(&sql)?.fetch_all(executor).await?;
+    let mut listed = Vec::new();
+    for (id, kind, name, contact, anonymous, ours) in rows {
+        let (anonymous, ours) = (anonymous == 1, ours == 1);
+        // Another commune's donor: listed (to record a pledge from it) without its contact; an
+        // anonymous one of another commune is none of this officer's business.
+        if ours || !anonymous {
+            listed.push(Donor { id, kind: read_kind(&kind)?, name, contact: contact.filter(|_| ours), anonymous });
+        }
+    }
+    Ok(listed)
+}
+
+/// A received pledge with its donor, as the thank-you list adds them up.
+#[derive(sqlx::FromRow)]
+struct ReceivedGift {
+    id: i64,
+    name: String,
+    kind: String,
+    anonymous: i64,
+    item: String,
+    quantity: Option<i64>,
+    value_vnd: Option<i64>,
 }
 
 /// The public thank-you list: donors whose gifts have arrived, most devices first. Anonymous
-/// donors are listed without a name; contacts never appear.
+/// donors are listed without a name; contacts never appear. Sums are made here, saturating: a
+/// value stored before values were bounded can never make the list fail.
 pub async fn acknowledgements<'e, E>(executor: E) -> Result<Vec<Acknowledgement>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT d.name, d.kind, d.anonymous,
-                COALESCE(SUM(CASE WHEN p.item <> 'money' THEN p.quantity ELSE 0 END), 0) AS devices,
-                COALESCE(SUM(COALESCE(p.value_vnd, 0)), 0) AS value_vnd
+    let rows: Vec<ReceivedGift> = sqlx::query_as(
+        "SELECT d.id, d.name, d.kind, d.anonymous, p.item, p.quantity, p.value_vnd
          FROM donor d JOIN pledge p ON p.donor_id = d.id AND p.status = 'received'
-         GROUP BY d.id, d.name, d.kind, d.anonymous
-         ORDER BY devices DESC, value_vnd DESC, d.id",
+         ORDER BY d.id",
     )
     .fetch_all(executor)
     .await?;
-    rows.into_iter()
-        .map(|(name, kind, anonymous, devices, value_vnd)| {
-            Ok(Acknowledgement { name: (anonymous == 0).then_some(name), kind: read_kind(&kind)?, devices, value_vnd })
-        })
-        .collect()
+    let mut donors: Vec<(i64, Acknowledgement)> = Vec::new();
+    for ReceivedGift { id, name, kind, anonymous, item, quantity, value_vnd } in rows {
+        if donors.last().is_none_or(|(last, _)| *last != id) {
+            let thanked = Acknowledgement {
+                name: (anonymous == 0).then_some(name),
+                kind: read_kind(&kind)?,
+                devices: 0,
+                value_vnd: 0,
+            };
+            donors.push((id, thanked));
+        }
+        if let Some((_, thanked)) = donors.last_mut() {
+            if read_item(&item)?.is_device() {
+                thanked.devices = thanked.devices.saturating_add(quantity.unwrap_or(0));
+            }
+            thanked.value_vnd = thanked.value_vnd.saturating_add(value_vnd.unwrap_or(0));
+        }
+    }
+    donors.sort_by(|(a_id, a), (b_id, b)| {
+        b.devices.cmp(&a.devices).then(b.value_vnd.cmp(&a.value_vnd)).then(a_id.cmp(b_id))
+    });
+    Ok(donors.into_iter().map(|(_, thanked)| thanked).collect())
 }
 
 /// The id of a current commune the principal may act in.

@@ -4,7 +4,7 @@
 use super::commit_audited;
 use crate::access::{self, Principal};
 use crate::params::Params;
-use crate::sync::check_uuid;
+use crate::sync::{check_uuid, normalised_uuid};
 use crate::StoreError;
 use model::{said, Capability, Said};
 use sqlx::{Any, Executor};
@@ -73,6 +73,7 @@ pub async fn store_photo(
 ) -> Result<bool, StoreError> {
     access::require(principal, Capability::RecordField)?;
     check_uuid(uuid)?;
+    let uuid = &normalised_uuid(uuid);
     let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO handover_photo (uuid, content_type, bytes, width, height, uploaded_by, uploaded_at)
@@ -111,7 +112,7 @@ where
          WHERE p.uuid = {uuid} AND ({everywhere} OR p.uploaded_by = {uploader} OR EXISTS (
              SELECT 1 FROM allocation a WHERE a.photo_uuid = p.uuid AND a.village_id IN (SELECT id FROM scope_units)))",
         cte = scope.cte,
-        uuid = params.bind(uuid.to_owned()),
+        uuid = params.bind(normalised_uuid(uuid)),
         everywhere = scope.everywhere(),
         uploader = params.bind(principal.audit_name()),
     );

@@ -25,12 +25,7 @@ fn check_handover(record: &HandoverRecord) -> Result<String, Said> {
     }
     let moment = plausible_moment("handed_over_at", &record.handed_over_at)?;
     check_position(record.lon, record.lat, record.accuracy_m)?;
-    if record.serial.as_deref().is_some_and(|serial| serial.trim().chars().count() > MAX_SERIAL_CHARS) {
-        return Err(said(
-            format!("serial: at most {MAX_SERIAL_CHARS} characters"),
-            format!("serial: số sê-ri/IMEI tối đa {MAX_SERIAL_CHARS} ký tự"),
-        ));
-    }
+    crate::text::optional("serial", record.serial.as_deref(), MAX_SERIAL_CHARS)?;
     Ok(moment)
 }
 
@@ -49,25 +44,29 @@ pub(super) async fn store_handover(
     };
     // A savepoint: the allocation, the stock and the household change together or not at all.
     let mut tx = sqlx::Acquire::begin(&mut *batch).await?;
-    if let Some(id) = handover_stored(&mut *tx, &uuid).await? {
-        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
+    if let Some((id, village_id)) = handover_stored(&mut *tx, &uuid).await? {
+        return Ok(if context.unit_in_scope(&mut tx, principal, village_id).await? {
+            stored(uuid, SyncOutcome::AlreadyStored, id, false)
+        } else {
+            rejected(uuid, outside_scope())
+        });
     }
     let found: Option<(i64, i64, String, String, i64)> =
         sqlx::query_as("SELECT village_id, commune_id, item, status, household_id FROM allocation WHERE id = $1")
             .bind(record.allocation_id)
             .fetch_optional(&mut *tx)
             .await?;
+    let unknown = || {
+        said(
+            format!("allocation_id: no allocation {} in your scope", record.allocation_id),
+            format!("allocation_id: không có phân bổ số {} trong phạm vi của bạn", record.allocation_id),
+        )
+    };
     let Some((village_id, commune_id, item, status, household_id)) = found else {
-        return Ok(rejected(
-            uuid,
-            said(
-                format!("allocation_id: no allocation {}", record.allocation_id),
-                format!("allocation_id: không có phân bổ số {}", record.allocation_id),
-            ),
-        ));
+        return Ok(rejected(uuid, unknown()));
     };
     if !context.unit_in_scope(&mut tx, principal, village_id).await? {
-        return Ok(rejected(uuid, outside_scope()));
+        return Ok(rejected(uuid, unknown()));
     }
     match status.as_str() {
         "allocated" => {}
@@ -80,10 +79,13 @@ pub(super) async fn store_handover(
         _ => return Ok(rejected(uuid, said("the officer cancelled this allocation", "cán bộ xã đã hủy phân bổ này"))),
     }
     if let Some(photo_uuid) = &record.photo_uuid {
-        let photo: Option<(String,)> = sqlx::query_as("SELECT uuid FROM handover_photo WHERE uuid = $1")
-            .bind(photo_uuid)
-            .fetch_optional(&mut *tx)
-            .await?;
+        // Only one's own photo: naming someone else's would also let its author read it.
+        let photo: Option<(String,)> =
+            sqlx::query_as("SELECT uuid FROM handover_photo WHERE uuid = $1 AND uploaded_by = $2")
+                .bind(photo_uuid)
+                .bind(principal.audit_name())
+                .fetch_optional(&mut *tx)
+                .await?;
         if photo.is_none() {
             return Ok(rejected(
                 uuid,
@@ -123,7 +125,7 @@ pub(super) async fn store_handover(
         // Another connection delivered it between our read and our write: this very record
         // (a resend racing itself) or another phone's.
         return Ok(match handover_stored(&mut *tx, &uuid).await? {
-            Some(id) => stored(uuid, SyncOutcome::AlreadyStored, id, false),
+            Some((id, _)) => stored(uuid, SyncOutcome::AlreadyStored, id, false),
             None => {
                 rejected(uuid, said("this device was already handed over", "thiết bị này đã được bàn giao trước đó"))
             }
@@ -154,13 +156,13 @@ pub(super) async fn store_handover(
     Ok(stored(uuid, SyncOutcome::Stored, record.allocation_id, false))
 }
 
-async fn handover_stored<'e, E>(executor: E, uuid: &str) -> Result<Option<i64>, StoreError>
+/// The allocation (and its village) a handover with this UUID delivered, if one did.
+async fn handover_stored<'e, E>(executor: E, uuid: &str) -> Result<Option<(i64, i64)>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM allocation WHERE handover_uuid = $1")
+    Ok(sqlx::query_as("SELECT id, village_id FROM allocation WHERE handover_uuid = $1")
         .bind(uuid)
         .fetch_optional(executor)
-        .await?;
-    Ok(row.map(|(id,)| id))
+        .await?)
 }

@@ -1,6 +1,6 @@
 //! Households recorded on phones: checked, then stored once per UUID.
 
-use super::records::{check_position, check_uuid, rejected, stored, stored_id, village_in_scope, BatchContext};
+use super::records::{answer_if_stored, check_position, check_uuid, rejected, stored, village_in_scope, BatchContext};
 use crate::access::Principal;
 use crate::StoreError;
 use model::field_records::{HouseholdRecord, SyncOutcome, SyncResult};
@@ -20,8 +20,8 @@ pub(super) async fn store_household(
     if let Err(problem) = check_household(&record) {
         return Ok(rejected(uuid, problem));
     }
-    if let Some(id) = stored_id(&mut *tx, "household", &uuid).await? {
-        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
+    if let Some(answer) = answer_if_stored(tx, context, principal, "household", &uuid).await? {
+        return Ok(answer);
     }
     let village_id = match village_in_scope(tx, context, principal, &record.village_code).await? {
         Ok(id) => id,
@@ -31,8 +31,7 @@ pub(super) async fn store_household(
     // a write would leave the write in place.
     let Some(id) = insert_household(&mut *tx, &record, village_id, &principal.audit_name()).await? else {
         // Another connection stored the same UUID between our look-up and our insert.
-        let id = stored_id(&mut *tx, "household", &uuid).await?.ok_or(StoreError::NotFound)?;
-        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
+        return answer_if_stored(tx, context, principal, "household", &uuid).await?.ok_or(StoreError::NotFound);
     };
     context.audit.push(crate::audit::PendingChange {
         action: "sync",
@@ -88,13 +87,7 @@ where
 
 fn check_household(record: &HouseholdRecord) -> Result<(), Said> {
     check_uuid(&record.uuid)?;
-    let label = record.label.trim();
-    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
-        return Err(said(
-            format!("label: 1 to {MAX_LABEL_CHARS} characters"),
-            format!("label: tên hộ từ 1 đến {MAX_LABEL_CHARS} ký tự"),
-        ));
-    }
+    crate::text::required("label", &record.label, MAX_LABEL_CHARS)?;
     check_position(record.lon, record.lat, record.accuracy_m)?;
     if record.adults.is_some_and(|adults| !(0..=100).contains(&adults)) {
         return Err(said("adults: expected 0 to 100", "adults: số người lớn từ 0 đến 100"));

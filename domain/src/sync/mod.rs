@@ -16,8 +16,8 @@ mod records;
 mod visits;
 
 pub use households::insert_household;
-pub(crate) use records::check_uuid;
-pub(crate) use visits::check_visit_content;
+pub(crate) use records::{check_uuid, normalised_uuid};
+pub(crate) use visits::{check_visit_content, skill_codes};
 pub use visits::{insert_visit, StoredVisit};
 
 use crate::access::{self, Principal};
@@ -25,6 +25,7 @@ use crate::StoreError;
 use model::field_records::{SyncRecord, SyncResult};
 use model::{said, Capability};
 use records::BatchContext;
+use std::collections::HashMap;
 
 /// Most records one sync request may carry; a phone with more sends several batches.
 pub const MAX_BATCH: usize = 500;
@@ -41,11 +42,33 @@ pub async fn sync(
 ) -> Result<Vec<SyncResult>, StoreError> {
     access::require(principal, Capability::RecordField)?;
     let mut results: Vec<Option<SyncResult>> = vec![None; records.len()];
+    let mut as_sent = Vec::with_capacity(records.len());
     let mut households = Vec::new();
     let mut visits = Vec::new();
     let mut handovers = Vec::new();
-    for (index, value) in records.into_iter().enumerate() {
+    let mut seen: HashMap<(String, String), serde_json::Value> = HashMap::new();
+    for (index, mut value) in records.into_iter().enumerate() {
         let uuid = value.get("uuid").and_then(|uuid| uuid.as_str()).unwrap_or_default().to_owned();
+        as_sent.push(uuid.clone());
+        normalise_uuids(&mut value);
+        let kind = value.get("kind").and_then(|kind| kind.as_str()).unwrap_or_default().to_owned();
+        let key = (kind, records::normalised_uuid(&uuid));
+        match seen.get(&key) {
+            Some(earlier) if *earlier != value => {
+                results[index] = Some(records::rejected(
+                    uuid,
+                    said(
+                        "uuid: sent twice in this batch with different content; one record, one UUID",
+                        "uuid: gửi hai lần trong cùng một lô với nội dung khác nhau; mỗi bản ghi một UUID",
+                    ),
+                ));
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, value.clone());
+            }
+        }
         match parse_record(value) {
             Ok(SyncRecord::Household(record)) => households.push((index, record)),
             Ok(SyncRecord::Visit(record)) => visits.push((index, record)),
@@ -71,7 +94,21 @@ pub async fn sync(
     }
     crate::audit::record_all(&mut batch, crate::audit::Actor::Principal(principal), &context.audit).await?;
     batch.commit().await?;
-    Ok(results.into_iter().flatten().collect())
+    // Each answer names its record as the phone wrote its UUID, however it is stored.
+    Ok(results
+        .into_iter()
+        .zip(as_sent)
+        .filter_map(|(result, uuid)| result.map(|result| SyncResult { uuid, ..result }))
+        .collect())
+}
+
+/// The UUIDs a record carries, in the form stored (see [`records::normalised_uuid`]).
+fn normalise_uuids(value: &mut serde_json::Value) {
+    for field in ["uuid", "household_uuid", "photo_uuid", "visit_uuid"] {
+        if let Some(serde_json::Value::String(uuid)) = value.get_mut(field) {
+            *uuid = records::normalised_uuid(uuid);
+        }
+    }
 }
 
 /// Reads one record of a batch, naming the field at fault (`skills[0]: unknown variant …`): the

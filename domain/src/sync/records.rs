@@ -5,7 +5,6 @@ use crate::access::{self, Principal};
 use crate::StoreError;
 use model::field_records::{SyncOutcome, SyncResult};
 use model::{said, Said};
-use sqlx::{Any, Executor};
 
 /// Earliest plausible visit: the plan dates from May 2025. A phone with a wrong clock is told so.
 const EARLIEST_VISIT: &str = "2025-01-01T00:00:00Z";
@@ -86,18 +85,34 @@ pub(crate) async fn village_in_scope(
     }
 }
 
+/// The one refusal for whatever lies outside the principal's scope, and for a record whose UUID
+/// is stored elsewhere: the answer never tells what exists beyond the scope.
 pub(crate) fn outside_scope() -> Said {
-    said("this village is outside your scope", "thôn này ngoài phạm vi của bạn")
+    said("this record is outside your scope", "bản ghi này ngoài phạm vi của bạn")
 }
 
-/// The id of an already stored record with this UUID.
-pub(crate) async fn stored_id<'e, E>(executor: E, table: &str, uuid: &str) -> Result<Option<i64>, StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let sql = format!("SELECT id FROM {table} WHERE client_uuid = $1");
-    let row: Option<(i64,)> = sqlx::query_as(&sql).bind(uuid).fetch_optional(executor).await?;
-    Ok(row.map(|(id,)| id))
+/// The answer for a record whose UUID is stored already: `already_stored` with its id when it
+/// lies in the principal's scope (a phone sending a batch again), else [`outside_scope`].
+pub(crate) async fn answer_if_stored(
+    tx: &mut sqlx::AnyConnection,
+    context: &mut BatchContext,
+    principal: &Principal,
+    table: &str,
+    uuid: &str,
+) -> Result<Option<SyncResult>, StoreError> {
+    let sql = format!("SELECT id, village_id FROM {table} WHERE client_uuid = $1");
+    let row: Option<(i64, i64)> = sqlx::query_as(&sql).bind(uuid).fetch_optional(&mut *tx).await?;
+    let Some((id, village_id)) = row else { return Ok(None) };
+    Ok(Some(if context.unit_in_scope(tx, principal, village_id).await? {
+        stored(uuid.to_owned(), SyncOutcome::AlreadyStored, id, false)
+    } else {
+        rejected(uuid.to_owned(), outside_scope())
+    }))
+}
+
+/// A UUID in the form stored: lower case, so the two spellings of one UUID are one record.
+pub(crate) fn normalised_uuid(uuid: &str) -> String {
+    uuid.trim().to_ascii_lowercase()
 }
 
 /// What a batch carries from record to record. Lookups made once per village and reused (a
@@ -166,15 +181,12 @@ pub(crate) fn position_binds(lon: Option<f64>, lat: Option<f64>) -> (bool, f64, 
 
 /// A moment recorded on a phone, in the stored form: not before the plan, not in the future.
 pub(crate) fn plausible_moment(field: &str, value: &str) -> Result<String, Said> {
-    let moment = crate::read_moment(field, value)?;
-    let latest = crate::format_utc(time::OffsetDateTime::now_utc() + time::Duration::days(1));
-    if moment.as_str() < EARLIEST_VISIT || moment > latest {
-        return Err(said(
-            format!("{field}: {moment} is not a plausible moment (is the phone's clock right?)"),
-            format!("{field}: thời điểm {moment} không hợp lý (đồng hồ điện thoại có đúng không?)"),
-        ));
-    }
-    Ok(moment)
+    crate::read_past_moment(field, value, EARLIEST_VISIT).map_err(|problem| {
+        said(
+            format!("{} (is the phone's clock right?)", problem.en),
+            format!("{} (đồng hồ điện thoại có đúng không?)", problem.vi),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! Door-to-door visits recorded on phones: checked, placed in their village, stored once per UUID.
 
 use super::records::{
-    check_position, check_uuid, outside_scope, plausible_moment, position_binds, rejected, stored, stored_id,
-    BatchContext,
+    answer_if_stored, check_position, check_uuid, plausible_moment, position_binds, rejected, stored, BatchContext,
 };
 use crate::access::Principal;
 use crate::StoreError;
@@ -38,12 +37,15 @@ async fn visit_household(
             )))
         }
     };
-    Ok(row.ok_or_else(|| {
-        said(
-            "household: not stored on the server (was its own record rejected?)",
-            "hộ gia đình: chưa có trên máy chủ (bản ghi hộ có bị từ chối không?)",
-        )
-    }))
+    Ok(row.ok_or_else(household_unknown))
+}
+
+/// A visit's household that is not stored, or not in the principal's scope: one answer for both.
+fn household_unknown() -> Said {
+    said(
+        "household: not stored on the server, or outside your scope (was its own record rejected?)",
+        "hộ gia đình: chưa có trên máy chủ hoặc ngoài phạm vi của bạn (bản ghi hộ có bị từ chối không?)",
+    )
 }
 
 pub(super) async fn store_visit(
@@ -57,15 +59,15 @@ pub(super) async fn store_visit(
         Ok(visited_at) => visited_at,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
-    if let Some(id) = stored_id(&mut *tx, "visit", &uuid).await? {
-        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
+    if let Some(answer) = answer_if_stored(tx, context, principal, "visit", &uuid).await? {
+        return Ok(answer);
     }
     let (household_id, village_id) = match visit_household(tx, &record).await? {
         Ok(found) => found,
         Err(problem) => return Ok(rejected(uuid, problem)),
     };
     if !context.unit_in_scope(tx, principal, village_id).await? {
-        return Ok(rejected(uuid, outside_scope()));
+        return Ok(rejected(uuid, household_unknown()));
     }
     let outside_area = match (record.lon, record.lat) {
         (Some(lon), Some(lat)) => context.outside_village(tx, village_id, lon, lat).await?,
@@ -80,8 +82,7 @@ pub(super) async fn store_visit(
     )
     .await?
     else {
-        let id = stored_id(&mut *tx, "visit", &uuid).await?.ok_or(StoreError::NotFound)?;
-        return Ok(stored(uuid, SyncOutcome::AlreadyStored, id, false));
+        return answer_if_stored(tx, context, principal, "visit", &uuid).await?.ok_or(StoreError::NotFound);
     };
     if let Some(has_smartphone) = record.has_smartphone {
         sqlx::query("UPDATE household SET has_smartphone = $2 WHERE id = $1")
@@ -90,7 +91,7 @@ pub(super) async fn store_visit(
             .execute(&mut *tx)
             .await?;
     }
-    let skills: Vec<&str> = record.skills.iter().map(|skill| skill.as_str()).collect();
+    let skills = skill_codes(&record.skills);
     let after = serde_json::json!({
         "uuid": uuid, "household_id": household_id, "visited_at": visited_at,
         "people_helped": record.people_helped, "skills": skills, "outside_area": outside_area,
@@ -132,7 +133,7 @@ where
         .clone()
         .unwrap_or(model::field_records::NetworkSample { effective_type: None, downlink_mbps: None });
     let (has_downlink, downlink) = crate::db::nullable_f64(network.downlink_mbps);
-    let skills: Vec<&str> = record.skills.iter().map(|skill| skill.as_str()).collect();
+    let skills = skill_codes(&record.skills);
     let note = record.note.as_deref().map(str::trim).filter(|note| !note.is_empty());
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO visit (client_uuid, household_id, village_id, visited_at, lon, lat, accuracy_m, people_helped,
@@ -196,6 +197,18 @@ fn check_visit(record: &VisitRecord) -> Result<String, Said> {
 }
 
 /// Checks what a visit says happened: the part a later edit may change.
+/// The codes of a visit's skills as stored: each skill once, in the order first named (a phone
+/// that repeats a skill ten thousand times stores eight codes at most).
+pub(crate) fn skill_codes(skills: &[Skill]) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for skill in skills {
+        if !codes.contains(&skill.as_str()) {
+            codes.push(skill.as_str());
+        }
+    }
+    codes
+}
+
 pub(crate) fn check_visit_content(people_helped: i64, skills: &[Skill], note: Option<&str>) -> Result<(), Said> {
     if !(0..=100).contains(&people_helped) {
         return Err(said("people_helped: expected 0 to 100", "people_helped: số người được hỗ trợ từ 0 đến 100"));
@@ -203,11 +216,6 @@ pub(crate) fn check_visit_content(people_helped: i64, skills: &[Skill], note: Op
     if skills.is_empty() {
         return Err(said("skills: name at least one skill", "skills: chọn ít nhất một kỹ năng"));
     }
-    if note.is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS) {
-        return Err(said(
-            format!("note: at most {MAX_NOTE_CHARS} characters"),
-            format!("note: ghi chú tối đa {MAX_NOTE_CHARS} ký tự"),
-        ));
-    }
+    crate::text::optional_lines("note", note, MAX_NOTE_CHARS)?;
     Ok(())
 }

@@ -1,6 +1,24 @@
-//! Boundary geometry: checking what an import brings, and thinning it for display.
+//! Boundary geometry: checking what an import brings, repairing what simplification broke, and
+//! thinning it for display.
+//!
+//! Everything here is synchronous, pure and CPU-bound: the server calls the checks and the repair
+//! inside `spawn_blocking`, after `check_file_size` has bounded the work.
 
-use geo::{BoundingRect, MultiPolygon, Simplify, Validation};
+mod limits;
+mod problem;
+mod repair;
+mod sweep;
+pub mod synthetic;
+
+#[cfg(test)]
+mod tests;
+
+use geo::{BoundingRect, MultiPolygon, Simplify};
+
+pub use limits::{check_area_size, check_file_size, count_positions, MAX_VERTICES_PER_AREA, MAX_VERTICES_PER_FILE};
+pub use problem::{Problem, ProblemKind, RingId};
+pub use repair::{repair_area, Repaired, MAX_REPAIR_AREA_CHANGE};
+pub use sweep::check_area;
 
 /// Tolerance (degrees, ≈ 50 m) of the simplification applied to boundaries sent for display:
 /// enough detail at district zoom, a fraction of the bytes on slow 3G.
@@ -9,8 +27,17 @@ pub const DISPLAY_TOLERANCE_DEG: f64 = 0.0005;
 /// Checks that a GeoJSON geometry is an area usable as an administrative boundary and converts it.
 /// The error says what is wrong in words an import report can show.
 pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
+    let area = read_area(geometry)?;
+    check_area(&area).map_err(|problem| format!("invalid geometry: {problem}"))?;
+    Ok(area)
+}
+
+/// Everything `parse_area` checks except validity (crossings, holes, overlaps): what an import
+/// needs to offer `repair_area` for an area that `check_area` refused.
+pub fn read_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
+    check_area_size(geometry)?;
     check_rings(&geometry.value)?;
-    let area = match geo::Geometry::<f64>::try_from(geometry.clone()) {
+    let area = match geo::Geometry::<f64>::try_from(&geometry.value) {
         Ok(geo::Geometry::Polygon(polygon)) => MultiPolygon(vec![polygon]),
         Ok(geo::Geometry::MultiPolygon(polygons)) => polygons,
         Ok(other) => return Err(format!("geometry must be a Polygon or MultiPolygon, not {}", geometry_kind(&other))),
@@ -33,7 +60,6 @@ pub fn parse_area(geometry: &geojson::Geometry) -> Result<MultiPolygon<f64>, Str
             ));
         }
     }
-    area.check_validation().map_err(|problem| format!("invalid geometry: {problem}"))?;
     Ok(area)
 }
 
@@ -106,37 +132,4 @@ pub fn simplify_for_display(area: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 /// boundaries have none that matter at district zoom.
 pub fn outer_rings(area: &MultiPolygon<f64>) -> Vec<Vec<(f64, f64)>> {
     area.0.iter().map(|polygon| polygon.exterior().coords().map(|c| (c.x, c.y)).collect()).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn geometry(json: &str) -> geojson::Geometry {
-        json.parse().expect("test geometry parses")
-    }
-
-    #[test]
-    fn accepts_a_closed_square() {
-        let square =
-            geometry(r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1],[105,20]]]}"#);
-        let area = parse_area(&square).expect("square is valid");
-        assert_eq!(bounding_box(&area), Some((105.0, 20.0, 105.1, 20.1)));
-    }
-
-    #[test]
-    fn rejects_points_swapped_coordinates_bow_ties_and_broken_rings() {
-        let cases = [
-            (r#"{"type":"Point","coordinates":[105,20]}"#, "Point"),
-            (r#"{"type":"Polygon","coordinates":[[[20,105],[20.1,105],[20.1,105.1],[20,105]]]}"#, "[lon, lat]"),
-            (r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#, "invalid geometry"),
-            (r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105.1,20.1],[105,20.1]]]}"#, "not closed"),
-            (r#"{"type":"Polygon","coordinates":[[[105,20],[105.1,20],[105,20]]]}"#, "at least 4"),
-            (r#"{"type":"MultiPolygon","coordinates":[[]]}"#, "no ring"),
-        ];
-        for (json, expected) in cases {
-            let problem = parse_area(&geometry(json)).expect_err(json);
-            assert!(problem.contains(expected), "{json}: {problem}");
-        }
-    }
 }
