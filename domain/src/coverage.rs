@@ -1,7 +1,8 @@
 //! Mobile and fixed coverage reports per village, operator and technology. Every report is kept
 //! (history); readers ask for the latest per operator and technology.
 
-use super::csv_import::{check_items, check_rows, read_csv, said, RowProblem, Said};
+use super::imports::{check_items, read_and_check, said, Checked, RowProblem, Said};
+use super::tabular::{value_alias, Column, Spec, QUALITY_WORDS, TECHNOLOGY_WORDS};
 use super::StoreError;
 use model::CoverageEntry;
 use sqlx::{Any, Executor};
@@ -209,7 +210,8 @@ impl ReportingRights {
                 format!("village_code: '{village_code}' không phải là thôn trong phạm vi của bạn"),
             ));
         }
-        let operator = match (report.operator.as_deref().map(str::trim).filter(|o| !o.is_empty()), &self.own_operator) {
+        let given = report.operator.as_deref().map(|operator| operator.trim().to_lowercase()).filter(|o| !o.is_empty());
+        let operator = match (given.as_deref(), &self.own_operator) {
             (Some(given), Some(own)) if given != own => {
                 problems.push(said(
                     format!("operator: '{given}' is not your operator ({own})"),
@@ -228,11 +230,13 @@ impl ReportingRights {
                 None
             }
         };
-        let technology = report.technology.trim().to_uppercase();
+        let technology = value_alias(TECHNOLOGY_WORDS, &report.technology)
+            .map_or_else(|| report.technology.trim().to_uppercase(), str::to_owned);
         if !TECHNOLOGIES.contains(&technology.as_str()) {
             problems.push(not_one_of("technology", report.technology.trim(), &TECHNOLOGIES));
         }
-        let quality = report.quality.trim().to_lowercase();
+        let quality = value_alias(QUALITY_WORDS, &report.quality)
+            .map_or_else(|| report.quality.trim().to_lowercase(), str::to_owned);
         if !QUALITIES.contains(&quality.as_str()) {
             problems.push(not_one_of("quality", report.quality.trim(), &QUALITIES));
         }
@@ -325,14 +329,14 @@ fn joined(problems: &[Said]) -> Said {
 /// The formats a coverage file comes in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileFormat {
-    /// One report per line (see [`CSV_COLUMNS`]).
+    /// One report per line of a table (CSV, TSV or a workbook; see [`FILE_SPEC`]).
     Csv,
     /// A FeatureCollection of areas, one report per feature.
     GeoJson,
 }
 
 /// Reads and checks a whole file of one format: every report, or every problem.
-type FileCheck = fn(&[u8], &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>>;
+type FileCheck = fn(&[u8], &ReportingRights) -> Result<Checked<CheckedReport>, Vec<RowProblem>>;
 
 /// Checks a coverage file and, unless `dry_run`, records every report in it with one audit entry:
 /// all or nothing, every refused line or feature named.
@@ -342,18 +346,19 @@ pub async fn import_file(
     file: &[u8],
     format: FileFormat,
     dry_run: bool,
-) -> Result<super::csv_import::ImportOutcome, StoreError> {
+) -> Result<super::imports::ImportOutcome, StoreError> {
     let rights = ReportingRights::load(db.pool(), principal).await?;
     let (check, action): (FileCheck, _) = match format {
         FileFormat::Csv => (check_csv, "import_csv"),
         FileFormat::GeoJson => (check_geojson, "import_geojson"),
     };
     let file = file.to_vec();
-    let reports =
-        super::off_the_runtime(move || check(&file, &rights)).await?.map_err(super::csv_import::rejected_file)?;
+    let checked =
+        super::off_the_runtime(move || check(&file, &rights)).await?.map_err(super::imports::rejected_file)?;
+    let reports = &checked.rows;
     if !dry_run {
         let mut tx = db.begin_write().await?;
-        insert_checked(&mut tx, &reports, &principal.audit_name()).await?;
+        insert_checked(&mut tx, reports, &principal.audit_name()).await?;
         let change = super::audit::Change {
             action,
             entity_type: "coverage_report",
@@ -364,7 +369,7 @@ pub async fn import_file(
         super::audit::record(&mut *tx, super::audit::Actor::Principal(principal), &change).await?;
         tx.commit().await?;
     }
-    Ok(super::csv_import::ImportOutcome { rows: reports.len(), dry_run })
+    Ok(checked.outcome(dry_run))
 }
 
 /// Inserts checked reports in the caller's transaction, a chunk of rows per statement.
@@ -458,9 +463,6 @@ where
     .await?)
 }
 
-/// Columns of a coverage CSV file, in any order; `operator` and `reported_at` may be left out.
-pub const CSV_COLUMNS: [&str; 5] = ["village_code", "operator", "technology", "quality", "reported_at"];
-
 /// The properties of a coverage-area feature: a report without its area (the feature's geometry).
 /// Other properties are ignored: GIS tools add their own (ids, styles).
 #[derive(Clone, Debug, serde::Deserialize)]
@@ -479,10 +481,9 @@ pub const MAX_AREA_FEATURES: usize = 50_000;
 /// or MultiPolygon with `village_code`, `technology`, `quality` and optionally `operator` and
 /// `reported_at` properties. Every bad feature is reported by its index; nothing is returned for
 /// import unless every feature is good.
-pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>> {
+pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Checked<CheckedReport>, Vec<RowProblem>> {
     let whole_file = |said: Said| vec![RowProblem::whole_file(said)];
-    let text =
-        std::str::from_utf8(bytes).map_err(|error| whole_file(super::csv_import::not_utf8(error.valid_up_to())))?;
+    let text = std::str::from_utf8(bytes).map_err(|error| whole_file(super::imports::not_utf8(error.valid_up_to())))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let collection = match text.parse::<geojson::GeoJson>() {
         Ok(geojson::GeoJson::FeatureCollection(collection)) => collection,
@@ -513,7 +514,7 @@ pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<Check
         .map_err(|problem| whole_file(said(problem.clone(), format!("tệp quá lớn: {problem}"))))?;
     let items: Vec<(u64, geojson::Feature)> =
         collection.features.into_iter().enumerate().map(|(index, feature)| (index as u64, feature)).collect();
-    check_items(items, RowProblem::at_feature, |feature| {
+    let checked = check_items(items, RowProblem::at_feature, |feature| {
         let properties = serde_json::Value::Object(feature.properties.clone().unwrap_or_default());
         let properties: AreaProperties = serde_json::from_value(properties).map_err(|error| {
             vec![said(
@@ -549,15 +550,36 @@ pub fn check_geojson(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<Check
             reported_at: properties.reported_at,
             area: Some(geometry),
         })
-    })
+    })?;
+    Ok(Checked { rows: checked, ignored_columns: Vec::new() })
 }
 
 /// Reads and checks a whole coverage CSV file. Every bad line is reported; nothing is returned for
 /// import unless every line is good.
-pub fn check_csv(bytes: &[u8], rights: &ReportingRights) -> Result<Vec<CheckedReport>, Vec<RowProblem>> {
-    let rows = read_csv::<SubmittedReport>(bytes, &["village_code", "technology", "quality"], &CSV_COLUMNS)?;
-    check_rows(rows, |report| rights.check(report))
+pub fn check_csv(bytes: &[u8], rights: &ReportingRights) -> Result<Checked<CheckedReport>, Vec<RowProblem>> {
+    read_and_check(bytes, &FILE_SPEC, |_, report: &SubmittedReport| rights.check(report))
 }
+
+/// The columns of a coverage file as offices write them: the API's names or Vietnamese headers,
+/// Vietnamese words for qualities and technologies, dates in the Vietnamese order.
+pub const FILE_SPEC: Spec = Spec {
+    columns: &[
+        Column {
+            key: "village_code",
+            aliases: &["Mã thôn", "Mã thôn/bản", "Mã thôn, bản", "Mã khu phố"],
+            required: true,
+        },
+        Column { key: "operator", aliases: &["Nhà mạng", "Doanh nghiệp viễn thông"], required: false },
+        Column { key: "technology", aliases: &["Công nghệ", "Loại sóng", "Loại mạng"], required: true },
+        Column {
+            key: "quality", aliases: &["Chất lượng", "Chất lượng sóng", "Mức sóng"], required: true
+        },
+        Column { key: "reported_at", aliases: &["Ngày báo cáo", "Ngày cập nhật", "Ngày"], required: false },
+    ],
+    // Vietnamese words for technologies and qualities, and day-first dates, are read by
+    // `ReportingRights::check`, as for reports sent through the API.
+    values: &[],
+};
 
 /// What operators claim now, per village, operator and technology (field measurements left
 /// out), with the drawn areas thinned for display when `with_areas`.
@@ -601,7 +623,7 @@ mod tests {
     fn a_good_file_with_a_byte_order_mark_and_vietnamese_free_text_is_read() {
         let file =
             "\u{feff}village_code,technology,quality,reported_at\n15187-01,4g,Good,2025-10-01\n15187-02,FTTH,fair,\n";
-        let reports = check_csv(file.as_bytes(), &rights()).expect("valid");
+        let reports = check_csv(file.as_bytes(), &rights()).expect("valid").rows;
         assert_eq!(reports.len(), 2);
         assert_eq!(reports[0].technology, "4G");
         assert_eq!(reports[0].quality, "good");
@@ -627,8 +649,9 @@ mod tests {
         assert!(check_csv(latin1, &rights()).expect_err("not UTF-8")[0].message.contains("UTF-8"));
         let missing = "village_code,quality\n15187-01,good\n";
         assert!(check_csv(missing.as_bytes(), &rights()).expect_err("missing")[0].message.contains("'technology'"));
-        let unknown = "village_code,technology,quality,colour\n";
-        assert!(check_csv(unknown.as_bytes(), &rights()).expect_err("unknown")[0].message.contains("'colour'"));
+        // A column the import does not know is not read, and named (offices add their own, "STT").
+        let unknown = "village_code,technology,quality,colour\n15187-01,4G,good,red\n";
+        assert_eq!(check_csv(unknown.as_bytes(), &rights()).expect("read").ignored_columns, ["colour"]);
         assert!(check_csv(b"village_code,technology,quality\n", &rights()).is_err(), "no rows");
         assert!(check_csv(b"", &rights()).is_err(), "empty");
     }
@@ -732,7 +755,7 @@ mod tests {
             ) {
                 let count = features.len() as u64;
                 let file = serde_json::json!({"type": "FeatureCollection", "features": features}).to_string();
-                match check_geojson(file.as_bytes(), &rights()) {
+                match check_geojson(file.as_bytes(), &rights()).map(|checked| checked.rows) {
                     Ok(reports) => {
                         prop_assert_eq!(reports.len() as u64, count);
                         for report in reports {

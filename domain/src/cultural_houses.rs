@@ -1,8 +1,9 @@
 //! Village cultural houses (nhà văn hóa) and the state of their public Wi-Fi.
 
 use super::access::{self, Denied, Principal, Visibility};
-use super::csv_import::{said, ImportOutcome, Said};
+use super::imports::{said, ImportOutcome, Said};
 use super::params::Params;
+use super::tabular::{Column, Spec, Values, WIFI_STATUS_WORDS};
 use super::StoreError;
 pub use model::WifiUpdate;
 use model::{Capability, CulturalHouse, Role, WifiEditing, WifiStatus};
@@ -533,19 +534,29 @@ async fn write_wifi(
     Ok(after)
 }
 
-/// Columns of a Wi-Fi CSV file, in any order. A row names its house by `cultural_house_id`, or by
-/// `village_code` when the village has exactly one cultural house.
-pub const WIFI_CSV_COLUMNS: [&str; 9] = [
-    "cultural_house_id",
-    "village_code",
-    "status",
-    "provider",
-    "bandwidth_mbps",
-    "installed_at",
-    "last_verified_at",
-    "ssid",
-    "ssid_public",
-];
+/// Columns of a Wi-Fi file (CSV, TSV or a workbook; the API's names or Vietnamese headers, in any
+/// order). A row names its house by `cultural_house_id`, or by `village_code` when the village
+/// has exactly one cultural house.
+pub const WIFI_FILE_SPEC: Spec = Spec {
+    columns: &[
+        Column { key: "cultural_house_id", aliases: &["Mã nhà văn hóa", "ID nhà văn hóa"], required: false },
+        Column { key: "village_code", aliases: &["Mã thôn", "Mã thôn/bản", "Mã khu phố"], required: false },
+        Column { key: "status", aliases: &["Trạng thái", "Tình trạng", "Tình trạng Wi-Fi"], required: true },
+        Column { key: "provider", aliases: &["Nhà mạng", "Nhà cung cấp"], required: false },
+        Column {
+            key: "bandwidth_mbps",
+            aliases: &["Băng thông", "Băng thông (Mbps)", "Tốc độ (Mbps)"],
+            required: false,
+        },
+        Column { key: "installed_at", aliases: &["Ngày lắp đặt"], required: false },
+        Column { key: "last_verified_at", aliases: &["Ngày kiểm tra", "Ngày xác minh"], required: false },
+        Column { key: "ssid", aliases: &["Tên mạng", "Tên Wi-Fi", "SSID"], required: false },
+        Column { key: "ssid_public", aliases: &["Công khai tên mạng", "Hiện tên mạng"], required: false },
+    ],
+    // A decimal comma needs reading before the number does; words, dates and yes/no are read by
+    // the checks every Wi-Fi change goes through.
+    values: &[("bandwidth_mbps", Values::Decimal)],
+};
 
 #[derive(Clone, Debug, Deserialize)]
 struct WifiRow {
@@ -562,14 +573,9 @@ struct WifiRow {
 
 /// Reads a yes/no cell of a CSV file: spreadsheets write booleans in many ways.
 fn parse_flag(field: &str, text: Option<&str>) -> Result<bool, Said> {
-    match text.map(|t| t.trim().to_lowercase()).as_deref() {
-        None | Some("" | "false" | "0" | "no" | "không") => Ok(false),
-        Some("true" | "1" | "yes" | "có") => Ok(true),
-        Some(other) => Err(said(
-            format!("{field}: expected true or false, got '{other}'"),
-            format!("{field}: cần true hoặc false (có/không), nhận được '{other}'"),
-        )),
-    }
+    super::tabular::parse_flag(text.unwrap_or_default())
+        .map(Option::unwrap_or_default)
+        .map_err(|problem| said(format!("{field}: {}", problem.en), format!("{field}: {}", problem.vi)))
 }
 
 /// Why a principal may not change a house's Wi-Fi, in both languages.
@@ -641,7 +647,9 @@ impl WifiImportRights {
                 )])
             }
         };
-        let status: WifiStatus = row.status.trim().to_lowercase().parse().map_err(|error: model::UnknownValue| {
+        let status = super::tabular::value_alias(WIFI_STATUS_WORDS, &row.status)
+            .map_or_else(|| row.status.trim().to_lowercase(), str::to_owned);
+        let status: WifiStatus = status.parse().map_err(|error: model::UnknownValue| {
             vec![said(
                 format!("status: {error}"),
                 format!("status: '{}' không thuộc các giá trị {}", error.value, error.expected),
@@ -673,14 +681,12 @@ impl WifiImportRights {
 pub fn check_wifi_csv(
     bytes: &[u8],
     rights: &WifiImportRights,
-) -> Result<Vec<WifiChangeToWrite>, Vec<super::csv_import::RowProblem>> {
-    let rows = super::csv_import::read_csv::<WifiRow>(bytes, &["status"], &WIFI_CSV_COLUMNS)?;
+) -> Result<super::imports::Checked<WifiChangeToWrite>, Vec<super::imports::RowProblem>> {
     // A house named twice would meet itself at a stale version; say so on the second line.
     let mut first_line: std::collections::HashMap<i64, u64> = std::collections::HashMap::new();
-    let rows_with_lines = rows.into_iter().map(|(line, row)| (line, (line, row))).collect();
-    super::csv_import::check_rows(rows_with_lines, |(line, row)| {
+    super::imports::read_and_check(bytes, &WIFI_FILE_SPEC, |line, row: &WifiRow| {
         let change = rights.check(row)?;
-        match first_line.insert(change.before.id, *line) {
+        match first_line.insert(change.before.id, line) {
             Some(earlier) => Err(vec![said(
                 format!("{}: already changed on line {earlier}; one line per house", change.before.name),
                 format!("{}: đã có ở dòng {earlier}; mỗi nhà văn hóa một dòng", change.before.name),
@@ -701,11 +707,11 @@ pub async fn import_wifi_file(
     let rights = WifiImportRights::load(db.pool(), principal).await?;
     let file = file.to_vec();
     let (rows, _rights) = super::off_the_runtime(move || (check_wifi_csv(&file, &rights), rights)).await?;
-    let rows = rows.map_err(super::csv_import::rejected_file)?;
+    let checked = rows.map_err(super::imports::rejected_file)?;
     if !dry_run {
-        import_wifi(db, principal, &rows).await?;
+        import_wifi(db, principal, &checked.rows).await?;
     }
-    Ok(ImportOutcome { rows: rows.len(), dry_run })
+    Ok(checked.outcome(dry_run))
 }
 
 /// Applies checked rows in one transaction (all or nothing). Each change joins its house's

@@ -9,12 +9,12 @@ pub mod admin_units;
 pub mod audit;
 pub mod boundary_import;
 pub mod coverage;
-pub mod csv_import;
 pub mod cultural_houses;
 pub mod db;
 pub mod donations;
 pub mod field;
 pub mod geometry;
+pub mod imports;
 pub mod indicators;
 pub mod map_layers;
 pub mod meta;
@@ -49,7 +49,7 @@ pub enum StoreError {
     StateConflict(Said),
     /// A file refused whole: every problem, by line or feature.
     #[error("the file was not imported: {} problem(s)", .0.len())]
-    RejectedFile(Vec<csv_import::RowProblem>),
+    RejectedFile(Vec<imports::RowProblem>),
     /// A stored value the code does not know (a row edited by hand, or a newer version's data):
     /// a failure of the server, never blamed on the request.
     #[error("stored data is not readable: {0}")]
@@ -155,15 +155,17 @@ pub const EARLIEST_EQUIPMENT_DATE: &str = "1990-01-01T00:00:00Z";
 pub const EARLIEST_REPORT_DATE: &str = "2000-01-01T00:00:00Z";
 
 /// [`normalise_moment`] with the problem in both languages, for file imports.
-pub fn read_moment(field: &str, value: &str) -> Result<String, csv_import::Said> {
+pub fn read_moment(field: &str, value: &str) -> Result<String, imports::Said> {
     use time::format_description::well_known::Rfc3339;
     let value = value.trim();
     if let Ok(moment) = time::OffsetDateTime::parse(value, &Rfc3339) {
         return Ok(format_utc(moment));
     }
+    // Offices write dates day first (31/12/2025); the table reader knows every such form.
+    let date_text = tabular::parse_date(value).ok().flatten().unwrap_or_default();
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value, &date_format).map(|date| format_utc(date.midnight().assume_utc())).map_err(|_| {
-        csv_import::said(
+    time::Date::parse(&date_text, &date_format).map(|date| format_utc(date.midnight().assume_utc())).map_err(|_| {
+        imports::said(
             format!("{field}: expected YYYY-MM-DD or an RFC 3339 timestamp, got '{value}'"),
             format!("{field}: cần ngày dạng YYYY-MM-DD hoặc thời điểm RFC 3339, nhận được '{value}'"),
         )

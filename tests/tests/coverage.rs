@@ -365,3 +365,64 @@ async fn histories_are_paged_with_next_links() {
     })
     .await;
 }
+
+/// The files operator offices really keep: an XLSX workbook, a semicolon CSV (Excel in Vietnamese),
+/// UTF-16 "Unicode text", Vietnamese headers and Vietnamese quality words. Each imports, and
+/// records exactly what the plain CSV of the same reports records.
+#[tokio::test]
+async fn the_files_offices_keep_import_as_the_plain_csv_does() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let viettel = demo_login(&app, "viettel").await;
+        let plain = "village_code,operator,technology,quality,reported_at\n\
+                     15187-01,viettel,4G,good,2026-11-01\n15187-02,viettel,FTTH,fair,2026-11-02\n";
+        let vietnamese = "Mã thôn,Nhà mạng,Công nghệ,Chất lượng,Ngày báo cáo\n\
+                          15187-01,Viettel,4G,Tốt,01/11/2026\n15187-02,Viettel,Cáp quang,Khá,02/11/2026\n";
+        let semicolons = format!("\u{feff}BÁO CÁO VÙNG PHỦ SÓNG\n\n{}", vietnamese.replace(',', ";"));
+        let unicode_text: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(vietnamese.replace(',', "\t").encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (row, line) in vietnamese.lines().enumerate() {
+            for (column, cell) in line.split(',').enumerate() {
+                sheet.write_string(row as u32, column as u16, cell).expect("cell");
+            }
+        }
+        let xlsx = workbook.save_to_buffer().expect("workbook");
+        let latest = |test_db: &TestDb| {
+            let pool = test_db.db.pool().clone();
+            async move {
+                let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT v.code, r.operator, r.technology, r.quality, r.reported_at
+                     FROM coverage_report r JOIN admin_unit v ON v.id = r.village_id ORDER BY r.id DESC LIMIT 2",
+                )
+                .fetch_all(&pool)
+                .await
+                .expect("reports");
+                rows
+            }
+        };
+        let variants: [(&str, Vec<u8>); 5] = [
+            ("plain CSV", plain.as_bytes().to_vec()),
+            ("Vietnamese headers and words", vietnamese.as_bytes().to_vec()),
+            ("semicolons with a title", semicolons.into_bytes()),
+            ("UTF-16 Unicode text", unicode_text),
+            ("XLSX", xlsx),
+        ];
+        let mut expected = None;
+        for (variant, bytes) in variants {
+            let (status, text) = post_file(&app, "/api/v1/imports/coverage", &viettel, "text/csv", bytes).await;
+            assert_eq!(status, StatusCode::OK, "{variant}: {text}");
+            let recorded = latest(&test_db).await;
+            match &expected {
+                None => expected = Some(recorded),
+                Some(plain) => assert_eq!(&recorded, plain, "{variant} records what the plain CSV does"),
+            }
+        }
+        test_db
+    })
+    .await;
+}

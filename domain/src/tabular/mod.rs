@@ -33,7 +33,7 @@ pub use values::{
     TECHNOLOGY_WORDS, VILLAGE_TYPE_WORDS, WIFI_STATUS_WORDS,
 };
 
-pub use crate::csv_import::RowProblem;
+pub use crate::imports::RowProblem;
 pub use model::{said, Said};
 use serde::de::DeserializeOwned;
 

@@ -9,7 +9,7 @@ use super::params::ImportQuery;
 use crate::auth::SignedIn;
 use axum::extract::State;
 use domain::coverage::{self, FileFormat, RecordedReport, ReportEntry, SubmittedReport};
-use domain::csv_import::ImportOutcome;
+use domain::imports::ImportOutcome;
 use domain::Db;
 
 #[utoipa::path(post, path = "/api/v1/coverage-reports", tag = "coverage",

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::access::Denied;
-use domain::csv_import::RowProblem;
+use domain::imports::RowProblem;
 use domain::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;

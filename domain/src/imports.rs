@@ -1,8 +1,7 @@
-//! Reading CSV files for bulk imports: UTF-8 (with or without a byte-order mark), a header line
-//! naming the columns in any order, and every problem reported with its line so that one attempt
-//! shows everything to fix. Nothing here writes: callers import only when every row is good.
+//! What every import shares: the problems of a refused file (by line or feature, in both
+//! languages, bounded), the outcome of an import or a dry run, and checking every row before
+//! anything is written (all or nothing). Files are read by [`crate::tabular`].
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use model::{said, Said};
@@ -75,89 +74,67 @@ fn shorten(message: &mut String) {
 pub struct ImportOutcome {
     pub rows: usize,
     pub dry_run: bool,
+    /// Columns of the file the import does not know, as the file named them: not read (an office
+    /// file often carries its own, such as "STT"), and said so in case one was meant.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<String>,
 }
 
-/// Parses every row of a CSV file into `T`, checking the header against the `required` and
-/// `allowed` column names. Returns each row with its line number, or every problem found.
-pub fn read_csv<T: DeserializeOwned>(
-    bytes: &[u8],
-    required: &[&str],
-    allowed: &[&str],
-) -> Result<Vec<(u64, T)>, Vec<RowProblem>> {
-    let whole_file = |said: Said| vec![RowProblem::at_line(1, said)];
-    let text = std::str::from_utf8(bytes).map_err(|error| whole_file(not_utf8(error.valid_up_to())))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|error| {
-            whole_file(said(format!("unreadable header: {error}"), format!("không đọc được dòng tiêu đề: {error}")))
-        })?
-        .clone();
-    let columns = allowed.join(", ");
-    for column in required {
-        if !headers.iter().any(|header| header == *column) {
-            return Err(whole_file(said(
-                format!("missing column '{column}'; the header must name {columns}"),
-                format!("thiếu cột '{column}'; dòng tiêu đề phải có {columns}"),
-            )));
-        }
+/// The rows of a file that passed every check, and the columns it ignored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked<U> {
+    pub rows: Vec<U>,
+    pub ignored_columns: Vec<String>,
+}
+
+impl<U> Checked<U> {
+    /// What importing these rows did, or in a dry run would do.
+    pub fn outcome(&self, dry_run: bool) -> ImportOutcome {
+        ImportOutcome { rows: self.rows.len(), dry_run, ignored_columns: self.ignored_columns.clone() }
     }
-    if let Some(unknown) = headers.iter().find(|header| !allowed.contains(header)) {
-        return Err(whole_file(said(
-            format!("unknown column '{unknown}'; columns are {columns}"),
-            format!("cột '{unknown}' không được biết; các cột là {columns}"),
-        )));
-    }
-    let mut rows = Vec::new();
+}
+
+/// Reads every row of a table file ([`crate::tabular`]) and checks each row read with `check`
+/// (which lists a row's problems, with its line): all rows, or every problem of either kind in
+/// line order, so one attempt shows the officer everything there is to fix.
+pub fn read_and_check<T: serde::de::DeserializeOwned, U>(
+    file: &[u8],
+    spec: &crate::tabular::Spec,
+    mut check: impl FnMut(u64, &T) -> Result<U, Vec<Said>>,
+) -> Result<Checked<U>, Vec<RowProblem>> {
+    let table = crate::tabular::Table::open(file, spec)?;
+    let ignored_columns = table.ignored_columns().to_vec();
+    let mut checked = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
-        match record {
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                problems.push(RowProblem::at_line(line, unreadable_row(&error)));
-            }
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                match record.deserialize::<T>(Some(&headers)) {
-                    Ok(row) => rows.push((line, row)),
-                    Err(error) => problems.push(RowProblem::at_line(line, unreadable_row(&error))),
-                }
-            }
+    for row in table.rows::<T>() {
+        match row {
+            Ok((line, row)) => match check(line, &row) {
+                Ok(good) => checked.push(good),
+                Err(messages) => problems.extend(messages.into_iter().map(|said| RowProblem::at_line(line, said))),
+            },
+            Err(problem) => problems.push(problem),
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        return Err(whole_file(said(
+    if checked.is_empty() && problems.is_empty() {
+        problems.push(RowProblem::whole_file(said(
             "the file has a header but no rows",
             "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu",
         )));
     }
     if problems.is_empty() {
-        Ok(rows)
+        Ok(Checked { rows: checked, ignored_columns })
     } else {
+        problems.sort_by_key(|problem| problem.line);
         Err(problems)
     }
 }
 
-/// Checks every parsed CSV row with `check` (which lists a row's problems); all rows or all
-/// problems.
-pub fn check_rows<T, U>(
-    rows: Vec<(u64, T)>,
-    check: impl FnMut(&T) -> Result<U, Vec<Said>>,
-) -> Result<Vec<U>, Vec<RowProblem>> {
-    check_items(rows, RowProblem::at_line, check)
-}
-
-/// A file that is not UTF-8, with where its first bad byte is.
+/// A text file (GeoJSON) that is not UTF-8, with where its first bad byte is.
 pub fn not_utf8(offset: usize) -> Said {
     said(
-        format!("the file is not UTF-8 (first bad byte at offset {offset}); save it as UTF-8"),
-        format!("tệp không phải UTF-8 (byte lỗi đầu tiên ở vị trí {offset}); hãy lưu tệp dạng UTF-8"),
+        format!("the file is not UTF-8 text (first bad byte at offset {offset}); export it again as UTF-8"),
+        format!("tệp không phải văn bản UTF-8 (byte lỗi đầu tiên ở vị trí {offset}); hãy xuất lại tệp dạng UTF-8"),
     )
-}
-
-fn unreadable_row(error: &csv::Error) -> Said {
-    said(format!("unreadable row: {error}"), format!("không đọc được dòng: {error}"))
 }
 
 /// Checks every item (located by a line or a feature index, as `locate` says) with `check`; all
