@@ -1,7 +1,11 @@
 //! Administrative units (province → district → commune → village) and their boundaries.
 //!
 //! Units are generic rows with a level and validity dates, so the July 2025 merger of communes
-//! (and any later one) is new data, not new code.
+//! (and any later one) is new data, not new code: a reorganisation ([`crate::reorganisation`])
+//! ends units (`valid_to`, `successor_id`) and creates others. One code may name two units over
+//! two periods (the town "Thị trấn Kim Tân" until 2025-07-01 and the commune "Xã Kim Tân" from
+//! it share 15187): a unit is told apart by its code *and* `valid_from`, and at most one unit of
+//! a code is current (`valid_to` empty). Lookups by code mean the current unit.
 
 use super::StoreError;
 use sqlx::{Any, Executor};
@@ -20,6 +24,11 @@ pub enum Level {
 
 impl Level {
     pub const ALL: [Level; 5] = [Level::Country, Level::Province, Level::District, Level::Commune, Level::Village];
+
+    /// Larger units rank lower: a parent's rank is below its children's.
+    pub fn rank(self) -> usize {
+        self as usize
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,6 +56,32 @@ impl FromStr for Level {
             expected: "country, province, district, commune, village",
         })
     }
+}
+
+/// The kind of unit within a level, read from the first words of its name as Vietnamese writes
+/// them ("Xã Kim Tân", "Thị trấn Vân Du", "Khu phố 1"): pickers then say "Xã" where no town
+/// remains, and "Xã / thị trấn" where one does.
+pub fn unit_type_from_name(name: &str) -> Option<&'static str> {
+    const PREFIXES: [(&str, &str); 16] = [
+        ("tỉnh ", "tinh"),
+        ("thành phố ", "thanh_pho"),
+        ("huyện ", "huyen"),
+        ("quận ", "quan"),
+        ("thị xã ", "thi_xa"),
+        ("thị trấn ", "thi_tran"),
+        ("xã ", "xa"),
+        ("phường ", "phuong"),
+        ("đặc khu ", "dac_khu"),
+        ("thôn ", "thon"),
+        ("bản ", "ban"),
+        ("khu phố ", "khu_pho"),
+        ("tổ dân phố ", "to_dan_pho"),
+        ("xóm ", "xom"),
+        ("ấp ", "ap"),
+        ("làng ", "lang"),
+    ];
+    let name = name.trim().to_lowercase();
+    PREFIXES.iter().find(|(prefix, _)| name.starts_with(prefix)).map(|(_, unit_type)| *unit_type)
 }
 
 /// A unit to create.
@@ -106,9 +141,9 @@ where
 {
     let boundary = unit.boundary;
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO admin_unit (parent_id, level, code, name, boundary, min_lon, min_lat, max_lon, max_lat)
+        "INSERT INTO admin_unit (parent_id, level, code, name, boundary, min_lon, min_lat, max_lon, max_lat, unit_type)
          VALUES ($1, $2, $3, $4, $5, CASE WHEN $10 THEN $6 END, CASE WHEN $10 THEN $7 END,
-                 CASE WHEN $10 THEN $8 END, CASE WHEN $10 THEN $9 END)
+                 CASE WHEN $10 THEN $8 END, CASE WHEN $10 THEN $9 END, $11)
          RETURNING id",
     )
     .bind(unit.parent_id)
@@ -122,6 +157,7 @@ where
     .bind(boundary.map_or(0.0, |b| b.max_lat))
     // Floats are never bound as NULL: see `db::nullable_f64`.
     .bind(boundary.is_some())
+    .bind(unit_type_from_name(unit.name))
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -134,7 +170,7 @@ where
 {
     sqlx::query(
         "UPDATE admin_unit
-         SET name = $2, boundary = $3, min_lon = $4, min_lat = $5, max_lon = $6, max_lat = $7
+         SET name = $2, boundary = $3, min_lon = $4, min_lat = $5, max_lon = $6, max_lat = $7, unit_type = $8
          WHERE id = $1",
     )
     .bind(id)
@@ -144,6 +180,7 @@ where
     .bind(boundary.min_lat)
     .bind(boundary.max_lon)
     .bind(boundary.max_lat)
+    .bind(unit_type_from_name(name))
     .execute(executor)
     .await?;
     Ok(())
@@ -204,4 +241,25 @@ where
             DisplayUnit { code: unit.code, name: unit.name, level: unit.level, parent_code: unit.parent_code, area }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_of_unit_is_read_from_its_name() {
+        assert_eq!(unit_type_from_name("Xã Kim Tân"), Some("xa"));
+        assert_eq!(unit_type_from_name("Thị trấn Kim Tân"), Some("thi_tran"));
+        assert_eq!(unit_type_from_name("Thị xã Bỉm Sơn"), Some("thi_xa"));
+        assert_eq!(unit_type_from_name("THÔN Đồng Tâm"), Some("thon"));
+        assert_eq!(unit_type_from_name("Khu phố 1"), Some("khu_pho"));
+        assert_eq!(unit_type_from_name("Kim Tân"), None);
+    }
+
+    #[test]
+    fn parents_rank_below_their_children() {
+        assert!(Level::Province.rank() < Level::Commune.rank());
+        assert!(Level::Commune.rank() < Level::Village.rank());
+    }
 }

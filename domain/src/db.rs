@@ -95,12 +95,32 @@ impl Db {
     }
 
     /// Applies the pending migrations of this backend's dialect.
+    ///
+    /// SQLite cannot drop a constraint, so some migrations rebuild a table (copy, drop, rename).
+    /// SQLite's documented procedure for that needs foreign keys off, and the pragma is ignored
+    /// inside the transaction each migration runs in: the migrations therefore run on one
+    /// connection with foreign keys switched off before, then every reference is checked
+    /// (`PRAGMA foreign_key_check`) and foreign keys switched back on before the connection
+    /// returns to the pool.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
+        match self.backend {
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+            Backend::Sqlite => {
+                let mut connection = self.pool.acquire().await?;
+                connection.execute("PRAGMA foreign_keys = OFF").await?;
+                let migrated = SQLITE_MIGRATIONS.run(&mut *connection).await;
+                let dangling = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *connection).await;
+                connection.execute("PRAGMA foreign_keys = ON").await?;
+                migrated?;
+                let dangling = dangling?.len();
+                if dangling > 0 {
+                    return Err(StoreError::Corrupt(format!(
+                        "{dangling} rows refer to rows that do not exist after migrating; \
+                         see PRAGMA foreign_key_check"
+                    )));
+                }
+            }
+        }
         Ok(())
     }
 

@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod meta;
 pub mod params;
+pub mod reorganisation;
 pub mod sync;
 pub mod tabular;
 pub mod text;

@@ -6,7 +6,9 @@ use app::web::sessions::DbSessionStore;
 use clap::{Args, Parser, Subcommand};
 use domain::accounts::{self, NewUser};
 use domain::audit::{self, Actor};
-use domain::boundary_import::{self, ImportError};
+use domain::boundary_import::{self, BoundaryOptions};
+use domain::imports::RowProblem;
+use domain::reorganisation;
 use domain::{Db, StoreError};
 use leptos::prelude::LeptosOptions;
 use model::{Role, TileSource};
@@ -90,8 +92,26 @@ pub struct UserAddArgs {
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Administrative boundaries: a GeoJSON FeatureCollection of Polygon/MultiPolygon features
-    /// with `code` and `name` properties (and `level`, `parent_code` to create new units).
-    Boundaries { file: PathBuf },
+    /// with `code` and `name` properties (and `level`, `parent_code` to create new units;
+    /// `valid_from` for a unit a reorganisation creates on that day).
+    Boundaries {
+        file: PathBuf,
+        /// Repair rings that cross or touch themselves (and say which) instead of refusing them.
+        #[arg(long)]
+        repair: bool,
+        /// Check everything and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A reorganisation of units (e.g. the merger of communes of 1 July 2025): a CSV or XLSX
+    /// table with columns old_code, new_code, new_name, effective_date and optionally old_name,
+    /// legal_basis, new_parent_code. An empty new_code dissolves a district.
+    Reorganisation {
+        file: PathBuf,
+        /// Check everything and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -197,7 +217,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("demo data loaded: {counts}");
             Ok(())
         }
-        Command::Import { what: ImportCommand::Boundaries { file } } => import_boundaries(&db, file).await,
+        Command::Import { what: ImportCommand::Boundaries { file, repair, dry_run } } => {
+            import_boundaries(&db, file, BoundaryOptions { dry_run, repair }).await
+        }
+        Command::Import { what: ImportCommand::Reorganisation { file, dry_run } } => {
+            import_reorganisation(&db, file, dry_run).await
+        }
         Command::User { what: UserCommand::Add(args) } => add_user(&db, args).await,
         Command::Serve(args) => serve(db, args).await,
         // Handled above, before the database is opened.
@@ -301,24 +326,64 @@ pub async fn ensure_first_admin(db: &Db, configured_password: Option<String>) ->
     Ok(())
 }
 
-async fn import_boundaries(db: &Db, file: PathBuf) -> Result<(), CliError> {
-    let text =
-        tokio::fs::read_to_string(&file).await.map_err(|source| CliError::Read { path: file.clone(), source })?;
-    match boundary_import::import_boundaries(db, &text, Actor::CommandLine).await {
-        Ok(summary) => {
-            println!("{}: {} created, {} updated", file.display(), summary.created, summary.updated);
-            Ok(())
-        }
-        Err(ImportError::Rejected(problems)) => {
-            let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-            Err(CliError::Import(format!(
-                "{}: nothing imported, {} problem(s):\n{}",
-                file.display(),
-                problems.len(),
-                lines.join("\n")
-            )))
-        }
-        Err(ImportError::Store(error)) => Err(error.into()),
+async fn import_boundaries(db: &Db, file: PathBuf, options: BoundaryOptions) -> Result<(), CliError> {
+    let bytes = tokio::fs::read(&file).await.map_err(|source| CliError::Read { path: file.clone(), source })?;
+    let outcome = boundary_import::import_boundaries(db, &bytes, options, Actor::CommandLine)
+        .await
+        .map_err(|error| refused(&file, error))?;
+    for repaired in &outcome.repaired {
+        println!("  feature {} ({}): {}", repaired.feature, repaired.code, repaired.summary);
+    }
+    println!(
+        "{}: {}{} created, {} updated, {} kept for units a reorganisation will create",
+        file.display(),
+        if outcome.dry_run { "dry run, nothing written: " } else { "" },
+        outcome.created,
+        outcome.updated,
+        outcome.pending
+    );
+    Ok(())
+}
+
+async fn import_reorganisation(db: &Db, file: PathBuf, dry_run: bool) -> Result<(), CliError> {
+    let bytes = tokio::fs::read(&file).await.map_err(|source| CliError::Read { path: file.clone(), source })?;
+    let outcome =
+        reorganisation::import(db, &bytes, dry_run, Actor::CommandLine).await.map_err(|error| refused(&file, error))?;
+    println!(
+        "{}: {}{} lines, {} units ended, {} created, {} moved to their new unit, {} accounts rescoped, \
+         {} lines already applied",
+        file.display(),
+        if outcome.dry_run { "dry run, nothing written: " } else { "" },
+        outcome.rows,
+        outcome.ended,
+        outcome.created,
+        outcome.moved,
+        outcome.accounts_rescoped,
+        outcome.already_applied
+    );
+    if !outcome.ignored_columns.is_empty() {
+        println!("  columns not read: {}", outcome.ignored_columns.join(", "));
+    }
+    Ok(())
+}
+
+/// A refused file's problems, one per line, each with where it is; other errors as they are.
+fn refused(file: &std::path::Path, error: StoreError) -> CliError {
+    let StoreError::RejectedFile(problems) = error else { return error.into() };
+    let lines: Vec<String> = problems.iter().map(|problem| format!("  {}", where_and_what(problem))).collect();
+    CliError::Import(format!(
+        "{}: nothing imported, {} problem(s):\n{}",
+        file.display(),
+        problems.len(),
+        lines.join("\n")
+    ))
+}
+
+fn where_and_what(problem: &RowProblem) -> String {
+    match (problem.line, problem.feature) {
+        (Some(line), _) => format!("line {line}: {}", problem.message),
+        (_, Some(feature)) => format!("feature {feature}: {}", problem.message),
+        _ => problem.message.clone(),
     }
 }
 

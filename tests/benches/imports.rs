@@ -62,11 +62,11 @@ async fn prepare(test_db: &TestDb) -> Vec<(i64, String)> {
     server::demo::reload(&test_db.db).await.expect("demo data");
     let started = Instant::now();
     let mut tx = test_db.db.begin_write().await.expect("transaction");
-    let (district, _) = admin_units::find_by_code(&mut *tx, "391").await.expect("query").expect("demo district");
+    let (province, _) = admin_units::find_by_code(&mut *tx, "38").await.expect("query").expect("demo province");
     let commune = admin_units::insert(
         &mut *tx,
         &NewUnit {
-            parent_id: Some(district),
+            parent_id: Some(province),
             level: Level::Commune,
             code: COMMUNE,
             name: "Xã đo hiệu năng",

@@ -27,7 +27,7 @@ test('a team member on a phone signs in and sees only the villages of the team',
   await expect(markers).toHaveCount(2);
   await expect(page.getByTestId('wifi-count').locator('strong')).toHaveText(/\/2$/);
   const places = await page.locator('.house-list__place').allTextContents();
-  expect(places.sort()).toEqual(['Khu phố 1 · Thị trấn Kim Tân', 'Khu phố 2 · Thị trấn Kim Tân']);
+  expect(places.sort()).toEqual(['Khu phố 1 · Xã Kim Tân', 'Khu phố 2 · Xã Kim Tân']);
   await page.screenshot({ path: path.join(shots, 'team-member-phone.png') });
 
   await page.getByTestId('account-link').tap();

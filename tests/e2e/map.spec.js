@@ -119,7 +119,7 @@ test('a wasm piece that does not come is a message and another try, not a dead p
   await page.getByTestId('map-interactive').tap();
   await expect(page.getByTestId('map-interactive')).toHaveText('Chưa tải được bản đồ. Chạm để thử lại');
   // The app still answers: the filters work.
-  await page.getByTestId('commune-filter').selectOption({ label: 'Thị trấn Kim Tân' });
+  await page.getByTestId('commune-filter').selectOption({ label: 'Xã Kim Tân' });
   await expect(dots).not.toHaveCount(0);
 
   blocked = false;
@@ -169,7 +169,7 @@ test('the commune filter narrows the map to one commune', async ({ page }) => {
   const markers = page.locator('.map__preview .preview-marker');
   const all = await wifiCount(page);
   await expect(markers).toHaveCount(all.total);
-  await page.getByTestId('commune-filter').selectOption({ label: 'Thị trấn Kim Tân' });
+  await page.getByTestId('commune-filter').selectOption({ label: 'Xã Kim Tân' });
   await expect(page).toHaveURL(/commune=15187/);
   const kimTan = await wifiCount(page);
   expect(kimTan.total).toBeGreaterThan(0);

@@ -42,6 +42,8 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/imports/coverage", &["admin", "viettel"]),
     ("POST", "/imports/coverage-areas", &["admin", "viettel"]),
     ("POST", "/imports/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    ("POST", "/imports/boundaries", &["admin"]),
+    ("POST", "/imports/reorganisation", &["admin"]),
     ("POST", "/sync", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/progress/villages", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/map/cultural-houses", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -155,7 +157,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
             Method::POST,
             "/api/v1/users",
             &admin,
-            Some(json!({"username": "spare", "display_name": "Spare", "password": "spare-password", "role": "leader", "scope": ["391"]})),
+            Some(json!({"username": "spare", "display_name": "Spare", "password": "spare-password", "role": "leader", "scope": ["38"]})),
         )
         .await;
         let spare_user = spare_user["id"].as_i64().expect("user id");
@@ -257,7 +259,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     ("PUT", _) => Some(json!({"status": "active", "provider": "viettel", "bandwidth_mbps": 100})),
                     ("POST", "/users") => Some(json!({
                         "username": format!("new-{name}"), "display_name": "New", "password": "a long password",
-                        "role": "leader", "scope": ["391"]
+                        "role": "leader", "scope": ["38"]
                     })),
                     ("POST", "/tokens") => Some(json!({"username": "viettel", "name": format!("by {name}")})),
                     ("POST", "/coverage-reports") => Some(json!({
@@ -293,6 +295,20 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                 } else if path == "/imports/coverage-areas" {
                     let file = bandoso_tests::coverage_area_file("15187-01", "viettel", 105.60, 20.20);
                     bandoso_tests::post_file(&app, &uri, &who, "application/geo+json", file.into_bytes()).await
+                } else if path == "/imports/boundaries" {
+                    let file = bandoso_tests::coverage_area_file("15187-01", "viettel", 105.60, 20.20)
+                        .replace("\"village_code\"", "\"code\"")
+                        .replace("\"operator\"", "\"name\"");
+                    let uri = format!("{uri}?dry_run=true");
+                    bandoso_tests::post_file(&app, &uri, &who, "application/geo+json", file.into_bytes()).await
+                } else if path == "/imports/reorganisation" {
+                    // Kim Tân's part of July 2025, already applied by the demo: a no-op.
+                    let csv = ["15187", "15214", "15241", "15253", "15256", "15265"]
+                        .iter()
+                        .fold("old_code,new_code,new_name,effective_date\n".to_owned(), |csv, old| {
+                            csv + &format!("{old},15187,Xã Kim Tân,2025-07-01\n")
+                        });
+                    bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv.into_bytes()).await
                 } else if path == "/imports/wifi" {
                     let csv = format!("cultural_house_id,status,provider\n{kim_tan_house},active,viettel\n").into_bytes();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await
@@ -502,18 +518,18 @@ async fn admins_manage_accounts_with_clear_errors() {
             let (app, admin) = (app.clone(), admin.clone());
             async move { send_json(&app, Method::POST, "/api/v1/users", &admin, Some(body)).await }
         };
-        let (status, body) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "short", "role": "telecom", "operator": "vnpt", "scope": ["391"]})).await;
+        let (status, body) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "short", "role": "telecom", "operator": "vnpt", "scope": ["38"]})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["error"]["message"].as_str().unwrap_or_default().contains("password"));
-        let (status, body) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "long enough pw", "role": "telecom", "scope": ["391"]})).await;
+        let (status, body) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "long enough pw", "role": "telecom", "scope": ["38"]})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["error"]["message"].as_str().unwrap_or_default().starts_with("operator"));
         let (status, body) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "long enough pw", "role": "telecom", "operator": "vnpt", "scope": ["00000"]})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["error"]["message"].as_str().unwrap_or_default().contains("00000"));
-        let (status, created) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "long enough pw", "role": "telecom", "operator": "vnpt", "scope": ["391"]})).await;
+        let (status, created) = create(json!({"username": "vnpt.th", "display_name": "VNPT", "password": "long enough pw", "role": "telecom", "operator": "vnpt", "scope": ["38"]})).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
-        let (status, _) = create(json!({"username": "vnpt.th", "display_name": "Again", "password": "long enough pw", "role": "leader", "scope": ["391"]})).await;
+        let (status, _) = create(json!({"username": "vnpt.th", "display_name": "Again", "password": "long enough pw", "role": "leader", "scope": ["38"]})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "usernames are unique");
         login(&app, "vnpt.th", "long enough pw").await;
 

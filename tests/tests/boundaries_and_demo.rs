@@ -3,7 +3,9 @@
 use bandoso_tests::{get_json, on_each_backend, shared_data_file, TestDb};
 use domain::admin_units::Level;
 use domain::audit::Actor;
-use domain::boundary_import::{import_boundaries, ImportError, ImportSummary};
+use domain::boundary_import::{import_boundaries, BoundaryOptions, BoundaryOutcome};
+use domain::imports::RowProblem;
+use domain::{Db, StoreError};
 use serde_json::json;
 
 fn square(lon: f64, lat: f64, size: f64) -> serde_json::Value {
@@ -18,6 +20,30 @@ fn collection(features: Vec<serde_json::Value>) -> String {
     json!({"type": "FeatureCollection", "features": features}).to_string()
 }
 
+/// Imports a boundary file as the command line does, without repairs.
+async fn import(db: &Db, file: &str) -> Result<BoundaryOutcome, StoreError> {
+    import_boundaries(db, file.as_bytes(), BoundaryOptions::default(), Actor::CommandLine).await
+}
+
+/// The problems of a refused import, each as "feature N: message" (or the message alone).
+async fn refusal(db: &Db, file: &str) -> Vec<String> {
+    match import(db, file).await {
+        Err(StoreError::RejectedFile(problems)) => problems.iter().map(rendered).collect(),
+        other => panic!("the file must be refused: {other:?}"),
+    }
+}
+
+fn rendered(problem: &RowProblem) -> String {
+    match problem.feature {
+        Some(feature) => format!("feature {feature}: {}", problem.message),
+        None => problem.message.clone(),
+    }
+}
+
+fn created_and_updated(outcome: &BoundaryOutcome) -> (usize, usize) {
+    (outcome.created, outcome.updated)
+}
+
 async fn unit_count(test_db: &TestDb) -> i64 {
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM admin_unit").fetch_one(test_db.db.pool()).await.expect("count units");
@@ -25,11 +51,12 @@ async fn unit_count(test_db: &TestDb) -> i64 {
 }
 
 async fn stored_boundary(test_db: &TestDb, code: &str) -> Option<String> {
-    let (boundary,): (Option<String>,) = sqlx::query_as("SELECT boundary FROM admin_unit WHERE code = $1")
-        .bind(code)
-        .fetch_one(test_db.db.pool())
-        .await
-        .expect("unit exists");
+    let (boundary,): (Option<String>,) =
+        sqlx::query_as("SELECT boundary FROM admin_unit WHERE code = $1 ORDER BY valid_from DESC LIMIT 1")
+            .bind(code)
+            .fetch_one(test_db.db.pool())
+            .await
+            .expect("unit exists");
     boundary
 }
 
@@ -40,16 +67,17 @@ async fn a_generated_file_creates_new_units_and_updates_existing_ones() {
         let file = collection(vec![
             feature(json!({"code": "15187", "name": "Thị trấn Kim Tân"}), square(105.66, 20.10, 0.05)),
             feature(
-                json!({"code": "99001", "name": "Xã Thử Nghiệm", "level": "commune", "parent_code": "391"}),
+                json!({"code": "99001", "name": "Xã Thử Nghiệm", "level": "commune", "parent_code": "38"}),
                 json!({"type": "MultiPolygon", "coordinates": [square(105.5, 20.0, 0.02)["coordinates"], square(105.6, 20.0, 0.02)["coordinates"]]}),
             ),
             feature(json!({"code": 99002, "name": "Thôn Mới", "level": "village", "parent_code": "99001"}), square(105.5, 20.0, 0.01)),
         ]);
         let before = unit_count(&test_db).await;
-        let summary = import_boundaries(&test_db.db, &file, Actor::CommandLine).await.expect("valid file imports");
-        assert_eq!(summary, ImportSummary { created: 2, updated: 1 });
+        let outcome = import(&test_db.db, &file).await.expect("valid file imports");
+        assert_eq!(created_and_updated(&outcome), (2, 1));
         let audit = domain::audit::for_entity(test_db.db.pool(), "admin_unit", "*", domain::db::Page::ALL).await.expect("audit");
-        assert_eq!((audit.len(), audit[0].actor.as_str()), (1, "command line"), "the import is audited");
+        let imports: Vec<_> = audit.iter().filter(|entry| entry.action == "import_boundaries").collect();
+        assert_eq!((imports.len(), imports[0].actor.as_str()), (1, "command line"), "the import is audited");
         assert_eq!(unit_count(&test_db).await, before + 2);
         let kim_tan = stored_boundary(&test_db, "15187").await.expect("boundary stored");
         assert!(kim_tan.contains("105.71"), "the imported square replaced the demo cell: {kim_tan}");
@@ -77,10 +105,7 @@ async fn a_bad_file_imports_nothing_and_names_every_problem() {
             feature(json!({"code": "88002", "name": "Xã Mồ Côi", "level": "commune", "parent_code": "00000"}), square(105.5, 20.0, 0.01)),
             feature(json!({"code": "15196", "name": "Xã Thạch Lâm", "level": "village"}), square(105.4, 20.3, 0.01)),
         ]);
-        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file, Actor::CommandLine).await else {
-            panic!("a file with bad features must be rejected");
-        };
-        let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let rendered = refusal(&test_db.db, &file).await;
         assert!(rendered[0].starts_with("feature 1: invalid geometry"), "{rendered:?}");
         assert_eq!(rendered.len(), 1, "geometry problems stop the file before the database is read: {rendered:?}");
         assert_eq!(unit_count(&test_db).await, before_units);
@@ -93,10 +118,7 @@ async fn a_bad_file_imports_nothing_and_names_every_problem() {
             feature(json!({"code": "88002", "name": "Xã Mồ Côi", "level": "commune", "parent_code": "00000"}), square(105.5, 20.0, 0.01)),
             feature(json!({"code": "15196", "name": "Xã Thạch Lâm", "level": "village"}), square(105.4, 20.3, 0.01)),
         ]);
-        let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &file, Actor::CommandLine).await else {
-            panic!("units that cannot be placed must reject the file");
-        };
-        let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let rendered = refusal(&test_db.db, &file).await;
         assert_eq!(rendered.len(), 3, "{rendered:?}");
         assert!(rendered[0].starts_with("feature 1: code 88001 is not in the database"), "{rendered:?}");
         assert!(rendered[1].starts_with("feature 2: parent_code 00000"), "{rendered:?}");
@@ -119,23 +141,17 @@ async fn the_real_district_outline_imports_onto_the_demo_data() {
         let text = text.clone();
         async move {
             // On an empty database the district's parent (province 38) is unknown: nothing is written.
-            let Err(ImportError::Rejected(problems)) = import_boundaries(&test_db.db, &text, Actor::CommandLine).await
-            else {
-                panic!("the district cannot be created without its province");
-            };
-            assert!(problems[0].to_string().contains("parent_code 38"), "{problems:?}");
+            let problems = refusal(&test_db.db, &text).await;
+            assert!(problems[0].contains("parent_code 38"), "{problems:?}");
             assert_eq!(unit_count(&test_db).await, 0);
 
             server::demo::reload(&test_db.db).await.expect("demo loads");
-            let summary =
-                import_boundaries(&test_db.db, &text, Actor::CommandLine).await.expect("the real outline is valid");
-            assert_eq!(summary, ImportSummary { created: 0, updated: 1 });
+            let outcome = import(&test_db.db, &text).await.expect("the real outline is valid");
+            assert_eq!(created_and_updated(&outcome), (0, 1), "the district of the past takes its outline");
+            let outline = stored_boundary(&test_db, "391").await.expect("outline stored");
+            assert!(outline.contains("MultiPolygon"), "{}", &outline[..80]);
             let (_, districts) = get_json(&test_db.app(), "/api/v1/admin-units?level=district").await;
-            let district = &districts["features"][0];
-            assert_eq!(district["properties"]["code"], "391");
-            assert_eq!(district["geometry"]["type"], "MultiPolygon");
-            let points = district["geometry"]["coordinates"][0][0].as_array().map_or(0, Vec::len);
-            assert!((4..525).contains(&points), "the outline is simplified for display: {points} points");
+            assert_eq!(districts["features"], json!([]), "no district is current since July 2025");
             test_db
         }
     })
@@ -146,7 +162,7 @@ async fn the_real_district_outline_imports_onto_the_demo_data() {
 async fn demo_data_reloads_identically_and_never_replaces_real_data() {
     on_each_backend(|test_db| async move {
         let first = server::demo::reload(&test_db.db).await.expect("demo loads");
-        assert_eq!(first.communes, 24);
+        assert_eq!((first.communes, first.former_communes), (6, 24));
         assert!(first.cultural_houses >= 24 * 4);
         let (_, before) = get_json(&test_db.app(), "/api/v1/cultural-houses").await;
         let second = server::demo::reload(&test_db.db).await.expect("demo reloads");

@@ -6,8 +6,9 @@ use bandoso_tests::{demo_login, on_each_backend, send, send_json, As, TestDb};
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-/// Thạch Cẩm: the demo holds no households or visits there, so the fixture below is all it has.
-const THACH_CAM: &str = "15205";
+/// Thạch Bình: the demo holds no households or visits in it (nor in the four communes it was
+/// made of in July 2025), so the fixture below is all it has.
+const THACH_BINH: &str = "15211";
 
 fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -35,7 +36,7 @@ fn commune<'a>(status: &'a Value, code: &str) -> &'a Value {
     status["communes"].as_array().and_then(|all| all.iter().find(|c| c["commune_code"] == code)).expect("commune")
 }
 
-/// Four households in the first village of Thạch Cẩm (10 adults), two of them visited by the
+/// Four households in the first village of Thạch Bình (10 adults), two of them visited by the
 /// admin: 3 and 2 people guided, VNeID activated once.
 async fn record_fixture(app: &axum::Router, admin: &As, village: &str) {
     let homes: Vec<String> = (0..4).map(|_| uuid()).collect();
@@ -62,16 +63,16 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let admin = demo_login(&app, "admin").await;
-        let villages = villages_of(&test_db, THACH_CAM).await;
+        let villages = villages_of(&test_db, THACH_BINH).await;
         assert!(villages.len() >= 3, "{villages:?}");
         record_fixture(&app, &admin, &villages[0]).await;
-        // Wi-Fi: exactly one working house in Thạch Cẩm; then its last village is merged away.
+        // Wi-Fi: exactly one working house in Thạch Bình; then its last village is merged away.
         let pool = test_db.db.pool();
         sqlx::query(
             "UPDATE cultural_house SET wifi_status = 'broken'
              WHERE village_id IN (SELECT v.id FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id WHERE c.code = $1)",
         )
-        .bind(THACH_CAM)
+        .bind(THACH_BINH)
         .execute(pool)
         .await
         .expect("break");
@@ -90,7 +91,7 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
                     "SELECT COUNT(*) FROM cultural_house h JOIN admin_unit v ON v.id = h.village_id
                      JOIN admin_unit c ON c.id = v.parent_id WHERE c.code = $1 AND v.valid_to IS NULL",
                 )
-                .bind(THACH_CAM)
+                .bind(THACH_BINH)
                 .fetch_one(&pool)
                 .await
                 .expect("count");
@@ -101,7 +102,7 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
         let leader = demo_login(&app, "lanhdao").await;
 
         let wifi = indicator(&app, &leader, 2026, "cultural_house_wifi").await;
-        let cam = commune(&wifi, THACH_CAM);
+        let cam = commune(&wifi, THACH_BINH);
         assert_eq!((cam["actual"]["numerator"].as_f64(), cam["actual"]["denominator"].as_f64()), (Some(1.0), Some(all_houses)));
         assert_eq!(wifi["target"], 100.0);
         assert_eq!(wifi["source"], "recorded");
@@ -115,17 +116,17 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
         let remaining = houses(&test_db).await;
         assert!(remaining < all_houses, "the merged village had a house");
         let wifi = indicator(&app, &leader, 2026, "cultural_house_wifi").await;
-        assert_eq!(commune(&wifi, THACH_CAM)["actual"]["denominator"].as_f64(), Some(remaining));
+        assert_eq!(commune(&wifi, THACH_BINH)["actual"]["denominator"].as_f64(), Some(remaining));
 
         let families = indicator(&app, &leader, 2026, "digital_families").await;
-        let cam = commune(&families, THACH_CAM);
+        let cam = commune(&families, THACH_BINH);
         assert_eq!((cam["actual"]["numerator"].as_f64(), cam["actual"]["denominator"].as_f64()), (Some(2.0), Some(4.0)));
         assert_eq!((cam["percent"].as_f64(), cam["gap"].as_f64()), (Some(50.0), Some(50.0)));
         let vneid = indicator(&app, &leader, 2026, "adults_vneid").await;
-        let cam = commune(&vneid, THACH_CAM);
+        let cam = commune(&vneid, THACH_BINH);
         assert_eq!((cam["percent"].as_f64(), cam["gap"].as_f64()), (Some(10.0), Some(70.0)), "1 of 10 adults; target 80");
         assert_eq!(indicator(&app, &leader, 2025, "adults_vneid").await["target"], 60.0);
-        // This year's trend ends with today's figure; Thạch Cẩm's households were listed today, so
+        // This year's trend ends with today's figure; Thạch Bình's households were listed today, so
         // they count in no earlier quarter.
         let this_year = domain::current_year();
         // (Wi-Fi is left out: this test sets house states behind the history's back.)
@@ -137,12 +138,12 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
             assert!(trend.iter().all(|point| point["period"].as_str().is_some_and(|p| p.starts_with(&this_year.to_string()))));
         }
         let guides = indicator(&app, &leader, 2026, "digital_ambassadors").await;
-        let cam = commune(&guides, THACH_CAM);
+        let cam = commune(&guides, THACH_BINH);
         assert_eq!((cam["actual"]["numerator"].as_f64(), cam["actual"]["denominator"].as_f64()), (Some(1.0), Some(1.0)));
 
         // A commune where nothing is recorded has no figure, not a zero.
         let empty: Vec<(String,)> = sqlx::query_as(
-            "SELECT c.code FROM admin_unit c WHERE c.level = 'commune' AND NOT EXISTS (
+            "SELECT c.code FROM admin_unit c WHERE c.level = 'commune' AND c.valid_to IS NULL AND NOT EXISTS (
                  SELECT 1 FROM household h JOIN admin_unit v ON v.id = h.village_id WHERE v.parent_id = c.id)",
         )
         .fetch_all(pool)
@@ -184,7 +185,7 @@ async fn officers_enter_figures_in_scope_and_admins_change_targets() {
             (report("15187", "2026-Q1", 45.0, 50.0, "public_staff"), StatusCode::NO_CONTENT),
             (report("15187", "2026-Q2", 48.0, 50.0, "public_staff"), StatusCode::NO_CONTENT),
             (report("15187", "2026-Q2", 47.0, 50.0, "public_staff"), StatusCode::NO_CONTENT),
-            (report(THACH_CAM, "2026-Q2", 1.0, 2.0, "public_staff"), StatusCode::FORBIDDEN),
+            (report(THACH_BINH, "2026-Q2", 1.0, 2.0, "public_staff"), StatusCode::FORBIDDEN),
             (report("15187", "2026-Q2", 9.0, 10.0, "cultural_house_wifi"), StatusCode::UNPROCESSABLE_ENTITY),
             (report("15187", "2026-Q2", 11.0, 10.0, "public_staff"), StatusCode::UNPROCESSABLE_ENTITY),
             (report("15187", "2026-Q5", 1.0, 10.0, "public_staff"), StatusCode::UNPROCESSABLE_ENTITY),
@@ -259,7 +260,7 @@ async fn the_priority_list_ranks_villages_by_combined_gap_with_reasons() {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let admin = demo_login(&app, "admin").await;
-        let villages = villages_of(&test_db, THACH_CAM).await;
+        let villages = villages_of(&test_db, THACH_BINH).await;
         record_fixture(&app, &admin, &villages[0]).await;
         let pool = test_db.db.pool();
         for (status, village) in [("active", &villages[0]), ("broken", &villages[1])] {
@@ -320,7 +321,7 @@ async fn the_quarterly_report_opens_with_the_appendix_and_a_sheet_per_commune() 
         assert!(headers[http::header::CONTENT_DISPOSITION].to_str().unwrap_or_default().contains(".xlsx"));
         let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an XLSX file");
         let sheets = workbook.sheet_names();
-        assert_eq!(sheets.len(), 1 + 24, "the appendix and one sheet per commune: {sheets:?}");
+        assert_eq!(sheets.len(), 1 + 6, "the appendix and one sheet per commune: {sheets:?}");
         let appendix = workbook.worksheet_range("Chỉ tiêu 2026").expect("appendix sheet");
         let text = |range: &calamine::Range<Data>, row: u32, column: u32| match range.get_value((row, column)) {
             Some(Data::String(text)) => text.clone(),
@@ -344,7 +345,7 @@ async fn the_quarterly_report_opens_with_the_appendix_and_a_sheet_per_commune() 
         let csv = String::from_utf8(csv).expect("UTF-8");
         assert!(csv.starts_with("\u{feff}year,indicator,indicator_name,commune_code"), "{}", &csv[..80.min(csv.len())]);
         assert!(csv.contains("public_staff,") && csv.contains(",15187,"), "every commune of every indicator");
-        assert_eq!(csv.lines().count(), 1 + 10 * (1 + 24), "a header, then per indicator the area and 24 communes");
+        assert_eq!(csv.lines().count(), 1 + 10 * (1 + 6), "a header, then per indicator the area and 6 communes");
         test_db
     })
     .await;

@@ -7,8 +7,16 @@ use serde_json::{json, Value};
 
 /// The demo centre of Kim Tân (15187): inside its boundary.
 const KIM_TAN: (f64, f64) = (105.684, 20.126);
-/// The demo centre of Thạch Cẩm (15205), a commune without demo field records.
-const THACH_CAM: (f64, f64) = (105.543, 20.317);
+/// Where the cultural house of a demo village stands (inside its commune of today).
+async fn house_position(test_db: &TestDb, village_code: &str) -> (f64, f64) {
+    sqlx::query_as(
+        "SELECT h.lon, h.lat FROM cultural_house h JOIN admin_unit v ON v.id = h.village_id WHERE v.code = $1",
+    )
+    .bind(village_code)
+    .fetch_one(test_db.db.pool())
+    .await
+    .expect("the village's cultural house")
+}
 
 fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -155,9 +163,11 @@ async fn visits_outside_their_area_are_flagged_and_phones_measure_the_network() 
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let admin = demo_login(&app, "admin").await;
+        // Thạch Cẩm (15205) had no demo field records; it is part of Thạch Bình since July 2025.
+        let thach_cam = house_position(&test_db, "15205-01").await;
         let at_thach_cam = |mut record: Value| {
-            record["lon"] = json!(THACH_CAM.0);
-            record["lat"] = json!(THACH_CAM.1);
+            record["lon"] = json!(thach_cam.0);
+            record["lat"] = json!(thach_cam.1);
             record
         };
         let home = uuid();

@@ -102,7 +102,7 @@ async fn filters_by_status_commune_and_bbox() {
         let kim_tan = features(&kim_tan);
         assert!(!kim_tan.is_empty());
         assert_eq!(kim_tan.len(), count_where(&|p| p["commune_code"] == "15187"));
-        assert!(kim_tan.iter().all(|f| f["properties"]["commune"] == "Thị trấn Kim Tân"));
+        assert!(kim_tan.iter().all(|f| f["properties"]["commune"] == "Xã Kim Tân"));
 
         let first = &all[0]["geometry"]["coordinates"];
         let (lon, lat) = (first[0].as_f64().unwrap_or_default(), first[1].as_f64().unwrap_or_default());
@@ -200,7 +200,7 @@ async fn admin_units_list_commune_boundaries() {
         for commune in communes {
             assert_eq!(commune["geometry"]["type"], "MultiPolygon");
             assert_eq!(commune["properties"]["level"], "commune");
-            assert_eq!(commune["properties"]["parent_code"], "391");
+            assert_eq!(commune["properties"]["parent_code"], "38", "communes belong to the province since July 2025");
         }
         let (_, villages) = get_json(&app, "/api/v1/admin-units?level=village&parent=15187").await;
         let villages = features(&villages);
@@ -245,7 +245,7 @@ async fn the_map_page_is_server_rendered_in_vietnamese_with_english_on_request()
         // Hydration markers (`<!>`) aside, the count reads "N/128 nhà văn hóa có Wi-Fi".
         let leader = leader.replace("<!>", "");
         assert!(leader.contains("/128</strong> nhà văn hóa có Wi-Fi"), "a leader sees every house");
-        assert!(leader.contains("status-filter") && leader.contains("Lãnh đạo huyện"));
+        assert!(leader.contains("status-filter") && leader.contains("Lãnh đạo khu vực Thạch Thành"));
         test_db
     })
     .await;

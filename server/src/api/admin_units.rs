@@ -1,10 +1,16 @@
-//! `GET /api/v1/admin-units?level=commune[&parent=CODE]`: boundaries simplified for display.
+//! `GET /api/v1/admin-units?level=commune[&parent=CODE]`: boundaries simplified for display;
+//! `POST /api/v1/imports/boundaries` and `POST /api/v1/imports/reorganisation`: the units
+//! themselves, for administrators.
 
+use super::auth::SignedIn;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Json, Query};
-use super::params;
+use super::extract::{Json, Query, Upload};
+use super::params::{self, ImportQuery};
 use axum::extract::State;
 use domain::admin_units::{self, DisplayUnit, Level};
+use domain::audit::Actor;
+use domain::boundary_import::{self, BoundaryOptions, BoundaryOutcome};
+use domain::reorganisation::{self, ReorganisationOutcome};
 use domain::Db;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use serde::Deserialize;
@@ -45,4 +51,50 @@ fn unit_feature(unit: DisplayUnit) -> Feature {
         properties: Some(properties),
         foreign_members: None,
     }
+}
+
+/// The query of the boundary import.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundaryQuery {
+    dry_run: Option<bool>,
+    repair: Option<bool>,
+}
+
+#[utoipa::path(post, path = "/api/v1/imports/boundaries", tag = "imports",
+    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing"),
+        ("repair" = Option<bool>, Query, description = "Repair rings that cross or touch themselves instead of refusing them; the answer lists each repaired feature")),
+    request_body(content = Object, content_type = "application/geo+json",
+        description = "A FeatureCollection of Polygon/MultiPolygon features with properties code and name, and level, parent_code to create a unit, valid_from for a unit a reorganisation creates on that day"),
+    responses((status = 200, description = "Imported (or would import) these boundaries", body = BoundaryOutcome),
+        (status = 413, description = "Larger than 16 MiB", body = ErrorBody),
+        (status = 422, description = "Rejected whole; `problems` lists each bad feature by index", body = ErrorBody)))]
+/// `POST /api/v1/imports/boundaries[?dry_run=true][&repair=true]`: administrative boundaries,
+/// all or nothing.
+pub async fn import_boundaries(
+    State(db): State<Db>,
+    SignedIn(principal): SignedIn,
+    Query(query): Query<BoundaryQuery>,
+    Upload(file): Upload,
+) -> Result<Json<BoundaryOutcome>, ApiError> {
+    let options = BoundaryOptions { dry_run: query.dry_run.unwrap_or(false), repair: query.repair.unwrap_or(false) };
+    Ok(Json(boundary_import::import_boundaries(&db, &file, options, Actor::Principal(&principal)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/imports/reorganisation", tag = "imports",
+    params(("dry_run" = Option<bool>, Query, description = "Apply and roll back: exact counts, nothing written")),
+    request_body(content = String, content_type = "text/csv",
+        description = "CSV or XLSX. Columns: old_code, new_code, new_name, effective_date, and optionally old_name, legal_basis, new_parent_code (Vietnamese headers accepted). An empty new_code dissolves a district"),
+    responses((status = 200, description = "Applied (or would apply) the reorganisation", body = ReorganisationOutcome),
+        (status = 413, description = "Larger than 16 MiB", body = ErrorBody),
+        (status = 422, description = "Rejected whole; `problems` lists each bad line", body = ErrorBody)))]
+/// `POST /api/v1/imports/reorganisation[?dry_run=true]`: units merged or dissolved on a date,
+/// all or nothing; importing the same file again changes nothing.
+pub async fn import_reorganisation(
+    State(db): State<Db>,
+    SignedIn(principal): SignedIn,
+    Query(query): Query<ImportQuery>,
+    Upload(file): Upload,
+) -> Result<Json<ReorganisationOutcome>, ApiError> {
+    Ok(Json(reorganisation::import(&db, &file, query.dry_run(), Actor::Principal(&principal)).await?))
 }

@@ -100,6 +100,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Public, routes!(map_layers::houses)),
         ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::visits)),
         ApiRoute::new(Public, routes!(admin_units::list)),
+        ApiRoute::new(Needs(Administer), routes!(admin_units::import_boundaries)).taking_files(),
+        ApiRoute::new(Needs(Administer), routes!(admin_units::import_reorganisation)).taking_files(),
         ApiRoute::new(Public, routes!(exports::cultural_houses_csv)),
         ApiRoute::new(Public, routes!(exports::cultural_houses_geojson)),
         ApiRoute::new(Public, routes!(exports::coverage_csv)),

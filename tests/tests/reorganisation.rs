@@ -1,0 +1,290 @@
+//! The July 2025 reorganisation of Thạch Thành as data: the real resolution table applied to the
+//! real pre-2025 communes, with records on both sides of the day.
+
+use bandoso_tests::{create_account, on_each_backend, post_file, shared_data_file, As};
+use domain::access::Principal;
+use domain::admin_units::{self, Level, NewUnit};
+use domain::audit::Actor;
+use domain::cultural_houses::{self, NewHouse};
+use domain::reorganisation;
+use domain::{Db, StoreError};
+use http::StatusCode;
+use model::{Role, WifiStatus};
+
+/// The shared files this test needs, or `None` (said) when `../shared/data` is absent.
+fn shared_files() -> Option<(String, Vec<u8>)> {
+    let (Some(communes), Some(reorganisation)) =
+        (shared_data_file("thach-thanh-communes.csv"), shared_data_file("thach-thanh-reorganisation-2025.csv"))
+    else {
+        eprintln!("SKIPPED: ../shared/data/thach-thanh-*.csv are not present");
+        return None;
+    };
+    Some((
+        std::fs::read_to_string(communes).expect("read the communes"),
+        std::fs::read(reorganisation).expect("read the reorganisation"),
+    ))
+}
+
+/// Province 38, district 391 and the 24 communes of the shared list, each with two villages and a
+/// cultural house in each village.
+async fn pre_2025_units(db: &Db, communes_csv: &str) {
+    let mut tx = db.begin_write().await.expect("begin");
+    domain::coverage::upsert_operator(&mut *tx, "viettel", "Viettel").await.expect("operator");
+    let province = admin_units::insert(
+        &mut *tx,
+        &NewUnit { parent_id: None, level: Level::Province, code: "38", name: "Tỉnh Thanh Hóa", boundary: None },
+    )
+    .await
+    .expect("province");
+    let district = admin_units::insert(
+        &mut *tx,
+        &NewUnit {
+            parent_id: Some(province),
+            level: Level::District,
+            code: "391",
+            name: "Huyện Thạch Thành",
+            boundary: None,
+        },
+    )
+    .await
+    .expect("district");
+    for line in communes_csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (code, name) = (cells[0], cells[1]);
+        let commune = admin_units::insert(
+            &mut *tx,
+            &NewUnit { parent_id: Some(district), level: Level::Commune, code, name, boundary: None },
+        )
+        .await
+        .expect("commune");
+        for number in 1..=2 {
+            let village_code = format!("{code}-0{number}");
+            let village_name = format!("Thôn {number}");
+            let village = admin_units::insert(
+                &mut *tx,
+                &NewUnit {
+                    parent_id: Some(commune),
+                    level: Level::Village,
+                    code: &village_code,
+                    name: &village_name,
+                    boundary: None,
+                },
+            )
+            .await
+            .expect("village");
+            let house_name = format!("Nhà văn hóa {village_code}");
+            cultural_houses::insert(
+                &mut tx,
+                &NewHouse {
+                    village_id: village,
+                    name: &house_name,
+                    lon: 105.6,
+                    lat: 20.2,
+                    wifi_status: WifiStatus::Active,
+                    wifi_provider: Some("viettel"),
+                    bandwidth_mbps: None,
+                    installed_at: None,
+                    last_verified_at: None,
+                    ssid: None,
+                    ssid_public: false,
+                },
+                "test",
+            )
+            .await
+            .expect("house");
+        }
+    }
+    tx.commit().await.expect("commit");
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    let (count,): (i64,) = sqlx::query_as(sql).fetch_one(db.pool()).await.expect(sql);
+    count
+}
+
+async fn scope_of(db: &Db, username: &str) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.code FROM user_scope s JOIN app_user a ON a.id = s.user_id JOIN admin_unit u ON u.id = s.admin_unit_id
+         WHERE a.username = $1 ORDER BY u.code",
+    )
+    .bind(username)
+    .fetch_all(db.pool())
+    .await
+    .expect("scope");
+    rows.into_iter().map(|(code,)| code).collect()
+}
+
+async fn admin_principal(db: &Db) -> Principal {
+    create_account(db, "quantri", "quantri-password", Role::Admin, &[]).await;
+    let (user_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM app_user WHERE username = 'quantri'").fetch_one(db.pool()).await.expect("id");
+    Principal { user_id, username: "quantri".into(), role: Role::Admin, operator: None, token_id: None }
+}
+
+#[tokio::test]
+async fn the_2025_merger_ends_24_communes_creates_6_moves_villages_and_scopes_once() {
+    let Some((communes, file)) = shared_files() else { return };
+    on_each_backend(|test_db| {
+        let (communes, file) = (communes.clone(), file.clone());
+        async move {
+            let db = &test_db.db;
+            pre_2025_units(db, &communes).await;
+            create_account(db, "canbo.thanhtruc", "canbo-password", Role::CommuneOfficer, &["15241".into()]).await;
+            create_account(db, "lanhdao", "lanhdao-password", Role::Leader, &["391".into()]).await;
+            let admin = admin_principal(db).await;
+
+            let dry = reorganisation::import(db, &file, true, Actor::Principal(&admin)).await.expect("dry run");
+            assert_eq!((dry.dry_run, dry.ended, dry.created), (true, 24, 6), "{dry:?}");
+            assert_eq!(
+                count(db, "SELECT COUNT(*) FROM admin_unit WHERE level = 'commune' AND valid_to IS NULL").await,
+                24
+            );
+
+            let outcome = reorganisation::import(db, &file, false, Actor::Principal(&admin)).await.expect("import");
+            assert_eq!((outcome.rows, outcome.ended, outcome.created, outcome.moved), (24, 24, 6, 48), "{outcome:?}");
+            assert_eq!(outcome.accounts_rescoped, 1, "the officer of Thành Trực");
+            let current = "SELECT COUNT(*) FROM admin_unit WHERE level = 'commune' AND valid_to IS NULL";
+            assert_eq!(count(db, current).await, 6);
+            assert_eq!(
+                count(db, "SELECT COUNT(*) FROM admin_unit WHERE level = 'commune' AND valid_to = '2025-07-01'").await,
+                24
+            );
+            // Every village lies under its new commune, remembering the old one.
+            let misplaced = "SELECT COUNT(*) FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id
+                             WHERE v.level = 'village' AND (c.valid_to IS NOT NULL OR c.valid_from <> '2025-07-01')";
+            assert_eq!(count(db, misplaced).await, 0);
+            assert_eq!(count(db, "SELECT COUNT(*) FROM admin_unit_former_parent").await, 48);
+            let (parent_code,): (String,) = sqlx::query_as(
+                "SELECT c.code FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id WHERE v.code = '15241-01'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .expect("village of Thành Trực");
+            assert_eq!(parent_code, "15187", "Thành Trực's villages are in Kim Tân now");
+            assert_eq!(scope_of(db, "canbo.thanhtruc").await, vec!["15187".to_owned()]);
+            assert_eq!(scope_of(db, "lanhdao").await, vec!["391".to_owned()], "the district itself stays");
+            // The town and the commune that took its code are two units of one code.
+            let versions: Vec<(String, String, Option<String>)> = sqlx::query_as(
+                "SELECT name, valid_from, valid_to FROM admin_unit WHERE code = '15187' ORDER BY valid_from",
+            )
+            .fetch_all(db.pool())
+            .await
+            .expect("versions");
+            assert_eq!(versions[0].0, "Thị trấn Kim Tân");
+            assert_eq!(versions[0].2.as_deref(), Some("2025-07-01"));
+            assert_eq!((versions[1].0.as_str(), versions[1].1.as_str()), ("Xã Kim Tân", "2025-07-01"));
+            assert_eq!(versions[1].2, None);
+
+            let again = reorganisation::import(db, &file, false, Actor::Principal(&admin)).await.expect("again");
+            assert_eq!((again.ended, again.created, again.already_applied), (0, 0, 24), "{again:?}");
+            assert_eq!(count(db, "SELECT COUNT(*) FROM admin_unit").await, 2 + 24 + 6 + 48);
+            assert_eq!(
+                count(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'reorganise'").await,
+                1,
+                "a second import changed nothing, so recorded nothing"
+            );
+            test_db
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_district_can_be_dissolved_and_its_accounts_keep_their_communes() {
+    let Some((communes, file)) = shared_files() else { return };
+    on_each_backend(|test_db| {
+        let (communes, file) = (communes.clone(), file.clone());
+        async move {
+            let db = &test_db.db;
+            pre_2025_units(db, &communes).await;
+            create_account(db, "lanhdao", "lanhdao-password", Role::Leader, &["391".into()]).await;
+            reorganisation::import(db, &file, false, Actor::CommandLine).await.expect("merger");
+            let district_end =
+                b"old_code,new_code,new_name,effective_date,legal_basis\n391,,,2025-07-01,72/2025/QH15\n";
+            let outcome = reorganisation::import(db, district_end, false, Actor::CommandLine).await.expect("dissolved");
+            assert_eq!((outcome.ended, outcome.moved, outcome.accounts_rescoped), (1, 6, 1), "{outcome:?}");
+            let under_province = "SELECT COUNT(*) FROM admin_unit c JOIN admin_unit p ON p.id = c.parent_id
+                                  WHERE c.level = 'commune' AND c.valid_to IS NULL AND p.code = '38'";
+            assert_eq!(count(db, under_province).await, 6);
+            assert_eq!(scope_of(db, "lanhdao").await, vec!["15187", "15190", "15199", "15211", "15229", "15250"]);
+            test_db
+        }
+    })
+    .await;
+}
+
+/// The problems of a refused file as (line, English message).
+fn problems(result: Result<reorganisation::ReorganisationOutcome, StoreError>) -> Vec<(Option<u64>, String)> {
+    match result {
+        Err(StoreError::RejectedFile(problems)) => {
+            problems.into_iter().map(|problem| (problem.line, problem.message)).collect()
+        }
+        other => panic!("the file must be refused: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unknown_codes_and_splits_are_refused_with_their_line_and_nothing_changes() {
+    let Some((communes, _)) = shared_files() else { return };
+    on_each_backend(|test_db| {
+        let communes = communes.clone();
+        async move {
+            let db = &test_db.db;
+            pre_2025_units(db, &communes).await;
+            let before = count(db, "SELECT COUNT(*) FROM admin_unit WHERE valid_to IS NULL").await;
+            let unknown = "old_code,old_name,new_code,new_name,effective_date\n\
+                           15241,Xã Thành Trực,15187,Xã Kim Tân,2025-07-01\n\
+                           99999,Xã Không Có,15187,Xã Kim Tân,2025-07-01\n";
+            let found = problems(reorganisation::import(db, unknown.as_bytes(), false, Actor::CommandLine).await);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].0, Some(3));
+            assert!(found[0].1.contains("99999"), "{found:?}");
+            let split = "old_code,new_code,new_name,effective_date\n\
+                         15241,15187,Xã Kim Tân,2025-07-01\n\
+                         15241,15190,Xã Vân Du,2025-07-01\n";
+            let found = problems(reorganisation::import(db, split.as_bytes(), false, Actor::CommandLine).await);
+            assert_eq!(found[0].0, Some(3));
+            assert!(found[0].1.contains("split"), "{found:?}");
+            let wrong_name = "old_code,old_name,new_code,new_name,effective_date\n\
+                              15241,Xã Thành Tâm,15187,Xã Kim Tân,2025-07-01\n";
+            let found = problems(reorganisation::import(db, wrong_name.as_bytes(), false, Actor::CommandLine).await);
+            assert!(found[0].1.contains("check the code"), "{found:?}");
+            assert_eq!(count(db, "SELECT COUNT(*) FROM admin_unit WHERE valid_to IS NULL").await, before);
+            test_db
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn administrators_import_a_reorganisation_through_the_api() {
+    let Some((communes, file)) = shared_files() else { return };
+    on_each_backend(|test_db| {
+        let (communes, file) = (communes.clone(), file.clone());
+        async move {
+            pre_2025_units(&test_db.db, &communes).await;
+            create_account(&test_db.db, "quantri", "quantri-password", Role::Admin, &[]).await;
+            create_account(&test_db.db, "lanhdao", "lanhdao-password", Role::Leader, &["391".into()]).await;
+            let app = test_db.app();
+            let admin = As::Session(bandoso_tests::login(&app, "quantri", "quantri-password").await);
+            let leader = As::Session(bandoso_tests::login(&app, "lanhdao", "lanhdao-password").await);
+            let uri = "/api/v1/imports/reorganisation";
+            let (status, _) = post_file(&app, uri, &leader, "text/csv", file.clone()).await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            let (status, body) =
+                post_file(&app, &format!("{uri}?dry_run=true"), &admin, "text/csv", file.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert!(body.contains("\"ended\":24") && body.contains("\"dry_run\":true"), "{body}");
+            let (status, body) = post_file(&app, uri, &admin, "text/csv", file.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let (_, communes) = bandoso_tests::get_json(&app, "/api/v1/admin-units?level=commune").await;
+            assert_eq!(communes["features"].as_array().map(Vec::len), Some(6));
+            let bad = b"old_code,new_code,new_name,effective_date\n15241,15187,,2025-07-01\n".to_vec();
+            let (status, body) = post_file(&app, uri, &admin, "text/csv", bad).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(body.contains("\"line\":2") && body.contains("new_name"), "{body}");
+            test_db
+        }
+    })
+    .await;
+}
