@@ -11,7 +11,7 @@ use crate::i18n::{fill, Locale};
 use crate::indicators::{CommuneFigure, Indicator, IndicatorStatus, Source, VillagePriority};
 use crate::model::{CommuneArea, Role};
 use crate::{ui_text, use_texts, LocaleContext};
-use forms::{FigureForm, Saved, TargetForm};
+use forms::{FigureForm, FormInputs, Saved, TargetForm};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -151,9 +151,9 @@ fn DashboardBody(
         })}
         <Priorities priorities/>
         {(role == Role::CommuneOfficer || role == Role::Admin).then(|| view! {
-            <FigureForm communes=commune_names.clone() year refresh saved/>
+            <FigureForm inputs=FormInputs { communes: commune_names.clone(), year, refresh, saved }/>
         })}
-        {(role == Role::Admin).then(|| view! { <TargetForm communes=commune_names year refresh saved/> })}
+        {(role == Role::Admin).then(|| view! { <TargetForm inputs=FormInputs { communes: commune_names, year, refresh, saved }/> })}
     }
     .into_any()
 }

@@ -197,6 +197,10 @@ fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>
         place: ShapePlace::Around { lat: house.lat, lon: house.lon },
         class,
     };
+    // A circle around each village's house that the layer's data names, in the class it gives.
+    let each_village = |class_of: &dyn Fn(&str) -> Option<String>| -> Vec<LayerShape> {
+        villages.iter().filter_map(|house| Some(circle(house, class_of(&house.village_code)?))).collect()
+    };
     match layer {
         MapLayer::Wifi => Vec::new(),
         MapLayer::DeadZones => {
@@ -207,27 +211,18 @@ fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>
                 .map(|house| circle(house, "dead-zone".to_owned()))
                 .collect()
         }
-        MapLayer::Measured => villages
-            .into_iter()
-            .filter_map(|house| {
-                let found = measured.iter().find(|m| m.village_code == house.village_code)?;
-                Some(circle(house, format!("coverage-{} measured", found.quality)))
-            })
-            .collect(),
-        MapLayer::Visits => villages
-            .into_iter()
-            .filter_map(|house| {
-                let found = progress.iter().find(|p| p.village_code == house.village_code)?;
-                Some(circle(house, format!("progress-{}", found.band())))
-            })
-            .collect(),
-        MapLayer::Donations => villages
-            .into_iter()
-            .filter_map(|house| {
-                let found = donations.iter().find(|d| d.village_code == house.village_code)?;
-                Some(circle(house, format!("donation-{}", found.band())))
-            })
-            .collect(),
+        MapLayer::Measured => each_village(&|code| {
+            let found = measured.iter().find(|m| m.village_code == code)?;
+            Some(format!("coverage-{} measured", found.quality))
+        }),
+        MapLayer::Visits => each_village(&|code| {
+            let found = progress.iter().find(|p| p.village_code == code)?;
+            Some(format!("progress-{}", found.band()))
+        }),
+        MapLayer::Donations => each_village(&|code| {
+            let found = donations.iter().find(|d| d.village_code == code)?;
+            Some(format!("donation-{}", found.band()))
+        }),
         MapLayer::Coverage { operator, technology } => villages
             .into_iter()
             .flat_map(|house| {

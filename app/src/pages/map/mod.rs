@@ -228,7 +228,6 @@ fn WifiCount(visible: Memo<Vec<CulturalHouse>>, public_view: bool) -> impl IntoV
 
 #[component]
 fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, public_view: bool) -> impl IntoView {
-    let texts = use_texts();
     let navigate = use_navigate();
     let apply = move |next: Filters| navigate(&next.to_query(), Default::default());
     let apply_status = {
@@ -253,14 +252,7 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, pub
                 <span>{ui_text(|t| t.filter_status)}</span>
                 <select data-testid="status-filter" on:change=apply_status prop:value=selected_status>
                     <option value="">{ui_text(|t| t.all_statuses)}</option>
-                    {WifiStatus::ALL
-                        .into_iter()
-                        .map(|status| view! {
-                            <option value=status.as_str() selected=move || filters.get().status == Some(status)>
-                                {move || texts.get().status(status)}
-                            </option>
-                        })
-                        .collect_view()}
+                    {status_options(move |status| filters.get().status == Some(status))}
                 </select>
             </label>
             })}
@@ -268,20 +260,43 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, pub
                 <span>{ui_text(|t| t.filter_commune)}</span>
                 <select data-testid="commune-filter" on:change=apply_commune prop:value=selected_commune>
                     <option value="">{ui_text(|t| t.all_communes)}</option>
-                    {commune_options
-                        .into_iter()
-                        .map(|(code, name)| {
-                            let is_selected = {
-                                let code = code.clone();
-                                move || filters.get().commune.as_deref() == Some(code.as_str())
-                            };
-                            view! { <option value=code selected=is_selected>{name}</option> }
-                        })
-                        .collect_view()}
+                    {named_options(commune_options, selected_commune)}
                 </select>
             </label>
         </div>
     }
+}
+
+/// An `<option>` per Wi-Fi status, named in the chosen language; `is_chosen` marks the selected.
+fn status_options(is_chosen: impl Fn(WifiStatus) -> bool + Copy + Send + Sync + 'static) -> impl IntoView {
+    let texts = use_texts();
+    WifiStatus::ALL
+        .into_iter()
+        .map(|status| {
+            view! {
+                <option value=status.as_str() selected=move || is_chosen(status)>
+                    {move || texts.get().status(status)}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
+/// An `<option>` per `(value, name)`; `chosen` gives the selected value.
+fn named_options(
+    choices: Vec<(String, String)>,
+    chosen: impl Fn() -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    choices
+        .into_iter()
+        .map(|(value, name)| {
+            let is_selected = {
+                let value = value.clone();
+                move || chosen() == value
+            };
+            view! { <option value=value selected=is_selected>{name}</option> }
+        })
+        .collect_view()
 }
 
 /// CSS class of a status dot/marker; the colours live in `style/main.css`.

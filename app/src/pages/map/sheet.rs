@@ -1,10 +1,10 @@
 //! A house's details sheet (a wasm piece of its own): its facts, the coverage of its village,
 //! the by-hand Wi-Fi form and the Wi-Fi timeline.
 
-use super::status_class;
+use super::{named_options, status_class, status_options};
 use crate::i18n::Texts;
 use crate::map_api::{load_house_detail, load_wifi_history};
-use crate::model::{CulturalHouse, WifiStatus};
+use crate::model::CulturalHouse;
 use crate::{ui_text, use_texts};
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -221,14 +221,7 @@ fn WifiEditForm(
                                 status.set(value);
                             }
                         }>
-                        {WifiStatus::ALL
-                            .into_iter()
-                            .map(|choice| view! {
-                                <option value=choice.as_str() selected=move || status.get() == choice>
-                                    {move || texts.get().status(choice)}
-                                </option>
-                            })
-                            .collect_view()}
+                        {status_options(move |choice| status.get() == choice)}
                     </select>
                 </label>
                 <label class="field">
@@ -236,16 +229,7 @@ fn WifiEditForm(
                     <select data-testid="edit-provider" prop:value=move || provider.get()
                         on:change=move |event| provider.set(event_target_value(&event))>
                         <option value="">{ui_text(|t| t.unknown)}</option>
-                        {provider_choices
-                            .into_iter()
-                            .map(|(code, name)| {
-                                let is_selected = {
-                                    let code = code.clone();
-                                    move || provider.get() == code
-                                };
-                                view! { <option value=code selected=is_selected>{name}</option> }
-                            })
-                            .collect_view()}
+                        {named_options(provider_choices, move || provider.get())}
                     </select>
                 </label>
                 <label class="field">
