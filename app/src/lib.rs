@@ -157,7 +157,9 @@ pub fn App() -> impl IntoView {
                 <h1>{ui_text(|t| t.app_title)}</h1>
                 <p>{ui_text(|t| t.app_subtitle)}</p>
             </div>
-            <pages::account::AccountLink/>
+            <nav class="app-bar__nav">
+                <pages::account::AccountLink/>
+            </nav>
             <button
                 class="app-bar__lang"
                 type="button"

@@ -163,7 +163,7 @@ fn StockTable(desk: Desk) -> impl IntoView {
             shown(texts, stock.get().flatten(), texts.no_stock, |lines| {
                 view! {
                     <div class="table-scroll">
-                        <table class="commune-table stock-table" data-testid="stock-table">
+                        <table class="commune-table stock-table table--stack" data-testid="stock-table">
                             <thead><tr>
                                 <th>{texts.commune}</th><th>{texts.item_heading}</th><th>{texts.received}</th>
                                 <th>{texts.available}</th><th>{texts.allocated}</th><th>{texts.delivered}</th>
@@ -171,9 +171,12 @@ fn StockTable(desk: Desk) -> impl IntoView {
                             <tbody>
                                 {lines.into_iter().map(|line| view! {
                                     <tr data-commune=line.commune_code.clone() data-item=line.item.as_str()>
-                                        <td>{line.commune}</td><td>{texts.item(line.item)}</td><td>{line.received}</td>
-                                        <td data-testid="stock-available">{line.available}</td>
-                                        <td>{line.allocated}</td><td data-testid="stock-delivered">{line.delivered}</td>
+                                        <td>{line.commune}</td>
+                                        <td>{texts.item(line.item)}</td>
+                                        <td data-label=texts.received>{line.received}</td>
+                                        <td data-label=texts.available data-testid="stock-available">{line.available}</td>
+                                        <td data-label=texts.allocated>{line.allocated}</td>
+                                        <td data-label=texts.delivered data-testid="stock-delivered">{line.delivered}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -284,7 +284,7 @@ fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
                 .into_any()
             }
             UploadState::Rejected(problems) => view! {
-                <div role="alert" data-testid="upload-problems">
+                <div class="upload-problems" role="alert" data-testid="upload-problems">
                     <p class="notice notice--error">
                         {texts.file_rejected.replace("{count}", &problems.len().to_string())}
                     </p>

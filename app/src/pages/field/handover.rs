@@ -235,10 +235,10 @@ pub(super) fn HandoverForm(field: Field, allocation: Box<Allocation>) -> impl In
                     <input type="checkbox" bind:checked=guided data-testid="handover-guided"/>" "{ui_text(|t| t.donations.guided)}
                 </label>
                 <Show when=move || guided.get()>
-                    <super::SkillChips skills/>
+                    <super::forms::SkillChips skills/>
                 </Show>
                 <p class="form__error" role="alert">{move || error.get()}</p>
-                <super::SheetActions field save=Signal::derive(ui_text(|t| t.donations.save_handover)) testid="save-handover"/>
+                <super::forms::SheetActions field save=Signal::derive(ui_text(|t| t.donations.save_handover)) testid="save-handover"/>
             </form>
         </div>
     }
