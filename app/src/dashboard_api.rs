@@ -1,55 +1,63 @@
 //! Server function behind the leaders' dashboard; the same domain queries as the REST API.
 
 use crate::error::AppError;
-use crate::indicators::Indicator;
-use crate::indicators::{IndicatorStatus, VillagePriority};
+use crate::indicators::{Indicator, Overview, VillagePriority};
 use crate::model::{CommuneArea, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Everything the dashboard draws for one year.
+/// Villages of "Nên làm gì tiếp" on the dashboard's first screen.
+pub const PRIORITIES_SHOWN: i64 = 5;
+
+/// Everything the dashboard draws for one area and period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
-    pub year: i32,
-    pub statuses: Vec<IndicatorStatus>,
+    pub overview: Overview,
+    /// The most urgent villages of the area shown.
     pub priorities: Vec<VillagePriority>,
-    /// Boundaries of the communes the table lists, for the choropleth.
-    pub communes: Vec<CommuneArea>,
+    /// Outlines of the units of the breakdown that have one, for the choropleth.
+    pub areas: Vec<CommuneArea>,
     /// The viewer's role: officers get the form for their figures, admins the one for targets.
     pub role: Role,
-    /// The targets for 2025 and 2026 of each indicator, in the order of `statuses` (the
+    /// The targets for 2025 and 2026 of each indicator, in the order of the overview's (the
     /// appendix's two columns in the report).
     pub plan_targets: Vec<(Option<f64>, Option<f64>)>,
 }
 
-/// The dashboard for `year` (`None`: this year), over the caller's communes.
+/// The dashboard for `year` (`None`: this year), one of its quarters (`None`: the latest),
+/// one unit of the caller's area (`None`: the top of it), by the units of the time or today's.
 #[server(endpoint = "dashboard")]
-pub async fn load_dashboard(year: Option<i32>) -> Result<Dashboard, AppError> {
+pub async fn load_dashboard(
+    year: Option<i32>,
+    period: Option<String>,
+    unit: Option<String>,
+    today: Option<bool>,
+) -> Result<Dashboard, AppError> {
     crate::error::responding(async move {
-        use domain::{admin_units, geometry, indicators};
+        use crate::indicators::{Boundaries, OverviewRequest};
+        use domain::indicators;
         let state = crate::map_api::state()?;
         let principal = crate::map_api::viewer(&state).await?.ok_or(AppError::SignInRequired)?;
         let year =
             crate::indicators::plan_year(year.unwrap_or_else(domain::current_year)).map_err(AppError::Invalid)?;
-        let statuses = indicators::status(&state.db, &principal, year).await?;
-        let priorities = indicators::priorities(&state.db, &principal).await?;
-        let listed: Vec<&str> = statuses
-            .first()
-            .map(|status| status.communes.iter().map(|c| c.commune_code.as_str()).collect())
-            .unwrap_or_default();
-        let communes = admin_units::list_for_display(state.db.pool(), admin_units::Level::Commune, None)
+        let boundaries = if today == Some(true) { Boundaries::Today } else { Boundaries::OfTheTime };
+        let request = OverviewRequest { year, period, unit, boundaries };
+        let overview = indicators::overview(&state.db, &principal, &request).await?;
+        let filter = indicators::PriorityFilter {
+            unit: overview.area.as_ref().filter(|area| area.level != "province").map(|area| area.code.clone()),
+        };
+        let first_page = domain::db::Page::first(PRIORITIES_SHOWN);
+        let priorities = indicators::priorities(&state.db, &principal, &filter, first_page).await?;
+        let codes: Vec<String> = overview.units.iter().map(|unit| unit.code.clone()).collect();
+        let areas = indicators::breakdown_outlines(state.db.pool(), &overview, &codes)
             .await?
             .into_iter()
-            .filter(|unit| listed.contains(&unit.code.as_str()))
-            .map(|unit| CommuneArea {
-                rings: unit.area.as_ref().map(geometry::outer_rings).unwrap_or_default(),
-                code: unit.code,
-                name: unit.name,
-            })
+            .map(|(code, name, rings)| CommuneArea { code, name, rings })
             .collect();
         let targets_2025 = indicators::area_targets(state.db.pool(), 2025).await?;
         let targets_2026 = indicators::area_targets(state.db.pool(), 2026).await?;
-        let plan_targets = statuses
+        let plan_targets = overview
+            .indicators
             .iter()
             .map(|status| {
                 let of = |targets: &[(Indicator, Option<f64>)]| {
@@ -58,11 +66,10 @@ pub async fn load_dashboard(year: Option<i32>) -> Result<Dashboard, AppError> {
                 (of(&targets_2025), of(&targets_2026))
             })
             .collect();
-        Ok(Dashboard { year, statuses, priorities, communes, role: principal.role, plan_targets })
+        Ok(Dashboard { overview, priorities, areas, role: principal.role, plan_targets })
     })
     .await
 }
-
 /// An officer's figure for an indicator the app does not record (the dashboard's form).
 #[server(endpoint = "dashboard/figure")]
 pub async fn report_figure(

@@ -94,18 +94,6 @@ impl Visibility {
     }
 }
 
-/// SQL of the ids of every unit in the scope of user `$N` (the units named and all below them).
-/// Callers splice it into a `WITH RECURSIVE` clause.
-pub fn scope_units_cte(user_param: usize) -> String {
-    format!(
-        "scope_units(id) AS (
-             SELECT admin_unit_id FROM user_scope WHERE user_id = ${user_param}
-             UNION
-             SELECT child.id FROM admin_unit child JOIN scope_units parent ON child.parent_id = parent.id
-         )"
-    )
-}
-
 /// Whether an administrative unit lies within a principal's scope (admins: always).
 pub async fn unit_in_scope<'e, E>(executor: E, principal: &Principal, unit_id: i64) -> Result<bool, StoreError>
 where

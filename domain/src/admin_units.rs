@@ -243,6 +243,48 @@ where
         .collect())
 }
 
+/// The outlines of the units with these codes as they were on the day before `day_after`,
+/// thinned to what a picture `pixels` wide can show (a country's provinces need far fewer points
+/// than a district's communes): the dashboard's choropleth, which draws only its breakdown.
+pub async fn outlines_before<'e, E>(
+    executor: E,
+    codes: &[String],
+    day_after: &str,
+    pixels: f64,
+) -> Result<Vec<(String, String, Vec<Vec<(f64, f64)>>)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    use geo::Simplify;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = super::params::Params::new();
+    let day = params.bind(day_after.to_owned());
+    let listed: Vec<String> = codes.iter().map(|code| params.bind(code.clone())).collect();
+    let sql = format!(
+        "SELECT code, name, boundary, min_lon, min_lat, max_lon, max_lat FROM admin_unit
+         WHERE boundary IS NOT NULL AND code IN ({}) AND valid_from < {day} AND (valid_to IS NULL OR valid_to >= {day})",
+        listed.join(", ")
+    );
+    let rows: Vec<(String, String, String, f64, f64, f64, f64)> = params.query_as(&sql)?.fetch_all(executor).await?;
+    let (west, south, east, north) = rows.iter().fold(
+        (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+        |(west, south, east, north), (_, _, _, min_lon, min_lat, max_lon, max_lat)| {
+            (west.min(*min_lon), south.min(*min_lat), east.max(*max_lon), north.max(*max_lat))
+        },
+    );
+    // Half a pixel of the picture, never finer than the map's own display tolerance.
+    let tolerance = ((east - west).max(north - south) / pixels / 2.0).max(super::geometry::DISPLAY_TOLERANCE_DEG);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(code, name, boundary, ..)| {
+            let area = super::geometry::read_stored(&boundary)?;
+            Some((code, name, super::geometry::outer_rings(&area.simplify(tolerance))))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

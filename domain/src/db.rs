@@ -121,7 +121,7 @@ impl Db {
                 }
             }
         }
-        Ok(())
+        crate::figures::rebuild_if_stale(self).await
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once

@@ -13,6 +13,7 @@ pub mod cultural_houses;
 pub mod db;
 pub mod donations;
 pub mod field;
+pub mod figures;
 pub mod geometry;
 pub mod imports;
 pub mod indicators;

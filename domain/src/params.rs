@@ -76,14 +76,18 @@ impl<'q> Params<'q> {
     }
 }
 
-/// The clause `scope_units(id)` of every unit the account `user` names and all below them, for a
-/// `WITH RECURSIVE` (the unit tree is walked in SQL, so a commune covers its villages).
+/// The clause `scope_units(id)` of every unit the account `user` names, all below them, and the
+/// units they were made of before a reorganisation (with all below those), for a `WITH RECURSIVE`:
+/// the officer of the commune made of Thành Trực and five others in July 2025 sees their
+/// history, donations and reports too. The unit tree is walked in SQL, so a commune covers its
+/// villages.
 fn scope_units(user: &str) -> String {
     format!(
         "scope_units(id) AS (
              SELECT admin_unit_id FROM user_scope WHERE user_id = {user}
              UNION
-             SELECT child.id FROM admin_unit child JOIN scope_units parent ON child.parent_id = parent.id
+             SELECT unit.id FROM admin_unit unit JOIN scope_units covering
+                 ON unit.parent_id = covering.id OR unit.successor_id = covering.id
          )"
     )
 }

@@ -275,12 +275,17 @@ impl std::ops::Add for Ratio {
     }
 }
 
-/// One indicator in one commune.
+/// One indicator in one unit of the breakdown (one level below the area shown: a commune in a
+/// district's or province's view, a village in a commune's, a province in the country's). The
+/// field names say "commune" because a district's breakdown was the first; `level` says what it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommuneFigure {
     pub commune_code: String,
     pub commune: String,
+    /// `province`, `district`, `commune` or `village`.
+    #[serde(default)]
+    pub level: String,
     /// `None`: no figure yet (nothing recorded, or no report entered).
     pub actual: Option<Ratio>,
     pub percent: Option<f64>,
@@ -310,6 +315,10 @@ pub struct IndicatorStatus {
     pub actual: Option<Ratio>,
     pub percent: Option<f64>,
     pub gap: Option<f64>,
+    /// The quarter the figures are for (`YYYY-Qn`; the current quarter: as of now).
+    #[serde(default)]
+    pub period: Option<String>,
+    /// The area one level down (see [`CommuneFigure`]).
     pub communes: Vec<CommuneFigure>,
     /// The area's figure at the end of each quarter of the year begun so far: recorded data
     /// counted up to then, or the officers' reports of that quarter.
@@ -324,6 +333,60 @@ pub struct TrendPoint {
     pub period: String,
     pub actual: Option<Ratio>,
     pub percent: Option<f64>,
+}
+
+/// How a period's figures are broken down and named.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Boundaries {
+    /// By the units of the period (2025-Q2: the communes before the July 2025 merger).
+    #[default]
+    OfTheTime,
+    /// By today's units, the past rolled up into them ("theo địa giới hiện nay"), so trends
+    /// across a reorganisation compare.
+    Today,
+}
+
+/// A unit named in an overview: the area shown, or one of its breakdown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    /// Whether the leader can drill into it (it has units below it in the period).
+    pub has_children: bool,
+}
+
+/// What a leader asks of the indicators: a year, optionally a quarter of it, an area (a unit's
+/// code, within the leader's scope), and how to draw boundaries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewRequest {
+    pub year: i32,
+    /// `YYYY-Qn` of `year`; the latest quarter begun when absent.
+    pub period: Option<String>,
+    /// The unit to show, broken down one level; the top of the leader's area when absent.
+    pub unit: Option<String>,
+    pub boundaries: Boundaries,
+}
+
+/// The indicators of an area for a period, broken down one level, as the dashboard shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Overview {
+    pub year: i32,
+    pub period: String,
+    /// The quarters of the year begun so far, oldest first.
+    pub periods: Vec<String>,
+    pub boundaries: Boundaries,
+    /// The area shown; `None` when it is the leader's whole scope of several units.
+    pub area: Option<UnitRef>,
+    /// The path from the top of the leader's area down to the area shown, for going back up.
+    pub path: Vec<UnitRef>,
+    /// The units one level down, in the order the figures list them.
+    pub units: Vec<UnitRef>,
+    pub indicators: Vec<IndicatorStatus>,
 }
 
 /// Percentage points still to go: `target - percent`, never below zero.

@@ -153,12 +153,19 @@ async fn recorded_indicators_have_the_fixture_answers_per_commune() {
         let blank = commune(&families, empty);
         assert!(blank["actual"].is_null() && blank["percent"].is_null() && blank["gap"].is_null(), "{blank}");
 
-        // The commune officer of Kim Tân sees Kim Tân only; team members and operators see nothing.
+        // The commune officer of Kim Tân sees Kim Tân only, by its villages; team members and
+        // operators see nothing.
         let officer = demo_login(&app, "canbo.kimtan").await;
         let scoped = indicator(&app, &officer, 2026, "digital_families").await;
-        let codes: Vec<&str> =
-            scoped["communes"].as_array().expect("communes").iter().filter_map(|c| c["commune_code"].as_str()).collect();
-        assert_eq!(codes, ["15187"]);
+        let mut codes: Vec<String> = scoped["communes"]
+            .as_array()
+            .expect("communes")
+            .iter()
+            .filter_map(|c| c["commune_code"].as_str().map(str::to_owned))
+            .collect();
+        codes.sort();
+        assert_eq!(codes, villages_of(&test_db, "15187").await, "Kim Tân's villages, one level down");
+        assert!(scoped["communes"].as_array().expect("units").iter().all(|c| c["level"] == "village"));
         for role in ["tocongnghe.kimtan", "viettel"] {
             let who = demo_login(&app, role).await;
             let (status, _) = send_json(&app, Method::GET, "/api/v1/indicators", &who, None).await;
@@ -272,9 +279,13 @@ async fn the_priority_list_ranks_villages_by_combined_gap_with_reasons() {
                 .expect("wifi");
         }
         let leader = demo_login(&app, "lanhdao").await;
-        let (status, list) = send_json(&app, Method::GET, "/api/v1/priorities", &leader, None).await;
-        assert_eq!(status, StatusCode::OK, "{list}");
-        let list = list.as_array().cloned().expect("list");
+        let (pages, links) = bandoso_tests::follow_pages(&app, &leader, "/api/v1/priorities?limit=40").await;
+        assert!(!links.is_empty(), "the list comes a page at a time");
+        let list: Vec<Value> = pages.iter().flat_map(|page| page.as_array().cloned().expect("a page")).collect();
+        let (_, in_thach_binh) =
+            send_json(&app, Method::GET, &format!("/api/v1/priorities?unit={THACH_BINH}"), &leader, None).await;
+        let in_thach_binh = in_thach_binh.as_array().cloned().expect("list");
+        assert!(!in_thach_binh.is_empty() && in_thach_binh.iter().all(|v| v["commune_code"] == THACH_BINH));
         let scores: Vec<f64> = list.iter().filter_map(|v| v["score"].as_f64()).collect();
         assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "most urgent first");
         let find = |code: &str| list.iter().find(|v| v["village_code"] == code).cloned();

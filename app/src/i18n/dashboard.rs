@@ -50,9 +50,30 @@ pub struct DashboardTexts {
     pub target_hint: &'static str,
     pub report_link: &'static str,
     pub priorities_csv: &'static str,
+    pub area: &'static str,
+    pub quarter: &'static str,
+    pub today_boundaries: &'static str,
+    pub today_boundaries_hint: &'static str,
+    pub no_report: &'static str,
+    pub behind_heading: &'static str,
+    pub unit: &'static str,
+    pub by_province: &'static str,
+    pub by_district: &'static str,
+    pub by_commune: &'static str,
+    pub by_village: &'static str,
 }
 
 impl DashboardTexts {
+    /// The heading of a breakdown by units of `level` ("Theo xã").
+    pub fn by_level(&self, level: &str) -> &'static str {
+        match level {
+            "province" => self.by_province,
+            "district" => self.by_district,
+            "village" => self.by_village,
+            _ => self.by_commune,
+        }
+    }
+
     /// Why a village is in the priority list, as a sentence.
     pub fn reason(&self, reason: &PriorityReason) -> String {
         match reason {
@@ -113,6 +134,17 @@ pub static VI: DashboardTexts = DashboardTexts {
     target_hint: "Để trống để dùng lại mục tiêu của kế hoạch.",
     report_link: "Báo cáo quý (in, XLSX, CSV)",
     priorities_csv: "Danh sách ưu tiên (CSV)",
+    area: "Địa bàn",
+    quarter: "Quý",
+    today_boundaries: "Theo địa giới hiện nay",
+    today_boundaries_hint: "Gộp số liệu các đơn vị cũ vào đơn vị ngày nay để so sánh qua các lần sắp xếp.",
+    no_report: "Chưa có báo cáo",
+    behind_heading: "Còn thiếu nhiều nhất",
+    unit: "Đơn vị",
+    by_province: "Theo tỉnh",
+    by_district: "Theo huyện",
+    by_commune: "Theo xã",
+    by_village: "Theo thôn",
 };
 
 pub static EN: DashboardTexts = DashboardTexts {
@@ -163,4 +195,15 @@ pub static EN: DashboardTexts = DashboardTexts {
     target_hint: "Leave empty to use the plan's target again.",
     report_link: "Quarterly report (print, XLSX, CSV)",
     priorities_csv: "Priority list (CSV)",
+    area: "Area",
+    quarter: "Quarter",
+    today_boundaries: "By today's boundaries",
+    today_boundaries_hint: "Adds up the figures of former units into today's, to compare across reorganisations.",
+    no_report: "No report yet",
+    behind_heading: "Furthest behind",
+    unit: "Unit",
+    by_province: "By province",
+    by_district: "By district",
+    by_commune: "By commune",
+    by_village: "By village",
 };

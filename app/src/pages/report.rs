@@ -12,14 +12,31 @@ use leptos_router::hooks::use_query_map;
 pub fn ReportPage() -> impl IntoView {
     let texts = use_texts();
     let query = use_query_map();
-    let year = Memo::new(move |_| query.with(|query| query.get("year").and_then(|year| year.parse::<i32>().ok())));
-    let data = Resource::new(move || year.get(), load_dashboard);
+    // The report of what the dashboard shows: the same year, quarter, area and boundaries.
+    let asked = Memo::new(move |_| {
+        query.with(|query| {
+            let text = |name: &str| query.get(name).filter(|value| !value.is_empty());
+            (
+                text("year").and_then(|year| year.parse::<i32>().ok()),
+                text("period"),
+                text("unit"),
+                text("today").as_deref() == Some("1"),
+            )
+        })
+    });
+    let data = Resource::new(
+        move || asked.get(),
+        |(year, period, unit, today)| load_dashboard(year, period, unit, Some(today)),
+    );
     view! {
         <section class="page page--wide report" data-testid="report">
             <Suspense fallback=move || view! { <p class="hint">{ui_text(|t| t.dashboard.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(dashboard) => view! { <ReportBody year=dashboard.year statuses=dashboard.statuses plan=dashboard.plan_targets/> }.into_any(),
+                        Ok(dashboard) => view! {
+                            <ReportBody year=dashboard.overview.year statuses=dashboard.overview.indicators plan=dashboard.plan_targets/>
+                        }
+                        .into_any(),
                         Err(error) => view! { <p class="notice notice--error">{move || texts.get().error(&error)}</p> }.into_any(),
                     }
                 })}

@@ -1,6 +1,6 @@
 //! The leaders' files: the quarterly report to the People's Committee (seed §VI.1), an XLSX laid
 //! out like the plan's appendix (indicator, targets 2025/2026, actual, owning office,
-//! coordinating units) with one sheet per commune; the same figures as CSV; the priority list.
+//! coordinating units) with one sheet per unit one level down (commune, or village); the same figures as CSV; the priority list.
 
 use super::{header_row, sheet_name, Download, FileError};
 use model::indicators::{Indicator, IndicatorStatus, Ratio, Source, VillagePriority};
@@ -149,7 +149,8 @@ fn workbook(
         .map(|status| status.communes.iter().map(|c| (c.commune_code.clone(), c.commune.clone())).collect())
         .unwrap_or_default();
     for (code, name) in communes {
-        let sheet = workbook.add_worksheet().set_name(sheet_name(&name))?;
+        // The code first: two villages of a merged commune may share a name, never a code.
+        let sheet = workbook.add_worksheet().set_name(sheet_name(&format!("{code} {name}")))?;
         sheet.write_string_with_format(0, 0, format!("{name} ({code}): chỉ tiêu năm {year}"), &bold)?;
         header_row(
             sheet,
