@@ -288,3 +288,203 @@ async fn administrators_import_a_reorganisation_through_the_api() {
     })
     .await;
 }
+
+/// Households and visits in the first village of each old commune, half before 1 July 2025 and
+/// half after; Wi-Fi working in the first house of each since March 2025.
+async fn records_on_both_sides(db: &Db) {
+    let villages: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, code FROM admin_unit WHERE level = 'village' AND code LIKE '%-01' ORDER BY code")
+            .fetch_all(db.pool())
+            .await
+            .expect("villages");
+    for (index, (village, code)) in villages.iter().enumerate() {
+        for (step, (listed, visited)) in
+            [("2025-03-10T02:00:00Z", "2025-05-20T02:00:00Z"), ("2025-08-10T02:00:00Z", "2025-09-20T02:00:00Z")]
+                .into_iter()
+                .enumerate()
+        {
+            let household = format!("{code}-household-{step}");
+            let (household_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO household (client_uuid, village_id, label, adults, created_by, created_at)
+                 VALUES ($1, $2, 'Hộ', $3, 'test', $4) RETURNING id",
+            )
+            .bind(&household)
+            .bind(village)
+            .bind(2 + (index % 3) as i64)
+            .bind(listed)
+            .fetch_one(db.pool())
+            .await
+            .expect("household");
+            sqlx::query(
+                "INSERT INTO visit (client_uuid, household_id, village_id, visited_at, people_helped, skills,
+                                    vneid_activated, recorded_by, received_at)
+                 VALUES ($1, $2, $3, $4, $5, 'vneid_install', $6, 'to.cong.nghe', $4)",
+            )
+            .bind(format!("{household}-visit"))
+            .bind(household_id)
+            .bind(village)
+            .bind(visited)
+            .bind(1 + (index % 4) as i64)
+            .bind((index % 2) as i64)
+            .execute(db.pool())
+            .await
+            .expect("visit");
+        }
+        if index % 3 == 0 {
+            sqlx::query(
+                "UPDATE cultural_house SET wifi_status = 'active', version = 2
+                 WHERE village_id = $1",
+            )
+            .bind(village)
+            .execute(db.pool())
+            .await
+            .expect("house");
+            sqlx::query(
+                "INSERT INTO wifi_change (cultural_house_id, version, wifi_status, changed_at, changed_by)
+                 SELECT id, 2, 'active', '2025-03-01T00:00:00Z', 'test' FROM cultural_house WHERE village_id = $1",
+            )
+            .bind(village)
+            .execute(db.pool())
+            .await
+            .expect("wifi change");
+        }
+    }
+}
+
+/// Every recorded indicator's figure per unit of an overview: `(indicator, unit code) → (n, d)`.
+fn figures_of(overview: &model::indicators::Overview) -> std::collections::BTreeMap<(String, String), (f64, f64)> {
+    overview
+        .indicators
+        .iter()
+        .flat_map(|status| {
+            status.communes.iter().filter_map(move |figure| {
+                let ratio = figure.actual?;
+                Some((
+                    (status.indicator.to_string(), figure.commune_code.clone()),
+                    (ratio.numerator, ratio.denominator),
+                ))
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn history_reads_by_the_units_of_its_time_and_rolls_up_into_todays() {
+    use model::indicators::{Boundaries, OverviewRequest};
+    let Some((communes, file)) = shared_files() else { return };
+    on_each_backend(|test_db| {
+        let (communes, file) = (communes.clone(), file.clone());
+        async move {
+            let db = &test_db.db;
+            pre_2025_units(db, &communes).await;
+            records_on_both_sides(db).await;
+            let admin = admin_principal(db).await;
+            create_account(db, "canbo.thanhtruc", "canbo-password", Role::CommuneOfficer, &["15241".into()]).await;
+            let (officer_id,): (i64,) = sqlx::query_as("SELECT id FROM app_user WHERE username = 'canbo.thanhtruc'")
+                .fetch_one(db.pool())
+                .await
+                .expect("officer");
+            let officer = Principal {
+                user_id: officer_id,
+                username: "canbo.thanhtruc".into(),
+                role: Role::CommuneOfficer,
+                operator: None,
+                token_id: None,
+            };
+            // Before the merger: Thành Trực's officer reports a figure for 2025-Q2, an admin sets
+            // its target for 2025.
+            let figure = domain::indicators::ReportedFigure {
+                indicator: model::indicators::Indicator::PublicStaff,
+                commune_code: "15241".into(),
+                period: "2025-Q2".into(),
+                numerator: 18.0,
+                denominator: 20.0,
+                note: None,
+            };
+            domain::indicators::report_figure(db, &officer, &figure).await.expect("report");
+            domain::indicators::set_target(
+                db,
+                &admin,
+                model::indicators::Indicator::AdultsVneid,
+                2025,
+                "15241",
+                Some(70.0),
+            )
+            .await
+            .expect("target");
+            let ask = |period: &str, boundaries| OverviewRequest {
+                year: 2025,
+                period: Some(period.to_owned()),
+                unit: None,
+                boundaries,
+            };
+            let q2_before =
+                domain::indicators::overview(db, &admin, &ask("2025-Q2", Boundaries::OfTheTime)).await.expect("q2");
+            assert_eq!(q2_before.units.len(), 24, "the 24 communes of the time");
+
+            reorganisation::import(db, &file, false, Actor::Principal(&admin)).await.expect("import");
+
+            let q2_after =
+                domain::indicators::overview(db, &admin, &ask("2025-Q2", Boundaries::OfTheTime)).await.expect("q2");
+            assert_eq!(q2_after.units, q2_before.units, "2025-Q2 still shows its own communes");
+            assert_eq!(figures_of(&q2_after), figures_of(&q2_before), "and their figures are unchanged by the import");
+            assert!(figures_of(&q2_after).len() > 24, "the comparison had figures: {:?}", figures_of(&q2_after));
+            let staff =
+                q2_after.indicators.iter().find(|status| status.indicator == model::indicators::Indicator::PublicStaff);
+            let thanh_truc =
+                staff.and_then(|status| status.communes.iter().find(|figure| figure.commune_code == "15241"));
+            assert_eq!(thanh_truc.and_then(|figure| figure.actual).map(|ratio| ratio.numerator), Some(18.0));
+            let vneid =
+                q2_after.indicators.iter().find(|status| status.indicator == model::indicators::Indicator::AdultsVneid);
+            let target = vneid.and_then(|status| status.communes.iter().find(|figure| figure.commune_code == "15241"));
+            assert_eq!(target.and_then(|figure| figure.target), Some(70.0), "the target stays with its unit");
+
+            let q3 =
+                domain::indicators::overview(db, &admin, &ask("2025-Q3", Boundaries::OfTheTime)).await.expect("q3");
+            let codes: Vec<&str> = q3.units.iter().map(|unit| unit.code.as_str()).collect();
+            assert_eq!(codes.len(), 6, "2025-Q3 shows today's communes: {codes:?}");
+
+            // Rolled up: each commune of today gets the sums of its predecessors' figures of 2025-Q2.
+            let rolled =
+                domain::indicators::overview(db, &admin, &ask("2025-Q2", Boundaries::Today)).await.expect("rolled");
+            assert_eq!(rolled.units.len(), 6);
+            let successor: std::collections::HashMap<String, String> = file_pairs(&file);
+            let q2 = figures_of(&q2_after);
+            for ((indicator, code), (numerator, denominator)) in figures_of(&rolled) {
+                if indicator == "digital_ambassadors" {
+                    continue;
+                }
+                let (sum_n, sum_d) = q2
+                    .iter()
+                    .filter(|((known, old), _)| *known == indicator && successor.get(old) == Some(&code))
+                    .fold((0.0, 0.0), |(n, d), (_, (a, b))| (n + a, d + b));
+                assert_eq!(
+                    (numerator, denominator),
+                    (sum_n, sum_d),
+                    "{indicator} of {code}: the sum of its predecessors"
+                );
+            }
+            // The officer of Thành Trực, now of Kim Tân, sees Kim Tân's six predecessors in 2025-Q2.
+            let seen = domain::indicators::overview(db, &officer, &ask("2025-Q2", Boundaries::OfTheTime))
+                .await
+                .expect("officer");
+            let mut seen_codes: Vec<&str> = seen.units.iter().map(|unit| unit.code.as_str()).collect();
+            seen_codes.sort();
+            assert_eq!(seen_codes, ["15187", "15214", "15241", "15253", "15256", "15265"]);
+            test_db
+        }
+    })
+    .await;
+}
+
+/// Old code → new code, from a reorganisation file.
+fn file_pairs(file: &[u8]) -> std::collections::HashMap<String, String> {
+    String::from_utf8_lossy(file)
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            Some((cells.first()?.to_string(), cells.get(2)?.to_string()))
+        })
+        .collect()
+}

@@ -283,11 +283,26 @@ impl View {
             }
         }
         let area_unit = area_id.and_then(|id| tree.get(id));
-        let villages = area_unit.is_some_and(|unit| unit.level() == Some(crate::admin_units::Level::Commune));
-        let breakdown: Vec<i64> = match area_id {
-            Some(id) if !villages => children(id).iter().map(|unit| unit.id).collect(),
-            Some(_) => Vec::new(),
-            None => Self::top_units(tree, scope, boundaries, day_after),
+        // A unit of today seen in a period before it existed is shown by the units it was made
+        // of then (Kim Tân in 2025-Q2: the six communes that merged into it).
+        let made_of = area_unit.filter(|unit| boundaries == Boundaries::OfTheTime && !unit.valid_before(day_after));
+        let villages =
+            made_of.is_none() && area_unit.is_some_and(|unit| unit.level() == Some(crate::admin_units::Level::Commune));
+        let breakdown: Vec<i64> = match (area_id, made_of) {
+            (Some(id), Some(unit)) => {
+                let covered = closure(tree, &[id]);
+                let mut units: Vec<&crate::figures::tree::TreeUnit> = tree
+                    .units()
+                    .filter(|other| {
+                        other.level == unit.level && other.valid_before(day_after) && covered.contains(&other.id)
+                    })
+                    .collect();
+                units.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code)));
+                units.into_iter().map(|unit| unit.id).collect()
+            }
+            (Some(id), None) if !villages => children(id).iter().map(|unit| unit.id).collect(),
+            (Some(_), None) => Vec::new(),
+            (None, _) => Self::top_units(tree, scope, boundaries, day_after),
         };
         let mut path = Vec::new();
         let mut step = area_id.and_then(|id| match boundaries {
