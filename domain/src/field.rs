@@ -45,7 +45,8 @@ where
     Ok(params.query_as(&sql)?.fetch_all(executor).await?)
 }
 
-/// Progress of every current village the principal may see, by commune and village name.
+/// Progress of every current village the principal may see, by commune and village name, read
+/// from each village's kept totals (`village_now`, `village_visit_total`), never from the visits.
 pub async fn progress<'e, E>(executor: E, principal: &Principal) -> Result<Vec<VillageProgress>, StoreError>
 where
     E: Executor<'e, Database = Any>,
@@ -55,13 +56,15 @@ where
     let sql = format!(
         "WITH RECURSIVE {cte}
          SELECT v.code AS village_code, v.name AS village, c.code AS commune_code,
-                (SELECT COUNT(*) FROM household h WHERE h.village_id = v.id) AS households,
-                (SELECT COUNT(DISTINCT x.household_id) FROM visit x WHERE x.village_id = v.id) AS households_visited,
-                (SELECT COUNT(*) FROM visit x WHERE x.village_id = v.id) AS visits,
-                (SELECT COALESCE(SUM(x.people_helped), 0) FROM visit x WHERE x.village_id = v.id) AS people_helped,
-                (SELECT COUNT(*) FROM visit x WHERE x.village_id = v.id AND x.vneid_activated = 1) AS vneid_activations,
-                (SELECT COUNT(*) FROM visit x WHERE x.village_id = v.id AND x.outside_area = 1) AS flagged_visits
+                CAST(COALESCE(n.households, 0) AS BIGINT) AS households,
+                CAST(COALESCE(n.visited, 0) AS BIGINT) AS households_visited,
+                CAST(COALESCE(t.visits, 0) AS BIGINT) AS visits,
+                CAST(COALESCE(t.people_helped, 0) AS BIGINT) AS people_helped,
+                CAST(COALESCE(n.vneid, 0) AS BIGINT) AS vneid_activations,
+                CAST(COALESCE(n.flagged, 0) AS BIGINT) AS flagged_visits
          FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id
+         LEFT JOIN village_now n ON n.village_id = v.id
+         LEFT JOIN village_visit_total t ON t.village_id = v.id
          WHERE v.level = 'village' AND v.valid_to IS NULL AND {in_scope}
          ORDER BY c.name, v.name, v.code",
         cte = scope.cte,

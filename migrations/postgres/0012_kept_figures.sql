@@ -30,6 +30,8 @@
 
 ALTER TABLE household ADD COLUMN first_visited_at TEXT;
 ALTER TABLE household ADD COLUMN first_helped_at TEXT;
+-- 1 while the household is eligible for a donated device and has none (`donations::eligible`).
+ALTER TABLE household ADD COLUMN waiting_device BIGINT NOT NULL DEFAULT 0;
 -- The village a Wi-Fi change counted in and what it changed (a house known from then, one more or
 -- one fewer working), so that deleting or moving it takes back exactly what it added.
 ALTER TABLE wifi_change ADD COLUMN village_id BIGINT REFERENCES admin_unit (id);
@@ -96,7 +98,8 @@ CREATE TABLE village_now (
     houses_none       BIGINT NOT NULL DEFAULT 0,
     good_mobile       BIGINT NOT NULL DEFAULT 0,
     devices_allocated BIGINT NOT NULL DEFAULT 0,
-    devices_delivered BIGINT NOT NULL DEFAULT 0
+    devices_delivered BIGINT NOT NULL DEFAULT 0,
+    devices_waiting   BIGINT NOT NULL DEFAULT 0
 );
 
 -- The quarter of a moment or day: '2025-07-01' → '2025-Q3'.
@@ -269,6 +272,83 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER household_figures AFTER INSERT OR DELETE OR UPDATE OF village_id, created_at, adults, first_visited_at, first_helped_at ON household
 FOR EACH ROW EXECUTE FUNCTION household_figures();
+
+-- Households waiting for a donated device, per village: eligible (flagged, no smartphone) and
+-- without a device allocated or delivered.
+CREATE FUNCTION household_waiting() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused') THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.poor IS DISTINCT FROM NEW.poor OR OLD.near_poor IS DISTINCT FROM NEW.near_poor
+           OR OLD.ethnic_minority IS DISTINCT FROM NEW.ethnic_minority OR OLD.elderly IS DISTINCT FROM NEW.elderly
+           OR OLD.disability IS DISTINCT FROM NEW.disability OR OLD.has_smartphone IS DISTINCT FROM NEW.has_smartphone THEN
+            UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                               AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                                  FROM household h WHERE h.id = household.id)
+            WHERE id = NEW.id;
+        END IF;
+        IF OLD.waiting_device IS DISTINCT FROM NEW.waiting_device OR OLD.village_id IS DISTINCT FROM NEW.village_id THEN
+            INSERT INTO village_now AS kept (village_id, devices_waiting)
+            VALUES (OLD.village_id, -OLD.waiting_device)
+            ON CONFLICT (village_id) DO UPDATE SET devices_waiting = kept.devices_waiting + excluded.devices_waiting;
+            INSERT INTO village_now AS kept (village_id, devices_waiting)
+            VALUES (NEW.village_id, NEW.waiting_device)
+            ON CONFLICT (village_id) DO UPDATE SET devices_waiting = kept.devices_waiting + excluded.devices_waiting;
+        END IF;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                           AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                              FROM household h WHERE h.id = household.id)
+        WHERE id = NEW.id;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO village_now AS kept (village_id, devices_waiting)
+        VALUES (OLD.village_id, -OLD.waiting_device)
+        ON CONFLICT (village_id) DO UPDATE SET devices_waiting = kept.devices_waiting + excluded.devices_waiting;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER household_waiting AFTER INSERT OR DELETE OR UPDATE ON household
+FOR EACH ROW EXECUTE FUNCTION household_waiting();
+
+CREATE FUNCTION allocation_waiting() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused') THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                           AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                              FROM household h WHERE h.id = household.id)
+        WHERE id = OLD.household_id;
+        UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                           AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                              FROM household h WHERE h.id = household.id)
+        WHERE id = NEW.household_id;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                           AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                              FROM household h WHERE h.id = household.id)
+        WHERE id = NEW.household_id;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                           AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                              FROM household h WHERE h.id = household.id)
+        WHERE id = OLD.household_id;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER allocation_waiting AFTER INSERT OR DELETE OR UPDATE OF status, household_id ON allocation
+FOR EACH ROW EXECUTE FUNCTION allocation_waiting();
 
 CREATE FUNCTION visit_figures() RETURNS trigger AS $$
 BEGIN

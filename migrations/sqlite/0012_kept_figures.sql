@@ -30,6 +30,8 @@
 
 ALTER TABLE household ADD COLUMN first_visited_at TEXT;
 ALTER TABLE household ADD COLUMN first_helped_at TEXT;
+-- 1 while the household is eligible for a donated device and has none (`donations::eligible`).
+ALTER TABLE household ADD COLUMN waiting_device INTEGER NOT NULL DEFAULT 0;
 -- The village a Wi-Fi change counted in and what it changed (a house known from then, one more or
 -- one fewer working), so that deleting or moving it takes back exactly what it added.
 ALTER TABLE wifi_change ADD COLUMN village_id INTEGER REFERENCES admin_unit (id);
@@ -96,7 +98,8 @@ CREATE TABLE village_now (
     houses_none       INTEGER NOT NULL DEFAULT 0,
     good_mobile       INTEGER NOT NULL DEFAULT 0,
     devices_allocated INTEGER NOT NULL DEFAULT 0,
-    devices_delivered INTEGER NOT NULL DEFAULT 0
+    devices_delivered INTEGER NOT NULL DEFAULT 0,
+    devices_waiting   INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE figure_change (
     village_id    INTEGER NOT NULL,
@@ -255,6 +258,76 @@ BEGIN
     INSERT INTO figure_change (village_id, at, households, adults) VALUES (NEW.village_id, NEW.created_at, 1, COALESCE(NEW.adults, 0));
     INSERT INTO figure_change (village_id, at, visited) SELECT NEW.village_id, MAX(NEW.created_at, NEW.first_visited_at), 1 WHERE NEW.first_visited_at IS NOT NULL;
     INSERT INTO figure_change (village_id, at, helped) SELECT NEW.village_id, MAX(NEW.created_at, NEW.first_helped_at), 1 WHERE NEW.first_helped_at IS NOT NULL;
+END;
+
+-- Households waiting for a donated device, per village: eligible (flagged, no smartphone) and
+-- without a device allocated or delivered.
+CREATE TRIGGER household_waiting_check AFTER INSERT ON household
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                       AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                          FROM household h WHERE h.id = household.id)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER household_waiting_recheck AFTER UPDATE OF poor, near_poor, ethnic_minority, elderly, disability, has_smartphone ON household
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                       AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                          FROM household h WHERE h.id = household.id)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER household_waiting_now AFTER UPDATE OF waiting_device, village_id ON household
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    INSERT INTO village_now (village_id, devices_waiting)
+    VALUES (OLD.village_id, -OLD.waiting_device)
+    ON CONFLICT (village_id) DO UPDATE SET devices_waiting = devices_waiting + excluded.devices_waiting;
+    INSERT INTO village_now (village_id, devices_waiting)
+    VALUES (NEW.village_id, NEW.waiting_device)
+    ON CONFLICT (village_id) DO UPDATE SET devices_waiting = devices_waiting + excluded.devices_waiting;
+END;
+
+CREATE TRIGGER household_waiting_remove AFTER DELETE ON household
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    INSERT INTO village_now (village_id, devices_waiting)
+    VALUES (OLD.village_id, -OLD.waiting_device)
+    ON CONFLICT (village_id) DO UPDATE SET devices_waiting = devices_waiting + excluded.devices_waiting;
+END;
+
+CREATE TRIGGER allocation_waiting_add AFTER INSERT ON allocation
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                       AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                          FROM household h WHERE h.id = household.id)
+    WHERE id = NEW.household_id;
+END;
+
+CREATE TRIGGER allocation_waiting_remove AFTER DELETE ON allocation
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                       AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                          FROM household h WHERE h.id = household.id)
+    WHERE id = OLD.household_id;
+END;
+
+CREATE TRIGGER allocation_waiting_edit AFTER UPDATE OF status, household_id ON allocation
+WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'figures_paused')
+BEGIN
+    UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                       AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                          FROM household h WHERE h.id = household.id)
+    WHERE id = OLD.household_id;
+    UPDATE household SET waiting_device = (SELECT CASE WHEN (h.poor + h.near_poor + h.ethnic_minority + h.elderly + h.disability) > 0 AND h.has_smartphone = 0
+                       AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.household_id = h.id AND a.status <> 'cancelled') THEN 1 ELSE 0 END
+                                          FROM household h WHERE h.id = household.id)
+    WHERE id = NEW.household_id;
 END;
 
 CREATE TRIGGER visit_figures_add AFTER INSERT ON visit

@@ -85,13 +85,15 @@ async fn random_write(db: &Db, random: &mut Random, villages: &[i64], step: usiz
     match random.below(10) {
         0 | 1 => {
             sqlx::query(
-                "INSERT INTO household (client_uuid, village_id, label, adults, created_by, created_at)
-                 VALUES ($1, $2, 'Hộ', $3, 'test', $4)",
+                "INSERT INTO household (client_uuid, village_id, label, adults, created_by, created_at, poor, has_smartphone)
+                 VALUES ($1, $2, 'Hộ', $3, 'test', $4, $5, $6)",
             )
             .bind(format!("household-{step}"))
             .bind(*random.pick(villages))
             .bind(random.below(6) as i64)
             .bind(random.moment())
+            .bind(random.below(2) as i64)
+            .bind(random.below(2) as i64)
             .execute(pool)
             .await
             .expect("household");
@@ -146,10 +148,11 @@ async fn random_write(db: &Db, random: &mut Random, villages: &[i64], step: usiz
         7 => {
             let households = ids("SELECT id FROM household").await;
             if let Some(household) = households.get(random.below(households.len().max(1) as u64) as usize) {
-                sqlx::query("UPDATE household SET adults = $2, created_at = $3 WHERE id = $1")
+                sqlx::query("UPDATE household SET adults = $2, created_at = $3, has_smartphone = $4 WHERE id = $1")
                     .bind(household)
                     .bind(random.below(6) as i64)
                     .bind(random.moment())
+                    .bind(random.below(2) as i64)
                     .execute(pool)
                     .await
                     .expect("edit household");
@@ -208,7 +211,18 @@ async fn random_write(db: &Db, random: &mut Random, villages: &[i64], step: usiz
 /// Every kept table as lines of text, rows of zeros left out, in a comparable order.
 async fn kept_tables(db: &Db) -> BTreeMap<String, Vec<String>> {
     let figures = ["households", "adults", "visited", "helped", "vneid", "flagged", "houses_known", "houses_active"];
-    let now = ["households", "adults", "visited", "helped", "vneid", "flagged", "houses", "houses_active"];
+    let now = [
+        "households",
+        "adults",
+        "visited",
+        "helped",
+        "vneid",
+        "flagged",
+        "houses",
+        "houses_active",
+        "houses_broken",
+        "devices_waiting",
+    ];
     let mut tables = BTreeMap::new();
     for (table, keys, values) in [
         ("village_quarter", &["village_id", "quarter"][..], &figures[..]),

@@ -11,7 +11,6 @@
 mod allocations;
 mod photos;
 
-use allocations::ELIGIBLE_SQL;
 pub use allocations::{allocate, allocations, cancel_allocation, eligible};
 pub use photos::{check_photo, photo, store_photo, PhotoProblem, MAX_PHOTO_BYTES, PHOTO_TYPES};
 
@@ -404,7 +403,9 @@ where
         .collect()
 }
 
-/// Donations per village within the principal's scope, for the map layer: aggregates only.
+/// Donations per village within the principal's scope, for the map layer: aggregates only, read
+/// from each village's kept totals (`village_now`; waiting = eligible households without a
+/// device, as `eligible` lists them).
 pub async fn village_donations<'e, E>(executor: E, principal: &Principal) -> Result<Vec<VillageDonations>, StoreError>
 where
     E: Executor<'e, Database = Any>,
@@ -416,10 +417,9 @@ where
         "WITH RECURSIVE {cte}
          SELECT * FROM (
              SELECT v.code AS village_code, c.code AS commune_code,
-                    (SELECT COUNT(*) FROM allocation a WHERE a.village_id = v.id AND a.status = 'delivered') AS delivered,
-                    (SELECT COUNT(*) FROM allocation a WHERE a.village_id = v.id AND a.status = 'allocated') AS allocated,
-                    (SELECT COUNT(*) FROM household h WHERE h.village_id = v.id AND {ELIGIBLE_SQL}) AS waiting
-             FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id
+                    CAST(n.devices_delivered AS BIGINT) AS delivered, CAST(n.devices_allocated AS BIGINT) AS allocated,
+                    CAST(n.devices_waiting AS BIGINT) AS waiting
+             FROM admin_unit v JOIN admin_unit c ON c.id = v.parent_id JOIN village_now n ON n.village_id = v.id
              WHERE v.level = 'village' AND v.valid_to IS NULL AND {in_scope}
          ) AS counted
          WHERE delivered + allocated + waiting > 0

@@ -87,7 +87,12 @@ fn statements(backend: Backend) -> Vec<String> {
         "UPDATE household SET
              first_visited_at = (SELECT MIN(x.visited_at) FROM visit x WHERE x.household_id = household.id),
              first_helped_at = (SELECT MIN(x.visited_at) FROM visit x
-                                WHERE x.household_id = household.id AND x.people_helped > 0)"
+                                WHERE x.household_id = household.id AND x.people_helped > 0),
+             waiting_device = CASE WHEN (poor + near_poor + ethnic_minority + elderly + disability) > 0
+                                        AND has_smartphone = 0
+                                        AND NOT EXISTS (SELECT 1 FROM allocation a
+                                                        WHERE a.household_id = household.id AND a.status <> 'cancelled')
+                                   THEN 1 ELSE 0 END"
             .into(),
         format!(
             "UPDATE wifi_change SET
@@ -162,13 +167,14 @@ fn statements(backend: Backend) -> Vec<String> {
         format!(
             "INSERT INTO village_now (village_id, households, adults, visited, helped, vneid, flagged, houses,
                                       houses_active, houses_broken, houses_installing, houses_planned, houses_none,
-                                      good_mobile, devices_allocated, devices_delivered)
+                                      good_mobile, devices_allocated, devices_delivered, devices_waiting)
              SELECT village_id, SUM(households), SUM(adults), SUM(visited), SUM(helped), SUM(vneid), SUM(flagged),
                     SUM(houses), SUM(houses_active), SUM(houses_broken), SUM(houses_installing), SUM(houses_planned),
-                    SUM(houses_none), SUM(good_mobile), SUM(devices_allocated), SUM(devices_delivered)
+                    SUM(houses_none), SUM(good_mobile), SUM(devices_allocated), SUM(devices_delivered),
+                    SUM(devices_waiting)
              FROM (
                  SELECT village_id, households, adults, visited, helped, vneid, flagged, {house_zeros},
-                        0 AS good_mobile, 0 AS devices_allocated, 0 AS devices_delivered
+                        0 AS good_mobile, 0 AS devices_allocated, 0 AS devices_delivered, 0 AS devices_waiting
                  FROM village_quarter
                  UNION ALL
                  SELECT village_id, {six_zeros}, 1,
@@ -176,10 +182,13 @@ fn statements(backend: Backend) -> Vec<String> {
                         CASE WHEN wifi_status = 'broken' THEN 1 ELSE 0 END,
                         CASE WHEN wifi_status = 'installing' THEN 1 ELSE 0 END,
                         CASE WHEN wifi_status = 'planned' THEN 1 ELSE 0 END,
-                        CASE WHEN wifi_status = 'none' THEN 1 ELSE 0 END, 0, 0, 0
+                        CASE WHEN wifi_status = 'none' THEN 1 ELSE 0 END, 0, 0, 0, 0
                  FROM cultural_house
                  UNION ALL
-                 SELECT r.village_id, {six_zeros}, {house_zero_values}, 1, 0, 0
+                 SELECT village_id, {six_zeros}, {house_zero_values}, 0, 0, 0, SUM(waiting_device)
+                 FROM household GROUP BY village_id
+                 UNION ALL
+                 SELECT r.village_id, {six_zeros}, {house_zero_values}, 1, 0, 0, 0
                  FROM coverage_report r
                  WHERE r.source = 'operator' AND r.quality = 'good' AND r.technology IN ('4G', '5G')
                    AND NOT EXISTS (SELECT 1 FROM coverage_report newer
@@ -189,7 +198,7 @@ fn statements(backend: Backend) -> Vec<String> {
                                           OR (newer.reported_at = r.reported_at AND newer.id > r.id)))
                  UNION ALL
                  SELECT village_id, {six_zeros}, {house_zero_values}, 0,
-                        CASE WHEN status = 'allocated' THEN 1 ELSE 0 END, CASE WHEN status = 'delivered' THEN 1 ELSE 0 END
+                        CASE WHEN status = 'allocated' THEN 1 ELSE 0 END, CASE WHEN status = 'delivered' THEN 1 ELSE 0 END, 0
                  FROM allocation
              ) AS part GROUP BY village_id",
             house_zeros = "0 AS houses, 0 AS houses_active, 0 AS houses_broken, 0 AS houses_installing, \
