@@ -5,10 +5,15 @@
 //!   district views and the whole country zoomed out: p50/p95 latency and gzipped size;
 //! - HTTP throughput of the houses layer on loopback against a bare axum handler that returns the
 //!   same bytes from memory, with the same load loop in the same run;
-//! - the process's peak memory (VmHWM) while serving.
+//! - the process's peak memory (VmHWM) while serving;
+//! - the leaders' answers (indicators, dashboard, priorities, village layers, reports) as a
+//!   country administrator, a province leader and a commune officer (`national/leaders.rs`).
 //!
 //! Writes `target/bench/map.md`. A benchmark, not a test: it reports, it does not fail on a slow
 //! machine. `BANDOSO_BENCH_VILLAGES` sets a smaller scale for a quick look.
+
+#[path = "national/leaders.rs"]
+mod leaders;
 
 use axum::Router;
 use bandoso_tests::national::{self, Scale};
@@ -140,6 +145,7 @@ async fn measure_backend(name: &str, test_db: &TestDb, scale: Scale) -> String {
          generation; on SQLite the database engine runs inside it): {} MiB.",
         peak_memory_kib() / 1024
     );
+    section.push_str(&leaders::measure(&app, test_db).await);
     section
 }
 
