@@ -70,10 +70,11 @@ const fn demo_user(
 }
 
 /// One account per role, as they were set up before July 2025: the reorganisation then scopes the
-/// district's accounts to its 6 communes and the town's officer to the commune that took its code.
+/// district's operator account to its 6 communes and the town's officer to the commune that took
+/// its code. The leader is the province's, the level above the commune since 2025.
 pub const DEMO_USERS: [DemoUser; 5] = [
     demo_user("admin", "Quản trị hệ thống", Role::Admin, None, &[]),
-    demo_user("lanhdao", "Lãnh đạo khu vực Thạch Thành", Role::Leader, None, &["391"]),
+    demo_user("lanhdao", "Lãnh đạo tỉnh", Role::Leader, None, &["38"]),
     demo_user("canbo.kimtan", "Cán bộ xã Kim Tân", Role::CommuneOfficer, None, &["15187"]),
     demo_user("tocongnghe.kimtan", "Tổ công nghệ số Khu phố 1–2", Role::TeamMember, None, &["15187-01", "15187-02"]),
     demo_user("viettel", "Viettel Thanh Hóa", Role::Telecom, Some("viettel"), &["391"]),

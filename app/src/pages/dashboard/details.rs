@@ -180,16 +180,21 @@ pub(super) fn UnitTable(status: IndicatorStatus, choice: Memo<Choice>, drillable
                                 .actual
                                 .map(|ratio| format!(" ({}/{})", ratio.numerator, ratio.denominator))
                                 .unwrap_or_default();
-                            let opens = drillable.contains(&row.commune_code);
-                            let href = Choice { unit: Some(row.commune_code.clone()), ..choice.get_untracked() }.href();
+                            // A unit opens the level below it; a village opens on the map.
+                            let href = if drillable.contains(&row.commune_code) {
+                                Some(Choice { unit: Some(row.commune_code.clone()), ..choice.get_untracked() }.href())
+                            } else if row.level == "village" {
+                                Some(format!("/?village={}", row.commune_code))
+                            } else {
+                                None
+                            };
                             let name = row.commune.clone();
                             view! {
                                 <tr data-commune=row.commune_code.clone()>
                                     <td>
-                                        {if opens {
-                                            view! { <a href=href data-testid="drill-down">{name}</a> }.into_any()
-                                        } else {
-                                            name.into_any()
+                                        {match href {
+                                            Some(href) => view! { <a href=href data-testid="drill-down">{name}</a> }.into_any(),
+                                            None => name.into_any(),
                                         }}
                                     </td>
                                     <td>{percent_text(row.percent)}<small>{counts}</small></td>
