@@ -227,3 +227,45 @@ async fn sqlite_creates_its_file_and_runs_in_wal_mode() {
     assert_eq!(foreign_keys, 1);
     db.close().await;
 }
+
+#[tokio::test]
+async fn the_demo_draws_the_six_real_communes_inside_the_real_district_outline() {
+    use geo::{BoundingRect, Contains, GeodesicArea};
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo loads");
+        let app = test_db.app();
+        let (_, communes) = get_json(&app, "/api/v1/admin-units?level=commune").await;
+        let features = communes["features"].as_array().cloned().expect("features");
+        let mut codes: Vec<&str> = features.iter().filter_map(|f| f["properties"]["code"].as_str()).collect();
+        codes.sort();
+        assert_eq!(codes, ["15187", "15190", "15199", "15211", "15229", "15250"], "the 6 communes since July 2025");
+        assert!(features.iter().all(|f| f["properties"]["name"].as_str().is_some_and(|name| name.starts_with("Xã "))));
+        // The outline of the former district, as the demo keeps it for its period.
+        let outline = stored_boundary(&test_db, "391").await.expect("the district's outline");
+        let outline: geojson::Geometry = outline.parse().expect("GeoJSON");
+        let outline: geo::Geometry<f64> = outline.try_into().expect("geometry");
+        // Two sources drawn at about 50 m: a commune may pass the outline's box by a few metres.
+        let frame = outline.bounding_rect().expect("a box");
+        let margin = 0.001;
+        let frame = geo::Rect::new(
+            geo::coord! { x: frame.min().x - margin, y: frame.min().y - margin },
+            geo::coord! { x: frame.max().x + margin, y: frame.max().y + margin },
+        );
+        let mut total_km2 = 0.0;
+        for feature in &features {
+            let geometry: geojson::Geometry = serde_json::from_value(feature["geometry"].clone()).expect("geometry");
+            let area: geo::Geometry<f64> = geometry.try_into().expect("an area");
+            let ring_box = area.bounding_rect().expect("a box");
+            let framed = geo::Polygon::from(frame);
+            assert!(
+                framed.contains(&geo::Polygon::from(ring_box)),
+                "{} lies inside the outline's box",
+                feature["properties"]["code"]
+            );
+            total_km2 += area.geodesic_area_unsigned() / 1e6;
+        }
+        assert!((total_km2 - 559.0).abs() <= 5.0, "the communes cover the district: {total_km2:.1} km²");
+        test_db
+    })
+    .await;
+}
