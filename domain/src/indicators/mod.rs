@@ -5,6 +5,7 @@
 
 mod overview;
 mod priorities;
+mod view;
 
 pub use overview::{breakdown_outlines, overview, status};
 pub use priorities::{priorities, PriorityFilter};
