@@ -255,3 +255,21 @@ async fn a_disabled_accounts_sessions_do_not_come_back_when_it_is_enabled() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_sign_in_page_tells_someone_signed_in_to_sign_out_first() {
+    on_each_backend(|test_db| async move {
+        server::demo::reload(&test_db.db).await.expect("demo");
+        let app = test_db.app();
+        let (_, _, public) = bandoso_tests::get_bytes(&app, "/dang-nhap", &bandoso_tests::As::Public).await;
+        let public = String::from_utf8_lossy(&public);
+        assert!(public.contains("data-testid=\"login-form\""), "the form for someone signed out");
+        let leader = bandoso_tests::demo_login(&app, "lanhdao").await;
+        let (_, _, page) = bandoso_tests::get_bytes(&app, "/dang-nhap", &leader).await;
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains("data-testid=\"already-signed-in\"") && page.contains("Lãnh đạo tỉnh"), "{page:.400}");
+        assert!(!page.contains("data-testid=\"login-form\""), "no second sign-in over a session");
+        test_db
+    })
+    .await;
+}

@@ -1,6 +1,7 @@
 //! Signing in, the account page (change password, sign out) and the header's account link.
 
 use crate::auth_api::{signed_in_user, ChangePassword, Login, Logout};
+use crate::i18n::fill;
 use crate::model::{Capability, CurrentUser};
 use crate::{ui_text, use_texts};
 use leptos::html::Input;
@@ -56,8 +57,32 @@ pub fn AccountLink() -> impl IntoView {
     }
 }
 
+/// The sign-in page; someone already signed in is told so and sent to their account page to sign
+/// out first, so a shared computer never quietly carries one person's session into another's.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! {
+                        <section class="page page--narrow" data-testid="already-signed-in">
+                            <h2>{ui_text(|t| t.sign_in_title)}</h2>
+                            <p>{move || fill(use_texts().get().already_signed_in, "name", &user.display_name)}</p>
+                            <p><a class="button-link" href="/tai-khoan">{ui_text(|t| t.account_title)}</a></p>
+                        </section>
+                    }
+                    .into_any(),
+                    _ => view! { <LoginForm/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LoginForm() -> impl IntoView {
     let texts = use_texts();
     let login = ServerAction::<Login>::new();
     Effect::new(move |_| {
