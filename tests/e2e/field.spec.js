@@ -101,6 +101,54 @@ test('visits recorded online and offline, through an offline reload, reach the s
   expect(await serverVisits(page.request)).toBe(before + 8);
 });
 
+/** How many copies of server lists the phone's store holds (IndexedDB `bandoso-field`, `cache`). */
+async function cachedLists(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const opening = indexedDB.open('bandoso-field');
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const counting = opening.result.transaction('cache').objectStore('cache').count();
+      counting.onsuccess = () => resolve(counting.result);
+      counting.onerror = () => reject(counting.error);
+    };
+  }));
+}
+
+test('signing out forgets the households on a shared phone; a record not yet sent stays and goes with its author', async ({ page, context }) => {
+  await signIn(page, 'tocongnghe.kimtan');
+  await standInVillage(page, context, TEAM_VILLAGES[0]);
+  const before = await serverVisits(page.request);
+  await openFieldApp(page);
+  expect(await cachedLists(page)).toBeGreaterThan(0);
+
+  // The server cannot be reached for syncs: the visit waits on the phone.
+  await page.route('**/api/v1/sync', (route) => route.abort());
+  await recordVisit(page, 0);
+  await expectPending(page, 1);
+
+  await page.goto('/tai-khoan');
+  await waitForHydration(page);
+  await page.getByTestId('sign-out').tap();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('account-link')).toHaveCount(0);
+  expect(await cachedLists(page)).toBe(0);
+
+  // The next person on this phone sees no household and no record, only that one is waiting.
+  await page.goto('/thuc-dia');
+  await waitForHydration(page);
+  await expect(page.getByTestId('field-page')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('door')).toHaveCount(0);
+  await expect(page.getByTestId('record')).toHaveCount(0);
+  await expect(page.getByTestId('others-waiting')).toContainText('1 bản ghi');
+
+  // Its author signs in again: the visit is sent, once.
+  await page.unroute('**/api/v1/sync');
+  await signIn(page, 'tocongnghe.kimtan');
+  await openFieldApp(page);
+  await expectPending(page, 0);
+  expect(await serverVisits(page.request)).toBe(before + 1);
+});
+
 test('a new household takes its position from GPS and a rejected visit shows its reason', async ({ page, context }) => {
   await signIn(page, 'tocongnghe.kimtan');
   await standInVillage(page, context, TEAM_VILLAGES[0]);

@@ -11,6 +11,7 @@ pub struct FieldTexts {
     pub online: &'static str,
     pub offline: &'static str,
     pub pending: &'static str,
+    pub others_waiting: &'static str,
     pub all_synced: &'static str,
     pub sync_now: &'static str,
     pub syncing: &'static str,
@@ -97,6 +98,8 @@ pub static VI: FieldTexts = FieldTexts {
     online: "Có mạng",
     offline: "Không có mạng: bản ghi vẫn được lưu trên máy",
     pending: "{count} bản ghi đang chờ đồng bộ",
+    others_waiting:
+        "{count} bản ghi của một tài khoản khác chưa gửi trên máy này: được gửi khi người ghi đăng nhập lại",
     all_synced: "Mọi bản ghi đã được đồng bộ",
     sync_now: "Đồng bộ ngay",
     syncing: "Đang đồng bộ…",
@@ -185,6 +188,8 @@ pub static EN: FieldTexts = FieldTexts {
     online: "Online",
     offline: "Offline: records are still saved on this phone",
     pending: "{count} records waiting to sync",
+    others_waiting:
+        "{count} records of another account are not sent yet on this phone: they go when their author signs in again",
     all_synced: "Every record is synced",
     sync_now: "Sync now",
     syncing: "Syncing…",

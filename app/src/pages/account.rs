@@ -148,7 +148,12 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
-            reload_at("/");
+            leptos::task::spawn_local(async {
+                // Signed out either way: a phone store that cannot be emptied now is emptied by the
+                // field app when it next opens and learns nobody is signed in.
+                let _ = super::field::forget_at_sign_out().await;
+                reload_at("/");
+            });
         }
     });
     let role = user.role;

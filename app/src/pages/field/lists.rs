@@ -73,6 +73,12 @@ pub(super) fn SyncBar(field: Field) -> impl IntoView {
                     count => fill(texts.get().field.pending, "count", count),
                 }}
             </p>
+            {move || match field.others_waiting.get() {
+                0 => None,
+                count => Some(view! {
+                    <p class="hint" data-testid="others-waiting">{fill(texts.get().field.others_waiting, "count", count)}</p>
+                }),
+            }}
             <button
                 type="button"
                 class="button"

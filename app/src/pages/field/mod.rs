@@ -29,6 +29,14 @@ use std::time::Duration;
 /// How often a phone with pending records tries again while it believes it is online.
 const RETRY_EVERY: Duration = Duration::from_secs(30);
 
+/// Forgets, at sign-out, what this phone keeps for the account (`queue::forget_at_sign_out`), so
+/// the next person on a shared phone sees no household of it. A store that cannot be opened has
+/// nothing to forget.
+pub(in crate::pages) async fn forget_at_sign_out() -> Result<(), phone_store::PhoneStoreError> {
+    let database = phone_store::open().await?;
+    queue::forget_at_sign_out(&database).await
+}
+
 #[component]
 pub fn FieldPage() -> impl IntoView {
     let field = Field::new();

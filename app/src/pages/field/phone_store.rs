@@ -135,6 +135,13 @@ pub async fn delete(database: &IdbDatabase, store: &str, key: &str) -> Result<()
     committed(&transaction).await
 }
 
+/// Empties a store and waits for the commit.
+pub async fn clear(database: &IdbDatabase, store: &str) -> Result<(), PhoneStoreError> {
+    let transaction = write_transaction(database, store)?;
+    transaction.object_store(store)?.clear()?;
+    committed(&transaction).await
+}
+
 /// Reads one value.
 pub async fn get(database: &IdbDatabase, store: &str, key: &str) -> Result<Option<String>, PhoneStoreError> {
     let transaction = database.transaction_with_str(store)?;

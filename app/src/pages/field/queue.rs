@@ -44,6 +44,11 @@ pub struct QueuedRecord {
     /// How the list names a record whose own fields do not say it (a handover: device and household).
     #[serde(default)]
     pub caption: Option<String>,
+    /// The account that made it on this phone: only that account sends it or sees it listed, so
+    /// a shared phone neither credits the next person with it nor shows it to them. `None` for
+    /// records kept before phones noted it (they go with whoever signs in).
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 /// A photo kept on the phone with the record it belongs to, as a compressed JPEG `data:` URL.
@@ -69,7 +74,13 @@ impl QueuedRecord {
             version: None,
             photo: None,
             caption: None,
+            author: None,
         }
+    }
+
+    /// Whether the account signed in on this phone (`None`: nobody) may see and send it.
+    pub fn belongs_to(&self, account: Option<&str>) -> bool {
+        account.is_some_and(|account| self.author.as_deref().is_none_or(|author| author == account))
     }
 
     pub fn uuid(&self) -> &str {
@@ -206,9 +217,12 @@ fn data_url_bytes(data_url: &str) -> Result<js_sys::Uint8Array, wasm_bindgen::Js
 /// Sends every pending record, households before the visits that may point at them and visits
 /// before the handovers that may name them, and stores each verdict on the phone as soon as its
 /// batch is answered.
-pub async fn send_pending(database: &IdbDatabase) -> Result<SyncReport, SyncFailure> {
-    let mut pending: Vec<QueuedRecord> =
-        load(database).await?.into_iter().filter(|record| record.state == QueueState::Pending).collect();
+pub async fn send_pending(database: &IdbDatabase, account: &str) -> Result<SyncReport, SyncFailure> {
+    let mut pending: Vec<QueuedRecord> = load(database)
+        .await?
+        .into_iter()
+        .filter(|record| record.state == QueueState::Pending && record.belongs_to(Some(account)))
+        .collect();
     pending.sort_by_key(QueuedRecord::send_order);
     for queued in &mut pending {
         upload_photo(database, queued).await?;
@@ -238,6 +252,19 @@ pub async fn send_pending(database: &IdbDatabase) -> Result<SyncReport, SyncFail
         phone_store::put_all(database, QUEUE, &updates).await?;
     }
     Ok(report)
+}
+
+/// What a phone forgets when its account signs out: the lists copied from the server (names of
+/// households) and the records the server already holds. Records not yet sent, or refused, stay:
+/// they are the only copy, and their author sends or reviews them at the next sign-in.
+pub async fn forget_at_sign_out(database: &IdbDatabase) -> Result<(), PhoneStoreError> {
+    phone_store::clear(database, phone_store::CACHE).await?;
+    for record in load(database).await? {
+        if record.state == QueueState::Synced {
+            discard(database, record.uuid()).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a correction of a synced visit was not made. The phone's copy is unchanged then.

@@ -15,6 +15,8 @@ const PREFETCH_VILLAGES: usize = 25;
 
 const CACHE_VILLAGES: &str = "villages";
 const CACHE_CHOSEN_VILLAGE: &str = "chosen-village";
+/// The account the copies were made for.
+const CACHE_ACCOUNT: &str = "account";
 
 fn households_key(village_code: &str) -> String {
     format!("households:{village_code}")
@@ -81,6 +83,10 @@ pub(super) struct Field {
     pub(super) sheet: RwSignal<Sheet>,
     /// Set once the phone's store has been read: tests and people can trust the lists then.
     pub(super) ready: RwSignal<bool>,
+    /// The account signed in on this phone, as the server last said (`None`: nobody).
+    pub(super) account: RwSignal<Option<String>>,
+    /// Records another account made on this phone and has not sent yet: counted, never listed.
+    pub(super) others_waiting: RwSignal<usize>,
 }
 
 impl Field {
@@ -98,6 +104,8 @@ impl Field {
             notice: RwSignal::new(None),
             sheet: RwSignal::new(Sheet::Closed),
             ready: RwSignal::new(false),
+            account: RwSignal::new(None),
+            others_waiting: RwSignal::new(0),
         }
     }
 
@@ -108,7 +116,14 @@ impl Field {
     /// Reads the queue from the phone again (after a save or a sync).
     async fn reload_records(self) {
         match load_records().await {
-            Ok(records) => self.records.set(records),
+            Ok(mut records) => {
+                let account = self.account.get_untracked();
+                let ours = |queued: &QueuedRecord| queued.belongs_to(account.as_deref());
+                self.others_waiting
+                    .set(records.iter().filter(|queued| queued.state != QueueState::Synced && !ours(queued)).count());
+                records.retain(ours);
+                self.records.set(records);
+            }
             Err(error) => self.notice.set(Some(Notice::PhoneStore(error))),
         }
     }
@@ -118,7 +133,12 @@ impl Field {
     pub(super) async fn start(self) {
         device::ask_for_persistent_storage();
         self.online.set(device::is_online());
+        self.learn_account().await;
         self.reload_records().await;
+        if self.account.get_untracked().is_none() {
+            self.ready.set(true);
+            return;
+        }
         if let Some(villages) = read_cache::<Vec<VillageProgress>>(CACHE_VILLAGES).await {
             self.villages.set(villages);
         }
@@ -133,6 +153,50 @@ impl Field {
             self.sync().await;
             self.refresh_lists(remembered).await;
         }
+    }
+
+    /// Who the phone's copies are for. Online, the server says who is signed in, and copies made
+    /// for anyone else (or for nobody: a session that ended elsewhere) are forgotten before
+    /// anything is shown. Offline, the account last seen here stays: signing out forgets it.
+    async fn learn_account(self) {
+        let remembered = read_cache::<String>(CACHE_ACCOUNT).await;
+        let account = if device::is_online() {
+            match crate::auth_api::signed_in_user().await {
+                Ok(user) => {
+                    let account = user.map(|user| user.username);
+                    if account != remembered {
+                        self.forget_lists(account.as_deref()).await;
+                    }
+                    account
+                }
+                Err(_) => remembered,
+            }
+        } else {
+            remembered
+        };
+        if account.is_none() {
+            self.notice.set(Some(Notice::Account(CallFailure::SignedOut)));
+        }
+        self.account.set(account);
+    }
+
+    /// Drops the copies of the server's lists, on the phone and on the screen, and notes whom the
+    /// next copies are for.
+    async fn forget_lists(self, account: Option<&str>) {
+        let cleared = match phone_store::open().await {
+            Ok(database) => phone_store::clear(&database, phone_store::CACHE).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = cleared {
+            self.notice.set(Some(Notice::PhoneStore(error)));
+        }
+        if let Some(account) = account {
+            write_cache(CACHE_ACCOUNT, &account).await;
+        }
+        self.villages.set(Vec::new());
+        self.village.set(None);
+        self.households.set(None);
+        self.allocations.set(Vec::new());
     }
 
     fn choose_initial_village(self, remembered: Option<String>) {
@@ -158,9 +222,13 @@ impl Field {
                     self.fetch_households(&code).await;
                 }
             }
-            Err(failure @ (CallFailure::SignedOut | CallFailure::Forbidden)) => {
-                self.notice.set(Some(Notice::Account(failure)));
+            Err(CallFailure::SignedOut) => {
+                self.forget_lists(None).await;
+                self.account.set(None);
+                self.reload_records().await;
+                self.notice.set(Some(Notice::Account(CallFailure::SignedOut)));
             }
+            Err(CallFailure::Forbidden) => self.notice.set(Some(Notice::Account(CallFailure::Forbidden))),
             // Unreachable or failing server: the phone's copies stay in use.
             Err(_) => {}
         }
@@ -200,12 +268,13 @@ impl Field {
     /// Sends the pending records. One sync at a time per page; a second tap while one runs does
     /// nothing (the running one will send what is pending).
     pub(super) async fn sync(self) {
+        let Some(account) = self.account.get_untracked() else { return };
         if self.syncing.get_untracked() || self.pending_count() == 0 {
             return;
         }
         self.syncing.set(true);
         let outcome = match phone_store::open().await {
-            Ok(database) => queue::send_pending(&database).await,
+            Ok(database) => queue::send_pending(&database, &account).await,
             Err(error) => Err(SyncFailure::Phone(error)),
         };
         self.reload_records().await;
@@ -228,7 +297,10 @@ impl Field {
     }
 
     /// Saves a queued record as it is (with its photo or caption), then tries to send it.
-    pub(super) async fn keep(self, queued: QueuedRecord) -> bool {
+    pub(super) async fn keep(self, mut queued: QueuedRecord) -> bool {
+        if queued.author.is_none() {
+            queued.author = self.account.get_untracked();
+        }
         let saved = match phone_store::open().await {
             Ok(database) => queue::save(&database, &queued).await,
             Err(error) => Err(error),
