@@ -112,6 +112,10 @@ async fn measure_backend(name: &str, test_db: &TestDb, scale: Scale) -> String {
         ("cultural-houses", "country", "admin", &country_view, &admin),
         ("cultural-houses", "country", "public", &country_view, &As::Public),
         ("visits", "country", "admin", &country_view, &admin),
+        ("progress", "district", "admin", &district_views, &admin),
+        ("progress", "country", "admin", &country_view, &admin),
+        ("donations", "district", "admin", &district_views, &admin),
+        ("donations", "country", "admin", &country_view, &admin),
     ];
     for (layer, view, who_name, views, who) in cases {
         let measured = measure_layer(&app, layer, views, who).await;

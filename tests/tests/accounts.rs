@@ -48,6 +48,8 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/progress/villages", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/map/cultural-houses", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/map/visits", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/map/progress", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("GET", "/map/donations", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/households", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("PATCH", "/visits/{uuid}", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/field-measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -240,7 +242,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     "/audit" => format!("{uri}?entity_type=user&entity_id={spare_user}"),
                     "/admin-units" => format!("{uri}?level=commune"),
                     "/households" | "/donations/eligible" => format!("{uri}?village=15187-01"),
-                    "/map/cultural-houses" | "/map/visits" => format!("{uri}?zoom=12&bbox=105.4,20.0,105.9,20.4"),
+                    "/map/cultural-houses" | "/map/visits" | "/map/progress" | "/map/donations" => format!("{uri}?zoom=12&bbox=105.4,20.0,105.9,20.4"),
                     _ => uri,
                 };
                 let body = match (*method, path.as_str()) {

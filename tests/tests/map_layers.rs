@@ -168,3 +168,78 @@ async fn bad_viewports_are_refused_with_the_parameter_named() {
     })
     .await;
 }
+
+/// The sum of one figure over a village layer's villages or clusters (`group`: `progress` or `devices`).
+fn layer_sum(layer: &Value, group: &str, figure: &str) -> i64 {
+    let key = if layer["kind"] == "clusters" { "clusters" } else { "villages" };
+    layer[key].as_array().expect("features").iter().map(|item| item[group][figure].as_i64().expect("figure")).sum()
+}
+
+#[tokio::test]
+async fn progress_and_donation_layers_add_up_to_what_is_stored_at_every_zoom_and_keep_to_scope() {
+    on_each_backend(|db| async move {
+        national::generate(&db.db, SMALL).await.expect("generate");
+        let app = db.app();
+        create_account(&db.db, "layers.admin", PASSWORD, Role::Admin, &[]).await;
+        create_account(&db.db, "layers.leader", PASSWORD, Role::Leader, &["Ndistrict2".to_owned()]).await;
+        let admin = As::Session(login(&app, "layers.admin", PASSWORD).await);
+        let leader = As::Session(login(&app, "layers.leader", PASSWORD).await);
+        let households = scalar(&db, "SELECT COUNT(*) FROM household").await;
+        let visited = scalar(
+            &db,
+            "SELECT COUNT(*) FROM household h WHERE EXISTS (SELECT 1 FROM visit v WHERE v.household_id = h.id)",
+        )
+        .await;
+        let delivered = scalar(&db, "SELECT COUNT(*) FROM allocation WHERE status = 'delivered'").await;
+        assert!(households > 0 && delivered > 0, "the generator makes households and handovers");
+
+        let [min_lon, min_lat, max_lon, max_lat] = national::district_bbox(&db.db, 3).await.expect("bbox");
+        let close_in = format!("bbox={min_lon},{min_lat},{max_lon},{max_lat}&zoom=12");
+        for layer in ["progress", "donations"] {
+            let (status, country) =
+                send_json(&app, Method::GET, &format!("/api/v1/map/{layer}?zoom=4"), &admin, None).await;
+            assert_eq!(status, StatusCode::OK, "{country}");
+            assert_eq!(country["kind"], "clusters");
+            assert_eq!(country["without_position"], 0);
+            let (status, district) =
+                send_json(&app, Method::GET, &format!("/api/v1/map/{layer}?{close_in}"), &admin, None).await;
+            assert_eq!(status, StatusCode::OK, "{district}");
+            assert_eq!(district["kind"], "villages");
+            assert!(!district["villages"].as_array().expect("villages").is_empty());
+            let (status, _) = get_json(&app, &format!("/api/v1/map/{layer}?zoom=4")).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "the {layer} layer is for signed-in roles");
+        }
+        let (_, country) = send_json(&app, Method::GET, "/api/v1/map/progress?zoom=4", &admin, None).await;
+        assert_eq!(layer_sum(&country, "progress", "households"), households);
+        assert_eq!(layer_sum(&country, "progress", "households_visited"), visited);
+        let (_, country) = send_json(&app, Method::GET, "/api/v1/map/donations?zoom=4", &admin, None).await;
+        assert_eq!(layer_sum(&country, "devices", "delivered"), delivered);
+
+        // The layer reads the kept totals: a household recorded now is on the next answer.
+        let village: (i64,) = sqlx::query_as("SELECT village_id FROM cultural_house ORDER BY id LIMIT 1")
+            .fetch_one(db.db.pool())
+            .await
+            .expect("village");
+        sqlx::query(
+            "INSERT INTO household (client_uuid, village_id, label, adults, created_by, created_at)
+             VALUES ('00000000-0000-4000-8000-00000000abcd', $1, 'Hộ mới', 2, 'layers.admin', '2026-11-30T00:00:00Z')",
+        )
+        .bind(village.0)
+        .execute(db.db.pool())
+        .await
+        .expect("household");
+        let (_, later) = send_json(&app, Method::GET, "/api/v1/map/progress?zoom=3", &admin, None).await;
+        assert_eq!(layer_sum(&later, "progress", "households"), households + 1);
+
+        let in_district = "FROM household h JOIN admin_unit v ON v.id = h.village_id
+                           JOIN admin_unit c ON c.id = v.parent_id JOIN admin_unit d ON d.id = c.parent_id
+                           WHERE d.code = 'Ndistrict2'";
+        let district_households = scalar(&db, &format!("SELECT COUNT(*) {in_district}")).await;
+        let (status, scoped) = send_json(&app, Method::GET, "/api/v1/map/progress?zoom=3", &leader, None).await;
+        assert_eq!(status, StatusCode::OK, "{scoped}");
+        assert_eq!(layer_sum(&scoped, "progress", "households"), district_households);
+        assert!(district_households < households + 1);
+        db
+    })
+    .await;
+}

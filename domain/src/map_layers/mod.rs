@@ -6,6 +6,10 @@
 //! Visits are read from `village_visit_total`, one row per village kept exact by triggers
 //! (migration 0009), never counted from the visits themselves on a view.
 
+mod villages;
+
+pub use villages::{donations, progress};
+
 use super::access::Visibility;
 use super::cultural_houses::BBox;
 use super::params::Params;

@@ -1,4 +1,4 @@
-//! Map layers for any viewport: `GET /api/v1/map/cultural-houses` and `/api/v1/map/visits` with
+//! Map layers for any viewport: `GET /api/v1/map/cultural-houses`, `/visits`, `/progress` and `/donations` with
 //! `bbox` and `zoom`, answered with single features zoomed in and grid clusters zoomed out, so a
 //! provincial or national map stays small (see `domain::map_layers`). Answers are reused for
 //! a few seconds (`app::web::layer_cache`): the same zoomed-out view, opened by many people, is
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use domain::access::Visibility;
 use domain::map_layers::{self, Viewport};
 use domain::Db;
-use model::map_layers::{HouseLayer, VisitLayer};
+use model::map_layers::{DonationLayer, HouseLayer, ProgressLayer, VisitLayer};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +66,42 @@ pub async fn visits(
     let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
     let key = LayerKey::new("visits", &viewport, visibility);
     cached(&cache, key, visibility, map_layers::visits(&db, visibility, &viewport)).await
+}
+
+#[utoipa::path(get, path = "/api/v1/map/progress", tag = "map",
+    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
+        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages at their cultural house (at most 5000), below that grid clusters")),
+    responses((status = 200, description = "Door-to-door progress per village or per cluster of villages in the view", body = ProgressLayer),
+        (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
+/// Households, households visited, people helped and VNeID activations per village in scope,
+/// from the kept village totals.
+pub async fn progress(
+    State(db): State<Db>,
+    State(cache): State<LayerCache>,
+    Caller(viewer): Caller,
+    Query(query): Query<ViewportQuery>,
+) -> Result<Response, ApiError> {
+    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
+    let key = LayerKey::new("progress", &viewport, visibility);
+    cached(&cache, key, visibility, map_layers::progress(&db, visibility, &viewport)).await
+}
+
+#[utoipa::path(get, path = "/api/v1/map/donations", tag = "map",
+    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
+        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages at their cultural house (at most 5000), below that grid clusters")),
+    responses((status = 200, description = "Donated devices per village or per cluster of villages in the view", body = DonationLayer),
+        (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
+/// Devices handed over, waiting for their handover, and eligible households still waiting, per
+/// village in scope, from the kept village totals.
+pub async fn donations(
+    State(db): State<Db>,
+    State(cache): State<LayerCache>,
+    Caller(viewer): Caller,
+    Query(query): Query<ViewportQuery>,
+) -> Result<Response, ApiError> {
+    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
+    let key = LayerKey::new("donations", &viewport, visibility);
+    cached(&cache, key, visibility, map_layers::donations(&db, visibility, &viewport)).await
 }
 
 /// The answer kept for `key` if still fresh; else the layer `compute` reads (it runs only then),

@@ -99,6 +99,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Public, routes!(cultural_houses::wifi_history)),
         ApiRoute::new(Public, routes!(map_layers::houses)),
         ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::visits)),
+        ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::progress)),
+        ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::donations)),
         ApiRoute::new(Public, routes!(admin_units::list)),
         ApiRoute::new(Needs(Administer), routes!(admin_units::import_boundaries)).taking_files(),
         ApiRoute::new(Needs(Administer), routes!(admin_units::import_reorganisation)).taking_files(),

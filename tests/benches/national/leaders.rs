@@ -49,8 +49,10 @@ pub async fn measure(app: &Router, test_db: &TestDb) -> String {
         for (answer, uri) in [
             ("indicators", "/api/v1/indicators?year=2026"),
             ("priorities, first page", "/api/v1/priorities?limit=20"),
-            ("progress layer", "/api/v1/progress/villages"),
-            ("donations layer", "/api/v1/donations/villages"),
+            ("progress list (every village in scope)", "/api/v1/progress/villages"),
+            ("donations list (every village in scope)", "/api/v1/donations/villages"),
+            ("progress layer, zoomed out", "/api/v1/map/progress?zoom=6"),
+            ("donations layer, zoomed out", "/api/v1/map/donations?zoom=6"),
         ] {
             let line = measure_get(app, uri, &asker.who).await;
             let _ = writeln!(section, "| {answer} | {} | {line} |", asker.label);
