@@ -46,10 +46,15 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
             })
             .collect();
         let wifi_editing = viewer.as_ref().map_or(crate::model::WifiEditing::No, cultural_houses::wifi_editing);
+        let mut tiles = state.tiles.clone();
+        if let Some(credit) = meta::boundary_credit(pool).await? {
+            // The tiles' attribution is HTML the operator configured; the credit is data, so text.
+            tiles.attribution = format!("{} | {}", tiles.attribution, html_escape::encode_text(&credit));
+        }
         Ok(MapData {
             houses,
             communes,
-            tiles: state.tiles.clone(),
+            tiles,
             is_demo: meta::is_demo(pool).await?,
             public_view: viewer.is_none(),
             wifi_editing,

@@ -303,6 +303,7 @@ pub async fn reload(db: &Db) -> Result<DemoCounts, DemoError> {
     places::draw_communes_2025(&mut tx, &communes_2025).await?;
     counts.communes = communes_2025.len();
     meta::mark_demo(&mut *tx).await?;
+    meta::set_boundary_credit(&mut *tx, places::BOUNDARY_CREDIT).await?;
     tx.commit().await?;
     // After the commit: donations are made through the domain's own operations, each its own
     // transaction. A failure here leaves a demo without donations, which a reload makes whole.

@@ -265,6 +265,11 @@ async fn the_demo_draws_the_six_real_communes_inside_the_real_district_outline()
             total_km2 += area.geodesic_area_unsigned() / 1e6;
         }
         assert!((total_km2 - 559.0).abs() <= 5.0, "the communes cover the district: {total_km2:.1} km²");
+        // Their sources are credited where the map shows them: the attribution in the page's data.
+        let (status, _, page) = bandoso_tests::get_bytes(&app, "/", &bandoso_tests::As::Public).await;
+        assert_eq!(status, http::StatusCode::OK);
+        let page = String::from_utf8(page).expect("UTF-8 page");
+        assert!(page.contains("lamngockhuong/vietnam-3d-map (MIT)"), "the map credits the boundaries' source");
         test_db
     })
     .await;

@@ -17,6 +17,9 @@ const DISTRICT_OUTLINE: &str = include_str!("data/thach-thanh-district.geojson")
 /// The 6 communes since 1 July 2025.
 const COMMUNES_2025: &str = include_str!("data/thach-thanh-communes-2025.geojson");
 /// Old code → new code, effective date, legal basis: applied as an administrator would.
+/// The credit the demo's boundaries ask for on the map (sources and licences: `data/README.md`).
+pub(super) const BOUNDARY_CREDIT: &str =
+    "Ranh giới xã: lamngockhuong/vietnam-3d-map (MIT), huyện cũ: daohoangson/dvhcvn (GPL-3.0)";
 pub(super) const REORGANISATION_2025: &str = include_str!("data/thach-thanh-reorganisation-2025.csv");
 /// The district level ended the same day (Law 72/2025/QH15 on local government organisation).
 pub(super) const DISTRICT_ENDED: &str =
