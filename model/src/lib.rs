@@ -332,3 +332,59 @@ mod tests {
         assert_eq!(error.value, "working");
     }
 }
+
+/// What the communes of a list are called, read from their names ("Xã …", "Phường …", "Thị trấn
+/// …"), so that a picker says "Xã" where no town remains (there are none since July 2025) and
+/// "Xã / thị trấn" for a period that had them. The name is data; so is this word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommuneKinds {
+    Communes,
+    Wards,
+    /// Communes and wards, or names without a known prefix.
+    CommunesAndWards,
+    /// At least one town (thị trấn): before July 2025.
+    WithTowns,
+}
+
+impl CommuneKinds {
+    pub fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> CommuneKinds {
+        let (mut communes, mut wards, mut towns, mut others) = (false, false, false, false);
+        for name in names {
+            let name = name.trim().to_lowercase();
+            if name.starts_with("xã ") {
+                communes = true;
+            } else if name.starts_with("phường ") {
+                wards = true;
+            } else if name.starts_with("thị trấn ") {
+                towns = true;
+            } else {
+                others = true;
+            }
+        }
+        match (communes, wards, towns, others) {
+            (_, _, true, _) => CommuneKinds::WithTowns,
+            (true, false, false, false) => CommuneKinds::Communes,
+            (false, true, false, false) => CommuneKinds::Wards,
+            _ => CommuneKinds::CommunesAndWards,
+        }
+    }
+
+    /// Its place in the texts' lists of words (`Texts::filter_commune` and its kind).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[cfg(test)]
+mod commune_kinds_tests {
+    use super::CommuneKinds;
+
+    #[test]
+    fn the_word_follows_the_names() {
+        assert_eq!(CommuneKinds::of(["Xã Kim Tân", "Xã Vân Du"]), CommuneKinds::Communes);
+        assert_eq!(CommuneKinds::of(["Xã Thành Vân", "Thị trấn Kim Tân"]), CommuneKinds::WithTowns);
+        assert_eq!(CommuneKinds::of(["Phường Hạc Thành"]), CommuneKinds::Wards);
+        assert_eq!(CommuneKinds::of(["Xã Kim Tân", "Phường Hạc Thành"]), CommuneKinds::CommunesAndWards);
+        assert_eq!(CommuneKinds::of(Vec::<&str>::new()), CommuneKinds::CommunesAndWards);
+    }
+}

@@ -169,6 +169,12 @@ test('the commune filter narrows the map to one commune', async ({ page }) => {
   const markers = page.locator('.map__preview .preview-marker');
   const all = await wifiCount(page);
   await expect(markers).toHaveCount(all.total);
+  // Today's 6 communes, called what they are: no town remains since July 2025.
+  const filter = page.locator('label.field', { has: page.getByTestId('commune-filter') });
+  await expect(filter.locator('span')).toHaveText('Xã');
+  const options = await page.getByTestId('commune-filter').locator('option').allTextContents();
+  expect(options[0]).toBe('Tất cả các xã');
+  expect(options.slice(1).sort()).toEqual(['Xã Kim Tân', 'Xã Ngọc Trạo', 'Xã Thành Vinh', 'Xã Thạch Bình', 'Xã Thạch Quảng', 'Xã Vân Du'].sort());
   await page.getByTestId('commune-filter').selectOption({ label: 'Xã Kim Tân' });
   await expect(page).toHaveURL(/commune=15187/);
   const kimTan = await wifiCount(page);

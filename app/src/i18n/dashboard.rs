@@ -102,7 +102,7 @@ pub static VI: DashboardTexts = DashboardTexts {
     source_recorded: "Nguồn: dữ liệu ghi nhận trên ứng dụng",
     source_entered: "Nguồn: cán bộ xã nhập",
     communes_heading: "Theo xã",
-    commune: "Xã, thị trấn",
+    commune: "Xã",
     actual: "Thực hiện",
     gap: "Còn thiếu",
     period: "Kỳ báo cáo",

@@ -243,6 +243,8 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, pub
     };
     let selected_status = move || filters.get().status.map(|s| s.as_str().to_owned()).unwrap_or_default();
     let selected_commune = move || filters.get().commune.unwrap_or_default();
+    let kinds = crate::model::CommuneKinds::of(commune_options.iter().map(|(_, name)| name.as_str())).index();
+    let texts = use_texts();
 
     view! {
         <div class="filters">
@@ -257,9 +259,9 @@ fn FilterBar(filters: Memo<Filters>, commune_options: Vec<(String, String)>, pub
             </label>
             })}
             <label class="field">
-                <span>{ui_text(|t| t.filter_commune)}</span>
+                <span>{move || texts.get().filter_commune[kinds]}</span>
                 <select data-testid="commune-filter" on:change=apply_commune prop:value=selected_commune>
-                    <option value="">{ui_text(|t| t.all_communes)}</option>
+                    <option value="">{move || texts.get().all_communes[kinds]}</option>
                     {named_options(commune_options, selected_commune)}
                 </select>
             </label>

@@ -69,6 +69,7 @@ fn DetailSheet(
         ssid,
         ..
     } = house;
+    let commune_kind = crate::model::CommuneKinds::of([commune.as_str()]).index();
 
     view! {
         <section class="sheet" data-testid="house-detail" aria-live="polite">
@@ -81,7 +82,7 @@ fn DetailSheet(
             <dl class="facts">
                 <dt>{ui_text(|t| t.village)}</dt>
                 <dd data-testid="detail-village">{village}</dd>
-                <dt>{ui_text(|t| t.commune)}</dt>
+                <dt>{move || texts.get().filter_commune[commune_kind]}</dt>
                 <dd data-testid="detail-commune">{commune}</dd>
                 <dt>{ui_text(|t| t.wifi)}</dt>
                 <dd>
