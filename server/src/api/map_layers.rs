@@ -10,8 +10,9 @@ use super::params;
 use crate::auth::Caller;
 use app::web::layer_cache::{LayerCache, LayerKey, FRESH_FOR};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use domain::access::Visibility;
 use domain::map_layers::{self, Viewport};
@@ -40,15 +41,8 @@ impl ViewportQuery {
     responses((status = 200, description = "Houses or clusters of houses in the view", body = HouseLayer),
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// The public sees houses with working Wi-Fi everywhere; accounts see every house in scope.
-pub async fn houses(
-    State(db): State<Db>,
-    State(cache): State<LayerCache>,
-    Caller(viewer): Caller,
-    Query(query): Query<ViewportQuery>,
-) -> Result<Response, ApiError> {
-    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
-    let key = LayerKey::new("houses", &viewport, visibility);
-    cached(&cache, key, visibility, map_layers::houses(&db, visibility, &viewport)).await
+pub async fn houses(view: LayerView) -> Result<Response, ApiError> {
+    view.answer("houses", map_layers::houses(&view.db, view.visibility, &view.viewport)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/map/visits", tag = "map",
@@ -57,15 +51,8 @@ pub async fn houses(
     responses((status = 200, description = "Visits per village or per cluster of villages in the view", body = VisitLayer),
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Door-to-door visits and people helped per village in the caller's scope.
-pub async fn visits(
-    State(db): State<Db>,
-    State(cache): State<LayerCache>,
-    Caller(viewer): Caller,
-    Query(query): Query<ViewportQuery>,
-) -> Result<Response, ApiError> {
-    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
-    let key = LayerKey::new("visits", &viewport, visibility);
-    cached(&cache, key, visibility, map_layers::visits(&db, visibility, &viewport)).await
+pub async fn visits(view: LayerView) -> Result<Response, ApiError> {
+    view.answer("visits", map_layers::visits(&view.db, view.visibility, &view.viewport)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/map/progress", tag = "map",
@@ -75,15 +62,8 @@ pub async fn visits(
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Households, households visited, people helped and VNeID activations per village in scope,
 /// from the kept village totals.
-pub async fn progress(
-    State(db): State<Db>,
-    State(cache): State<LayerCache>,
-    Caller(viewer): Caller,
-    Query(query): Query<ViewportQuery>,
-) -> Result<Response, ApiError> {
-    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
-    let key = LayerKey::new("progress", &viewport, visibility);
-    cached(&cache, key, visibility, map_layers::progress(&db, visibility, &viewport)).await
+pub async fn progress(view: LayerView) -> Result<Response, ApiError> {
+    view.answer("progress", map_layers::progress(&view.db, view.visibility, &view.viewport)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/map/donations", tag = "map",
@@ -93,32 +73,56 @@ pub async fn progress(
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Devices handed over, waiting for their handover, and eligible households still waiting, per
 /// village in scope, from the kept village totals.
-pub async fn donations(
-    State(db): State<Db>,
-    State(cache): State<LayerCache>,
-    Caller(viewer): Caller,
-    Query(query): Query<ViewportQuery>,
-) -> Result<Response, ApiError> {
-    let (viewport, visibility) = (query.viewport()?, Visibility::of(&viewer));
-    let key = LayerKey::new("donations", &viewport, visibility);
-    cached(&cache, key, visibility, map_layers::donations(&db, visibility, &viewport)).await
+pub async fn donations(view: LayerView) -> Result<Response, ApiError> {
+    view.answer("donations", map_layers::donations(&view.db, view.visibility, &view.viewport)).await
 }
 
-/// The answer kept for `key` if still fresh; else the layer `compute` reads (it runs only then),
-/// serialised once and kept for the next viewers of the same view.
-async fn cached<Layer: serde::Serialize>(
-    cache: &LayerCache,
-    key: LayerKey,
+/// What every layer request carries: the view asked for, what the caller may see in it, and
+/// where its answer is read and kept.
+pub struct LayerView {
+    db: Db,
+    cache: LayerCache,
+    viewport: Viewport,
     visibility: Visibility,
-    compute: impl std::future::Future<Output = Result<Layer, domain::StoreError>>,
-) -> Result<Response, ApiError> {
-    if let Some(bytes) = cache.fresh(&key) {
-        return Ok(layer_response(bytes, visibility));
+}
+
+impl<S> FromRequestParts<S> for LayerView
+where
+    Db: FromRef<S>,
+    LayerCache: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Caller(viewer) = Caller::from_request_parts(parts, state).await?;
+        let Query(query) = Query::<ViewportQuery>::from_request_parts(parts, state).await?;
+        Ok(LayerView {
+            db: Db::from_ref(state),
+            cache: LayerCache::from_ref(state),
+            viewport: query.viewport()?,
+            visibility: Visibility::of(&viewer),
+        })
     }
-    let layer = compute.await?;
-    let bytes = Bytes::from(serde_json::to_vec(&layer).map_err(|error| ApiError::Internal(error.to_string()))?);
-    cache.store(key, bytes.clone());
-    Ok(layer_response(bytes, visibility))
+}
+
+impl LayerView {
+    /// The answer kept for this view of `layer` if still fresh; else what `compute` reads (it
+    /// runs only then), serialised once and kept for the next viewers of the same view.
+    async fn answer<Layer: serde::Serialize>(
+        &self,
+        layer: &'static str,
+        compute: impl std::future::Future<Output = Result<Layer, domain::StoreError>>,
+    ) -> Result<Response, ApiError> {
+        let key = LayerKey::new(layer, &self.viewport, self.visibility);
+        if let Some(bytes) = self.cache.fresh(&key) {
+            return Ok(layer_response(bytes, self.visibility));
+        }
+        let answer = compute.await?;
+        let bytes = Bytes::from(serde_json::to_vec(&answer).map_err(|error| ApiError::Internal(error.to_string()))?);
+        self.cache.store(key, bytes.clone());
+        Ok(layer_response(bytes, self.visibility))
+    }
 }
 
 /// The layer's JSON, with how long a browser may reuse it: as long as the server does, and only
