@@ -34,7 +34,7 @@ pub async fn login(username: String, password: String) -> Result<CurrentUser, Ap
 
         let state = crate::map_api::state()?;
         let mut session = auth_session().await?;
-        let client = crate::web::client::RequestClient::of_this_request(&state).await;
+        let client = crate::web::client::RequestClient::of_this_request(&state.trusted_proxies).await;
         let username = username.trim().to_owned();
         let attempt =
             Attempt { username: &username, address: &client.address, device_token: client.device_token.as_deref() };

@@ -48,7 +48,10 @@ impl Kind {
     /// What the file picker offers.
     fn accept(self) -> &'static str {
         match self {
-            Kind::Wifi | Kind::Coverage => ".csv,text/csv",
+            // The server reads the format from the file itself (`domain::tabular`).
+            Kind::Wifi | Kind::Coverage => {
+                ".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet"
+            }
             Kind::CoverageAreas => ".geojson,.json,application/geo+json,application/json",
         }
     }
@@ -202,7 +205,13 @@ fn UploadForm() -> impl IntoView {
         match file {
             None => state.set(UploadState::Failed(texts.get_untracked().no_file.to_owned())),
             #[cfg(feature = "hydrate")]
-            Some(file) => send_file(url, kind.get_untracked().content_type(), file, state),
+            Some(file) => {
+                // The browser's type for the file when it knows one (an XLSX is not text/csv).
+                let declared = file.type_();
+                let content_type =
+                    if declared.is_empty() { kind.get_untracked().content_type().to_owned() } else { declared };
+                send_file(url, &content_type, file, state)
+            }
             #[cfg(not(feature = "hydrate"))]
             Some(_) => {
                 let _ = url;

@@ -142,14 +142,14 @@ pub struct RequestClient {
 impl RequestClient {
     /// The client of the current server-function call. Without a peer address (a request made
     /// inside the process, as in tests) the address is `unknown`.
-    pub async fn of_this_request(state: &crate::state::AppState) -> RequestClient {
+    pub async fn of_this_request(proxies: &TrustedProxies) -> RequestClient {
         use axum::extract::ConnectInfo;
         let parts = leptos::prelude::use_context::<http::request::Parts>();
         let headers = parts.map(|parts| parts.headers).unwrap_or_default();
         let peer = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await.ok();
         let address = peer.map_or_else(
             || "unknown".to_owned(),
-            |ConnectInfo(peer)| state.trusted_proxies.client_address(peer.ip(), &headers).to_string(),
+            |ConnectInfo(peer)| proxies.client_address(peer.ip(), &headers).to_string(),
         );
         RequestClient { address, device_token: cookie(&headers, DEVICE_COOKIE) }
     }

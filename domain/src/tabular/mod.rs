@@ -17,6 +17,7 @@
 //! come from elsewhere, such as the JSON API.
 
 mod detect;
+mod row;
 mod sheet;
 mod spec;
 mod table;

@@ -2,7 +2,7 @@
 //! so that a workbook and a CSV of the same table read alike. Lines are the spreadsheet's row
 //! numbers, so the officer finds the row a problem names.
 
-use super::table::RawRow;
+use super::row::RawRow;
 use super::values::{date_text, timestamp_text};
 use super::{said, Said};
 use calamine::{Data, ExcelDateTime, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx};

@@ -2,7 +2,7 @@
 //! offices write for them, and how some columns' cells become canonical text. The header row is
 //! found here, below any title lines, and each file column is tied to a key or ignored.
 
-use super::table::RawRow;
+use super::row::RawRow;
 use super::values::{folds_to, normalise_key, parse_date, parse_decimal, parse_flag, parse_word, quoted, Words};
 use super::{said, RowProblem, Said};
 use csv::StringRecord;

@@ -2,6 +2,7 @@
 //! a time from the source (a CSV reader or a sheet), so a million-row CSV never has its rows held.
 
 use super::detect::{detect, Content};
+use super::row::RawRow;
 use super::sheet::{SheetRows, Workbook};
 use super::spec::{in_column, Header, Spec, HEADER_SEARCH_ROWS};
 use super::text::TextRows;
@@ -12,21 +13,6 @@ use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::marker::PhantomData;
-
-/// A row as the file has it: its line, its cells as text, and the cells that hold a spreadsheet
-/// error value (by position, with the error's text, such as "#N/A").
-pub(crate) struct RawRow {
-    pub(crate) line: u64,
-    pub(crate) cells: StringRecord,
-    pub(crate) errors: Vec<(usize, String)>,
-}
-
-impl RawRow {
-    /// Whether the row has nothing in it: Excel leaves such rows below (and inside) tables.
-    fn is_blank(&self) -> bool {
-        self.errors.is_empty() && self.cells.iter().all(str::is_empty)
-    }
-}
 
 /// Where the rows come from.
 enum Source<'a> {

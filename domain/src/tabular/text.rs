@@ -2,7 +2,7 @@
 //! English Excel writes commas, Vietnamese Excel semicolons (the comma is its decimal separator),
 //! "Unicode Text" tabs, and some exports pipes.
 
-use super::table::RawRow;
+use super::row::RawRow;
 use super::{said, RowProblem};
 use csv::{Reader, ReaderBuilder, StringRecord, Trim};
 use std::borrow::Cow;
