@@ -90,7 +90,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         let state = crate::map_api::state()?;
         let mut session = auth_session().await?;
         let user = session.user.clone().ok_or(AppError::SignInRequired)?;
-        let principal = domain::access::Principal::from_user(&user, None);
+        let principal = user.principal(None);
         if !accounts::change_own_password(&state.db, &principal, &user.password_hash, &current, &new).await? {
             return Err(AppError::InvalidCredentials);
         }

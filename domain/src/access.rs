@@ -4,10 +4,7 @@
 //! through a session or an API token). Scope checks walk the unit tree in SQL (a recursive query
 //! over `admin_unit.parent_id`), so a scope on a commune covers its villages on both databases.
 
-use super::accounts::User;
-use super::StoreError;
 use model::{Capability, Role};
-use sqlx::{Any, Executor};
 
 /// An authenticated actor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,16 +19,6 @@ pub struct Principal {
 }
 
 impl Principal {
-    pub fn from_user(user: &User, token_id: Option<i64>) -> Principal {
-        Principal {
-            user_id: user.id,
-            username: user.username.clone(),
-            role: user.role,
-            operator: user.operator.clone(),
-            token_id,
-        }
-    }
-
     /// How the audit log names this actor.
     pub fn audit_name(&self) -> String {
         match self.token_id {
@@ -92,22 +79,6 @@ impl Visibility {
             Some(principal) => Visibility { only_active_wifi: false, scope_of_user: Some(principal.user_id) },
         }
     }
-}
-
-/// Whether an administrative unit lies within a principal's scope (admins: always).
-pub async fn unit_in_scope<'e, E>(executor: E, principal: &Principal, unit_id: i64) -> Result<bool, StoreError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    if principal.role == Role::Admin {
-        return Ok(true);
-    }
-    let mut params = super::params::Params::new();
-    let scope = params.scope_of(principal);
-    let sql =
-        format!("WITH RECURSIVE {} SELECT COUNT(*) FROM scope_units WHERE id = {}", scope.cte, params.bind(unit_id));
-    let (count,): (i64,) = params.query_as(&sql)?.fetch_one(executor).await?;
-    Ok(count > 0)
 }
 
 #[cfg(test)]

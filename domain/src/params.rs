@@ -9,7 +9,7 @@ use model::Role;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::error::BoxDynError;
 use sqlx::query::{Query, QueryAs};
-use sqlx::{Any, Arguments, Encode, FromRow, Type};
+use sqlx::{Any, Arguments, Encode, Executor, FromRow, Type};
 
 /// The values of one statement, in the order their placeholders were handed out.
 #[derive(Default)]
@@ -110,6 +110,22 @@ impl InScope {
     pub fn covers(&self, column: &str) -> String {
         format!("({} OR {column} IN (SELECT id FROM scope_units))", self.everywhere)
     }
+}
+
+/// Whether an administrative unit lies within a principal's scope (admins: always).
+pub async fn unit_in_scope<'e, E>(executor: E, principal: &Principal, unit_id: i64) -> Result<bool, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    if principal.role == Role::Admin {
+        return Ok(true);
+    }
+    let mut params = Params::new();
+    let scope = params.scope_of(principal);
+    let sql =
+        format!("WITH RECURSIVE {} SELECT COUNT(*) FROM scope_units WHERE id = {}", scope.cte, params.bind(unit_id));
+    let (count,): (i64,) = params.query_as(&sql)?.fetch_one(executor).await?;
+    Ok(count > 0)
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub async fn edit_visit(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    if !access::unit_in_scope(&mut *tx, principal, current.village_id).await? {
+    if !crate::params::unit_in_scope(&mut *tx, principal, current.village_id).await? {
         return Err(StoreError::NotFound);
     }
     if current.version != expected_version {

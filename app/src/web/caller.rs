@@ -1,6 +1,6 @@
 //! Who sent a request: resolving the caller from an API token or the browser session.
 
-use domain::access::{Principal, Viewer};
+use domain::access::Viewer;
 use domain::StoreError;
 
 /// Why the credentials presented with a request were refused.
@@ -22,7 +22,7 @@ pub async fn resolve_viewer(parts: &http::request::Parts, db: &domain::Db) -> Re
         let token =
             value.to_str().ok().and_then(|value| value.strip_prefix("Bearer ")).ok_or(CredentialError::Malformed)?;
         return match domain::tokens::authenticate(db.pool(), token.trim()).await? {
-            Some((user, token_id)) => Ok(Some(Principal::from_user(&user, Some(token_id)))),
+            Some((user, token_id)) => Ok(Some(user.principal(Some(token_id)))),
             None => Err(CredentialError::InvalidToken),
         };
     }
@@ -30,5 +30,5 @@ pub async fn resolve_viewer(parts: &http::request::Parts, db: &domain::Db) -> Re
         .extensions
         .get::<super::auth_backend::AuthSession>()
         .and_then(|session| session.user.as_ref())
-        .map(|user| Principal::from_user(user, None)))
+        .map(|user| user.principal(None)))
 }

@@ -47,7 +47,7 @@ async fn may_manage(
                 let Some((unit, _)) = admin_units::find_by_code(&mut *connection, code).await? else {
                     return Ok(false);
                 };
-                if !access::unit_in_scope(&mut *connection, principal, unit).await? {
+                if !crate::params::unit_in_scope(&mut *connection, principal, unit).await? {
                     return Ok(false);
                 }
             }

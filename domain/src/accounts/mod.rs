@@ -42,6 +42,17 @@ pub struct User {
 }
 
 impl User {
+    /// The account acting, through a browser session (`token_id` `None`) or an API token.
+    pub fn principal(&self, token_id: Option<i64>) -> crate::access::Principal {
+        crate::access::Principal {
+            user_id: self.id,
+            username: self.username.clone(),
+            role: self.role,
+            operator: self.operator.clone(),
+            token_id,
+        }
+    }
+
     /// What a browser session is bound to: the password hash and the session epoch. Changing the
     /// password, or disabling the account, ends the sessions made before. (At epoch 0 it is the
     /// hash alone, as sessions made before the epoch existed were bound.)

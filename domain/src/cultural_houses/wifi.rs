@@ -183,7 +183,7 @@ pub async fn update_wifi(
     let before = get(&mut *tx, id, unrestricted).await?;
     let (village_id,): (i64,) =
         sqlx::query_as("SELECT village_id FROM cultural_house WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-    if !access::unit_in_scope(&mut *tx, principal, village_id).await? {
+    if !crate::params::unit_in_scope(&mut *tx, principal, village_id).await? {
         return Err(StoreError::Denied(Denied::Scope));
     }
     check_wifi_permission(principal, &before, &update).map_err(StoreError::Denied)?;

@@ -89,7 +89,7 @@ pub async fn allocate(
             format!("household_id: không có hộ {}", request.household_id),
         )));
     };
-    if !access::unit_in_scope(&mut *tx, principal, village_id).await? {
+    if !crate::params::unit_in_scope(&mut *tx, principal, village_id).await? {
         return Err(StoreError::Denied(access::Denied::Scope));
     }
     let taken = sqlx::query(
@@ -144,7 +144,7 @@ pub async fn cancel_allocation(db: &crate::Db, principal: &Principal, id: i64) -
             .fetch_optional(&mut *tx)
             .await?;
     let (village_id, commune_id, item) = found.ok_or(StoreError::NotFound)?;
-    if !access::unit_in_scope(&mut *tx, principal, village_id).await? {
+    if !crate::params::unit_in_scope(&mut *tx, principal, village_id).await? {
         return Err(StoreError::Denied(access::Denied::Scope));
     }
     let cancelled = sqlx::query(

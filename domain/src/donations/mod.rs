@@ -180,7 +180,7 @@ async fn commune_in_scope(
 ) -> Result<i64, StoreError> {
     match crate::admin_units::find_by_code(&mut **tx, code.trim()).await? {
         Some((id, crate::admin_units::Level::Commune)) => {
-            if access::unit_in_scope(&mut **tx, principal, id).await? {
+            if crate::params::unit_in_scope(&mut **tx, principal, id).await? {
                 Ok(id)
             } else {
                 Err(StoreError::Denied(access::Denied::Scope))
@@ -272,7 +272,7 @@ pub async fn receive_pledge(db: &crate::Db, principal: &Principal, pledge_id: i6
             .fetch_optional(&mut *tx)
             .await?;
     let (commune_id, item, quantity) = row.ok_or(StoreError::NotFound)?;
-    if !access::unit_in_scope(&mut *tx, principal, commune_id).await? {
+    if !crate::params::unit_in_scope(&mut *tx, principal, commune_id).await? {
         return Err(StoreError::Denied(access::Denied::Scope));
     }
     let now = crate::now_utc_text();

@@ -227,7 +227,7 @@ pub async fn report_figure(db: &super::Db, principal: &Principal, figure: &Repor
             format!("commune_code: không có xã '{}' trong {}", figure.commune_code, figure.period),
         )));
     };
-    if !access::unit_in_scope(&mut *tx, principal, commune_id).await? {
+    if !crate::params::unit_in_scope(&mut *tx, principal, commune_id).await? {
         return Err(StoreError::Denied(access::Denied::Scope));
     }
     sqlx::query("DELETE FROM indicator_report WHERE indicator = $1 AND admin_unit_id = $2 AND period = $3")

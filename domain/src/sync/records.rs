@@ -1,7 +1,7 @@
 //! What every kind of synced record shares: its UUID and position checks, the plausible moments
 //! a phone may report, the answers per record, and the lookups a batch makes once.
 
-use crate::access::{self, Principal};
+use crate::access::Principal;
 use crate::StoreError;
 use model::field_records::{SyncOutcome, SyncResult};
 use model::{said, Said};
@@ -127,7 +127,7 @@ pub(crate) struct BatchContext {
 }
 
 impl BatchContext {
-    /// [`access::unit_in_scope`], remembered per unit.
+    /// [`crate::params::unit_in_scope`], remembered per unit.
     pub(crate) async fn unit_in_scope(
         &mut self,
         tx: &mut sqlx::AnyConnection,
@@ -137,7 +137,7 @@ impl BatchContext {
         if let Some(known) = self.in_scope.get(&unit_id) {
             return Ok(*known);
         }
-        let in_scope = access::unit_in_scope(&mut *tx, principal, unit_id).await?;
+        let in_scope = crate::params::unit_in_scope(&mut *tx, principal, unit_id).await?;
         self.in_scope.insert(unit_id, in_scope);
         Ok(in_scope)
     }
