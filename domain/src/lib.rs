@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod meta;
 pub mod params;
+pub mod reference_imports;
 pub mod reorganisation;
 pub mod sync;
 pub mod tabular;

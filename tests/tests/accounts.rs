@@ -42,6 +42,12 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/imports/coverage", &["admin", "viettel"]),
     ("POST", "/imports/coverage-areas", &["admin", "viettel"]),
     ("POST", "/imports/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    ("POST", "/imports/{kind}", &["admin", "canbo.kimtan"]),
+    (
+        "GET",
+        "/imports/templates/{file}",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
     ("POST", "/imports/boundaries", &["admin"]),
     ("POST", "/imports/reorganisation", &["admin"]),
     ("POST", "/sync", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
@@ -234,6 +240,8 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         .replace("/users/{id}", &format!("/users/{spare_user}"))
                         .replace("/tokens/{id}", &format!("/tokens/{spare_token}"))
                         .replace("{code}", "15187-01")
+                        .replace("{kind}", "villages")
+                        .replace("{file}", "villages.xlsx")
                         .replace("{uuid}", &kim_tan_visit)
                 );
                 let uri = match path.as_str() {
@@ -309,6 +317,10 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                             csv + &format!("{old},15187,Xã Kim Tân,2025-07-01\n")
                         });
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv.into_bytes()).await
+                } else if path == "/imports/{kind}" {
+                    // A village of Kim Tân, in a dry run: the data stay as the demo has them.
+                    let csv = "commune_code,name\n15187,Thôn mới\n".as_bytes().to_vec();
+                    bandoso_tests::post_file(&app, &format!("{uri}?dry_run=true"), &who, "text/csv", csv).await
                 } else if path == "/imports/wifi" {
                     let csv = format!("cultural_house_id,status,provider\n{kim_tan_house},active,viettel\n").into_bytes();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await

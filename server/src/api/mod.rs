@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod paging;
 pub mod params;
+pub mod reference_imports;
 pub mod reports;
 pub mod tokens;
 pub mod users;
@@ -89,8 +90,8 @@ fn only_method(item: &PathItem) -> Option<Method> {
 pub fn api_routes() -> Vec<ApiRoute> {
     use Access::{Needs, Public};
     use Capability::{
-        Administer, EditWifi, ManageDonations, ReadDashboard, ReadFieldProgress, RecordField, ReportCoverage,
-        ReportFigures, SignIn,
+        Administer, EditWifi, ManageDonations, ManagePlaces, ReadDashboard, ReadFieldProgress, RecordField,
+        ReportCoverage, ReportFigures, SignIn,
     };
     vec![
         ApiRoute::new(Public, routes!(cultural_houses::list)),
@@ -106,6 +107,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Public, routes!(exports::cultural_houses_geojson)),
         ApiRoute::new(Public, routes!(exports::coverage_csv)),
         ApiRoute::new(Needs(EditWifi), routes!(cultural_houses::import_wifi)).taking_files(),
+        ApiRoute::new(Needs(ManagePlaces), routes!(reference_imports::import)).taking_files(),
+        ApiRoute::new(Public, routes!(reference_imports::template)),
         ApiRoute::new(Needs(ReportCoverage), routes!(coverage::create)),
         ApiRoute::new(Public, routes!(coverage::village_history)),
         ApiRoute::new(Needs(ReportCoverage), routes!(coverage::import_csv)).taking_files(),
