@@ -8,6 +8,7 @@
 pub mod dashboard;
 pub mod donations;
 pub mod field;
+pub mod setup;
 
 use crate::model::WifiStatus;
 use serde::{Deserialize, Serialize};
@@ -175,6 +176,8 @@ pub struct Texts {
     pub dashboard: &'static dashboard::DashboardTexts,
     /// "Chắp cánh công nghệ" texts.
     pub donations: &'static donations::DonationTexts,
+    /// The setup page's texts.
+    pub setup: &'static setup::SetupTexts,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -365,6 +368,7 @@ pub static VI: Texts = Texts {
     field: &field::VI,
     dashboard: &dashboard::VI,
     donations: &donations::VI,
+    setup: &setup::VI,
 };
 
 pub static EN: Texts = Texts {
@@ -479,6 +483,7 @@ pub static EN: Texts = Texts {
     field: &field::EN,
     dashboard: &dashboard::EN,
     donations: &donations::EN,
+    setup: &setup::EN,
 };
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod map_api;
 mod pages;
+pub mod setup_api;
 
 pub use model::{self, donations, field_records, indicators, map_layers};
 
@@ -184,6 +185,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("thuc-dia") view={Lazy::<routes::FieldRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("tang-thiet-bi") view={Lazy::<routes::DonationsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("nha-mang") view={Lazy::<routes::OperatorUploadRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("thiet-lap") view={Lazy::<routes::SetupRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -15,6 +15,7 @@ pub mod donations;
 pub mod field;
 pub mod figures;
 pub mod geometry;
+pub mod house_placement;
 pub mod imports;
 pub mod indicators;
 pub mod map_layers;

@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod named;
 pub mod said;
+pub mod setup;
 
 pub use named::UnknownValue;
 pub use said::{said, Said};

@@ -16,6 +16,7 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/cultural-houses", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/cultural-houses/{id}", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("PUT", "/cultural-houses/{id}/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    ("PUT", "/cultural-houses/{id}/position", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     (
         "GET",
         "/cultural-houses/{id}/wifi-history",
@@ -110,6 +111,7 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/donations", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/wifi", &["admin", "canbo.kimtan"]),
+    ("/api/setup/checklist", &["admin", "canbo.kimtan"]),
     ("/api/auth/password", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/login", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/logout", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -264,6 +266,9 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         "indicator": "public_staff", "commune_code": "15187", "period": "2026-Q1",
                         "numerator": 1, "denominator": 2
                     })),
+                    ("PUT", "/cultural-houses/{id}/position") => {
+                        Some(json!({"lat": 20.2, "lon": 105.6, "accuracy_m": 8}))
+                    }
                     ("PUT", _) => Some(json!({"status": "active", "provider": "viettel", "bandwidth_mbps": 100})),
                     ("POST", "/users") => Some(json!({
                         "username": format!("new-{name}"), "display_name": "New", "password": "a long password",

@@ -10,6 +10,9 @@ use http::StatusCode;
 use model::Role;
 use serde_json::Value;
 
+/// A household's label, poor, ethnic_minority, adults and has_smartphone.
+type Flags = (String, i64, i64, Option<i64>, Option<i64>);
+
 const PASSWORD: &str = "mat-khau-du-dai-2026";
 
 /// Province 38 with commune 15187 (with a boundary, where houses without a position stand until
@@ -80,6 +83,20 @@ fn utf16(text: &str) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     bytes
+}
+
+/// The setup page's checklist as `who` sees it (its server function).
+async fn checklist(app: &axum::Router, who: &As) -> Value {
+    let As::Session(cookie) = who else { panic!("a browser session") };
+    let request = http::Request::post("/api/setup/checklist")
+        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = bandoso_tests::body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("checklist not JSON ({error}): {text}"))
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
@@ -216,7 +233,7 @@ async fn houses_and_households_import_once_and_again_without_change() {
             let near = (lon - want.1).abs() < 1e-9 && (lat - want.2).abs() < 1e-9;
             assert!(code == want.0 && near && *pending == want.3 && wifi == want.4, "{placed:?}");
         }
-        let flags: Vec<(String, i64, i64, Option<i64>, Option<i64>)> =
+        let flags: Vec<Flags> =
             sqlx::query_as("SELECT label, poor, ethnic_minority, adults, has_smartphone FROM household ORDER BY label")
                 .fetch_all(test_db.db.pool())
                 .await
@@ -239,6 +256,9 @@ async fn houses_and_households_import_once_and_again_without_change() {
                 .await
                 .expect("corrected household");
         assert_eq!((poor, smartphone), (1, Some(1)));
+        let expected = serde_json::json!({"communes": 1, "villages": 2, "cultural_houses": 2, "houses_to_place": 1,
+            "households": 3, "accounts": 0});
+        assert_eq!(checklist(&app, &officer).await, expected, "the officer's checklist counts their commune only");
         test_db
     })
     .await;
@@ -329,6 +349,53 @@ async fn each_template_is_a_file_its_import_reads() {
         }
         let (status, _, _) = get_bytes(&app, "/api/v1/imports/templates/donors.xlsx", &As::Public).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn someone_standing_at_a_house_places_it_with_the_phones_fix() {
+    on_each_backend(|test_db| async move {
+        place(&test_db.db).await;
+        let app = test_db.app();
+        let (admin, officer) = (signed_in(&app, "quantri").await, signed_in(&app, "canbo").await);
+        let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n15190,15190-01,Bản Mười\n";
+        let (status, _) = import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await;
+        assert_eq!(status, StatusCode::OK);
+        let houses =
+            "village_code,name,lat,lon\n15187-01,Nhà văn hóa Khu phố 1,,\n15190-01,Nhà văn hóa Bản Mười,20.3,105.4\n";
+        let (status, _) = import(&app, &admin, "cultural-houses", houses.as_bytes().to_vec(), false).await;
+        assert_eq!(status, StatusCode::OK);
+        let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM cultural_house ORDER BY code")
+            .fetch_all(test_db.db.pool())
+            .await
+            .expect("houses");
+        let (kim_tan, van_du) = (ids[0].0, ids[1].0);
+        let put = |id: i64, body: Value| {
+            let app = app.clone();
+            let officer = officer.clone();
+            async move {
+                let uri = format!("/api/v1/cultural-houses/{id}/position");
+                bandoso_tests::send_json(&app, http::Method::PUT, &uri, &officer, Some(body)).await
+            }
+        };
+        let (status, vague) = put(kim_tan, serde_json::json!({"lat": 20.25, "lon": 105.62, "accuracy_m": 900})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{vague}");
+        let (status, _) = put(van_du, serde_json::json!({"lat": 20.3, "lon": 105.41})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another commune's house is not the officer's to place");
+        let (status, placed) = put(kim_tan, serde_json::json!({"lat": 20.25, "lon": 105.62, "accuracy_m": 12})).await;
+        assert_eq!(status, StatusCode::OK, "{placed}");
+        assert_eq!(placed["geometry"]["coordinates"], serde_json::json!([105.62, 20.25]), "{placed}");
+        let (pending, accuracy): (i64, Option<f64>) =
+            sqlx::query_as("SELECT position_pending, position_accuracy_m FROM cultural_house WHERE id = $1")
+                .bind(kim_tan)
+                .fetch_one(test_db.db.pool())
+                .await
+                .expect("the placed house");
+        assert_eq!((pending, accuracy), (0, Some(12.0)));
+        let audited = count(&test_db.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'place'").await;
+        assert_eq!(audited, 1);
         test_db
     })
     .await;

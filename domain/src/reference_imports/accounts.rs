@@ -230,7 +230,7 @@ async fn may_manage(
 ) -> Result<bool, StoreError> {
     match actor {
         Actor::CommandLine => Ok(true),
-        Actor::Principal(principal) => accounts::may_manage(&mut **tx, principal, role, scope).await,
+        Actor::Principal(principal) => accounts::may_manage(tx, principal, role, scope).await,
     }
 }
 

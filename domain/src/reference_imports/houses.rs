@@ -6,7 +6,7 @@
 //! the map shows it and the app asks someone standing there to place it. The Wi-Fi of a house
 //! already known changes through the Wi-Fi import or form, which keep its timeline.
 
-use super::{code_or_made, position, required_code, Applied, Context, Kind};
+use super::{code_or_made, position, required_code, Applied, Context, Extent, Kind};
 use crate::admin_units::Level;
 use crate::cultural_houses::{self, NewHouse};
 use crate::tabular::{Column, Spec, Values, WIFI_STATUS_WORDS};
@@ -151,7 +151,7 @@ impl Kind for Houses {
             }
             None => {
                 let commune_centre = match village.parent_id {
-                    Some(commune) => commune_centre(tx, commune).await?,
+                    Some(commune) => Extent::centre_of(tx, commune).await?,
                     None => None,
                 };
                 let Some((lon, lat)) = house.position.or(village.centre).or(commune_centre) else {
@@ -189,19 +189,6 @@ impl Kind for Houses {
         };
         Ok(Ok((applied, house.code.clone())))
     }
-}
-
-/// The centre of a commune's boundary box, if it has a boundary.
-async fn commune_centre(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Option<(f64, f64)>, StoreError> {
-    let row: Option<(Option<f64>, Option<f64>, Option<f64>, Option<f64>)> =
-        sqlx::query_as("SELECT min_lon, min_lat, max_lon, max_lat FROM admin_unit WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(match row {
-        Some((Some(west), Some(south), Some(east), Some(north))) => Some(((west + east) / 2.0, (south + north) / 2.0)),
-        _ => None,
-    })
 }
 
 /// The problem of a provider no operator has as its code.

@@ -12,9 +12,12 @@
 //! only within their communes, and only team-member accounts. Each import is one audit entry.
 
 mod accounts;
+mod checklist;
 mod households;
 mod houses;
 mod villages;
+
+pub use checklist::checklist;
 
 use crate::access::{self, Principal};
 use crate::admin_units::Level;
@@ -274,10 +277,37 @@ struct UnitRow {
     level: String,
     code: String,
     parent_id: Option<i64>,
+    #[sqlx(flatten)]
+    extent: Extent,
+}
+
+/// The stored box of a unit's boundary (absent without a boundary).
+#[derive(sqlx::FromRow)]
+struct Extent {
     min_lon: Option<f64>,
     min_lat: Option<f64>,
     max_lon: Option<f64>,
     max_lat: Option<f64>,
+}
+
+impl Extent {
+    /// The centre of the box, (lon, lat).
+    fn centre(&self) -> Option<(f64, f64)> {
+        match (self.min_lon, self.min_lat, self.max_lon, self.max_lat) {
+            (Some(west), Some(south), Some(east), Some(north)) => Some(((west + east) / 2.0, (south + north) / 2.0)),
+            _ => None,
+        }
+    }
+
+    /// The centre of the unit `id`'s box, if it has a boundary.
+    async fn centre_of(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Option<(f64, f64)>, StoreError> {
+        let extent: Option<Extent> =
+            sqlx::query_as("SELECT min_lon, min_lat, max_lon, max_lat FROM admin_unit WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        Ok(extent.and_then(|extent| extent.centre()))
+    }
 }
 
 /// Who imports and where: the units within reach, and units looked up so far.
@@ -338,12 +368,7 @@ impl<'a> Context<'a> {
             None => None,
             Some(row) => Some(Unit {
                 level: crate::parse_stored("admin_unit.level", &row.level)?,
-                centre: match (row.min_lon, row.min_lat, row.max_lon, row.max_lat) {
-                    (Some(west), Some(south), Some(east), Some(north)) => {
-                        Some(((west + east) / 2.0, (south + north) / 2.0))
-                    }
-                    _ => None,
-                },
+                centre: row.extent.centre(),
                 id: row.id,
                 code: row.code,
                 parent_id: row.parent_id,

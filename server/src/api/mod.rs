@@ -97,6 +97,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Public, routes!(cultural_houses::list)),
         ApiRoute::new(Public, routes!(cultural_houses::get_one)),
         ApiRoute::new(Needs(EditWifi), routes!(cultural_houses::update_wifi)),
+        ApiRoute::new(Needs(RecordField), routes!(cultural_houses::put_position)),
         ApiRoute::new(Public, routes!(cultural_houses::wifi_history)),
         ApiRoute::new(Public, routes!(map_layers::houses)),
         ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::visits)),
