@@ -119,6 +119,19 @@ fn remember_locale(locale: Locale) {
     let _ = locale;
 }
 
+/// " · " and the name of the area the deployment serves, read from its data.
+#[component]
+fn AreaName() -> impl IntoView {
+    let area = Resource::new(|| (), |_| setup_api::load_area());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                area.await.ok().flatten().map(|area| view! { <span data-testid="area-name">"· " {area}</span> })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -156,7 +169,7 @@ pub fn App() -> impl IntoView {
         <header class="app-bar">
             <div class="app-bar__titles">
                 <h1>{ui_text(|t| t.app_title)}</h1>
-                <p>{ui_text(|t| t.app_subtitle)}</p>
+                <p>{ui_text(|t| t.app_subtitle)} <AreaName/></p>
             </div>
             <nav class="app-bar__nav">
                 <pages::account::AccountLink/>

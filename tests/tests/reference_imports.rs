@@ -85,18 +85,18 @@ fn utf16(text: &str) -> Vec<u8> {
     bytes
 }
 
-/// The setup page's checklist as `who` sees it (its server function).
-async fn checklist(app: &axum::Router, who: &As) -> Value {
-    let As::Session(cookie) = who else { panic!("a browser session") };
-    let request = http::Request::post("/api/setup/checklist")
-        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(http::header::COOKIE, cookie)
-        .body(axum::body::Body::empty())
-        .expect("request");
+/// A server function's answer to `who` (the setup page's checklist, the area's name).
+async fn server_fn(app: &axum::Router, path: &str, who: &As) -> Value {
+    let mut request = http::Request::post(path).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let As::Session(cookie) = who {
+        request = request.header(http::header::COOKIE, cookie);
+    }
+    let request = request.body(axum::body::Body::empty()).expect("request");
     let response = tower::ServiceExt::oneshot(app.clone(), request).await.expect("response");
-    assert_eq!(response.status(), StatusCode::OK);
+    let status = response.status();
     let text = bandoso_tests::body_text(response).await;
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("checklist not JSON ({error}): {text}"))
+    assert_eq!(status, StatusCode::OK, "{path}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{path}: not JSON ({error}): {text}"))
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
@@ -258,7 +258,11 @@ async fn houses_and_households_import_once_and_again_without_change() {
         assert_eq!((poor, smartphone), (1, Some(1)));
         let expected = serde_json::json!({"communes": 1, "villages": 2, "cultural_houses": 2, "houses_to_place": 1,
             "households": 3, "accounts": 0});
-        assert_eq!(checklist(&app, &officer).await, expected, "the officer's checklist counts their commune only");
+        assert_eq!(
+            server_fn(&app, "/api/setup/checklist", &officer).await,
+            expected,
+            "the officer's checklist counts their commune only"
+        );
         test_db
     })
     .await;
@@ -396,6 +400,21 @@ async fn someone_standing_at_a_house_places_it_with_the_phones_fix() {
         assert_eq!((pending, accuracy), (0, Some(12.0)));
         let audited = count(&test_db.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'place'").await;
         assert_eq!(audited, 1);
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_app_bar_names_the_area_its_data_holds() {
+    on_each_backend(|test_db| async move {
+        let app = test_db.app();
+        assert_eq!(server_fn(&app, "/api/area", &As::Public).await, Value::Null, "an empty database names no place");
+        place(&test_db.db).await;
+        assert_eq!(server_fn(&app, "/api/area", &As::Public).await, "Tỉnh Thanh Hóa");
+        let (status, page) = bandoso_tests::get(&app, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Tỉnh Thanh Hóa") && !page.contains("Thạch Thành"), "{page}");
         test_db
     })
     .await;
