@@ -111,6 +111,7 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/donations", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/wifi", &["admin", "canbo.kimtan"]),
+    ("/api/map/place", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("/api/setup/checklist", &["admin", "canbo.kimtan"]),
     ("/api/area", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/password", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -347,6 +348,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     "/api/map/house" | "/api/map/history" => format!("id={kim_tan_house}"),
                     "/api/auth/login" => format!("username={}&password=bandoso-demo", actor.unwrap_or("admin")),
                     "/api/auth/password" => "current=bandoso-demo&new=bandoso-demo".to_owned(),
+                    "/api/map/place" => format!("id={kim_tan_house}&lat=20.2&lon=105.6&accuracy_m=8"),
                     "/api/dashboard/figure" => {
                         "indicator=public_staff&commune_code=15187&period=2026-Q1&numerator=1&denominator=2&note=".to_owned()
                     }

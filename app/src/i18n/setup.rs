@@ -26,6 +26,12 @@ pub struct SetupTexts {
     pub full_name: &'static str,
     pub print: &'static str,
     pub go_to_form: &'static str,
+    /// The house sheet's button that places the house at the phone's position.
+    pub here_button: &'static str,
+    pub here_waiting: &'static str,
+    /// "Placed here (± {accuracy} m)."
+    pub here_done: &'static str,
+    pub here_no_gps: &'static str,
 }
 
 pub static VI: SetupTexts = SetupTexts {
@@ -57,6 +63,10 @@ pub static VI: SetupTexts = SetupTexts {
     full_name: "Họ tên",
     print: "In phiếu",
     go_to_form: "Nhập",
+    here_button: "Tôi đang đứng ở nhà văn hóa",
+    here_waiting: "Đang chờ GPS xác định vị trí…",
+    here_done: "Đã đặt nhà văn hóa tại đây (sai số ± {accuracy} m).",
+    here_no_gps: "Không lấy được vị trí: hãy bật GPS và cho phép trình duyệt dùng vị trí.",
 };
 
 pub static EN: SetupTexts = SetupTexts {
@@ -88,4 +98,8 @@ pub static EN: SetupTexts = SetupTexts {
     full_name: "Full name",
     print: "Print",
     go_to_form: "Import",
+    here_button: "I am standing at the cultural house",
+    here_waiting: "Waiting for the GPS fix…",
+    here_done: "The cultural house is placed here (± {accuracy} m).",
+    here_no_gps: "No position: turn on GPS and let the browser use your location.",
 };
