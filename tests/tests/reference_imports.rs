@@ -419,3 +419,48 @@ async fn the_app_bar_names_the_area_its_data_holds() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_house_made_before_codes_is_found_by_village_and_name() {
+    on_each_backend(|test_db| async move {
+        place(&test_db.db).await;
+        let app = test_db.app();
+        let admin = signed_in(&app, "quantri").await;
+        let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n";
+        let (status, _) = import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await;
+        assert_eq!(status, StatusCode::OK);
+        let (village,): (i64,) = sqlx::query_as("SELECT id FROM admin_unit WHERE code = '15187-01'")
+            .fetch_one(test_db.db.pool())
+            .await
+            .expect("village");
+        // A house as the demo loader or an older version made it: no code.
+        let mut tx = test_db.db.begin_write().await.expect("begin");
+        let house = domain::cultural_houses::NewHouse {
+            village_id: village,
+            name: "Nhà văn hóa Khu phố 1",
+            lon: 105.61,
+            lat: 20.21,
+            wifi_status: model::WifiStatus::None,
+            wifi_provider: None,
+            bandwidth_mbps: None,
+            installed_at: None,
+            last_verified_at: None,
+            ssid: None,
+            ssid_public: false,
+        };
+        domain::cultural_houses::insert(&mut tx, &house, "test").await.expect("house");
+        tx.commit().await.expect("commit");
+        let houses = "village_code,name\n15187-01,Nhà văn hóa Khu phố 1\n";
+        let (status, first) = import(&app, &admin, "cultural-houses", houses.as_bytes().to_vec(), false).await;
+        assert_eq!((status, counts(&first)), (StatusCode::OK, (0, 1, 0)), "the house gets its code: {first}");
+        let (status, again) = import(&app, &admin, "cultural-houses", houses.as_bytes().to_vec(), false).await;
+        assert_eq!((status, counts(&again)), (StatusCode::OK, (0, 0, 1)), "{again}");
+        let kept: Vec<(String, f64, i64)> = sqlx::query_as("SELECT code, lon, position_pending FROM cultural_house")
+            .fetch_all(test_db.db.pool())
+            .await
+            .expect("houses");
+        assert_eq!(kept, [("15187-01-nha-van-hoa-khu-pho-1".to_owned(), 105.61, 0)], "one house, where it was");
+        test_db
+    })
+    .await;
+}
