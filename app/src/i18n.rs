@@ -8,6 +8,7 @@
 pub mod dashboard;
 pub mod donations;
 pub mod field;
+pub mod setup;
 
 use crate::model::WifiStatus;
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,7 @@ pub struct Texts {
     /// The language of these texts (messages from the server come in both; this picks one).
     pub locale: Locale,
     pub app_title: &'static str,
+    /// The movement; the app bar adds the area's name from the data (no text names a place).
     pub app_subtitle: &'static str,
     pub switch_language: &'static str,
     /// Starts with the visible text (`switch_language`), so a voice command naming what is seen
@@ -175,6 +177,8 @@ pub struct Texts {
     pub dashboard: &'static dashboard::DashboardTexts,
     /// "Chắp cánh công nghệ" texts.
     pub donations: &'static donations::DonationTexts,
+    /// The setup page's texts.
+    pub setup: &'static setup::SetupTexts,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -256,7 +260,7 @@ impl Texts {
 pub static VI: Texts = Texts {
     locale: Locale::Vi,
     app_title: "Bản Đồ Số",
-    app_subtitle: "Bình dân học vụ số · Thạch Thành",
+    app_subtitle: "Bình dân học vụ số",
     switch_language: "EN",
     switch_language_label: "EN: Switch to English",
     wifi_count_suffix: "nhà văn hóa có Wi-Fi",
@@ -295,7 +299,7 @@ pub static VI: Texts = Texts {
     status_planned: "Có kế hoạch",
     status_none: "Chưa có",
     demo_notice: "Dữ liệu minh họa (demo): thôn, nhà văn hóa, hộ gia đình và số liệu là giả định, không phải số liệu chính thức.",
-    map_label: "Bản đồ nhà văn hóa huyện Thạch Thành",
+    map_label: "Bản đồ nhà văn hóa",
     map_interactive: "Phóng to, kéo bản đồ",
     map_interactive_loading: "Đang tải bản đồ…",
     map_interactive_failed: "Chưa tải được bản đồ. Chạm để thử lại",
@@ -364,12 +368,13 @@ pub static VI: Texts = Texts {
     field: &field::VI,
     dashboard: &dashboard::VI,
     donations: &donations::VI,
+    setup: &setup::VI,
 };
 
 pub static EN: Texts = Texts {
     locale: Locale::En,
     app_title: "Bản Đồ Số",
-    app_subtitle: "Digital literacy for all · Thạch Thành",
+    app_subtitle: "Digital literacy for all",
     switch_language: "VI",
     switch_language_label: "VI: Chuyển sang tiếng Việt",
     wifi_count_suffix: "cultural houses with Wi-Fi",
@@ -408,7 +413,7 @@ pub static EN: Texts = Texts {
     status_planned: "Planned",
     status_none: "None",
     demo_notice: "Demo data: villages, cultural houses, households and figures are invented, not official.",
-    map_label: "Map of cultural houses in Thạch Thành district",
+    map_label: "Map of cultural houses",
     map_interactive: "Zoom and move the map",
     map_interactive_loading: "Loading the map…",
     map_interactive_failed: "The map did not load. Tap to try again",
@@ -477,6 +482,7 @@ pub static EN: Texts = Texts {
     field: &field::EN,
     dashboard: &dashboard::EN,
     donations: &donations::EN,
+    setup: &setup::EN,
 };
 
 #[cfg(test)]

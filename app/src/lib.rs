@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod map_api;
 mod pages;
+pub mod setup_api;
 
 pub use model::{self, donations, field_records, indicators, map_layers};
 
@@ -118,6 +119,19 @@ fn remember_locale(locale: Locale) {
     let _ = locale;
 }
 
+/// " · " and the name of the area the deployment serves, read from its data.
+#[component]
+fn AreaName() -> impl IntoView {
+    let area = Resource::new(|| (), |_| setup_api::load_area());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                area.await.ok().flatten().map(|area| view! { <span data-testid="area-name">"· " {area}</span> })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -155,7 +169,7 @@ pub fn App() -> impl IntoView {
         <header class="app-bar">
             <div class="app-bar__titles">
                 <h1>{ui_text(|t| t.app_title)}</h1>
-                <p>{ui_text(|t| t.app_subtitle)}</p>
+                <p>{ui_text(|t| t.app_subtitle)} <AreaName/></p>
             </div>
             <nav class="app-bar__nav">
                 <pages::account::AccountLink/>
@@ -184,6 +198,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("thuc-dia") view={Lazy::<routes::FieldRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("tang-thiet-bi") view={Lazy::<routes::DonationsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("nha-mang") view={Lazy::<routes::OperatorUploadRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("thiet-lap") view={Lazy::<routes::SetupRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -90,6 +90,23 @@ pub async fn save_wifi(
     .await
 }
 
+/// Places a house where the phone stands ("Tôi đang đứng ở nhà văn hóa"), with the fix's accuracy.
+#[server(endpoint = "map/place")]
+pub async fn place_house(
+    id: i64,
+    lat: f64,
+    lon: f64,
+    accuracy_m: Option<f64>,
+) -> Result<crate::model::CulturalHouse, AppError> {
+    crate::error::responding(async move {
+        let state = state()?;
+        let principal = viewer(&state).await?.ok_or(AppError::SignInRequired)?;
+        let placement = domain::house_placement::Placement { lat, lon, accuracy_m };
+        Ok(domain::house_placement::place(&state.db, &principal, id, placement).await?)
+    })
+    .await
+}
+
 /// The Wi-Fi timeline of one house, newest first, for the details panel.
 #[server(endpoint = "map/history")]
 pub async fn load_wifi_history(id: i64) -> Result<Vec<crate::model::WifiChange>, AppError> {

@@ -186,6 +186,33 @@ where
     Ok(())
 }
 
+/// Most names of top units the deployment's name lists; more are marked with "…".
+const AREA_NAMES: usize = 3;
+
+/// The name of the area this deployment serves, read from its data (no text of the app names a
+/// place): its top current units (the province, or the communes it serves when it has no larger
+/// unit), e.g. "Tỉnh Thanh Hóa" or "Xã Kim Tân, Xã Vân Du". `None` on an empty database.
+pub async fn deployment_area<'e, E>(executor: E) -> Result<Option<String>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let top: Vec<(String, String)> = sqlx::query_as(
+        "SELECT level, name FROM admin_unit WHERE valid_to IS NULL AND level <> 'village'
+         ORDER BY CASE level WHEN 'country' THEN 0 WHEN 'province' THEN 1 WHEN 'district' THEN 2 ELSE 3 END, name
+         LIMIT $1",
+    )
+    .bind(i64::try_from(AREA_NAMES + 1).unwrap_or(i64::MAX))
+    .fetch_all(executor)
+    .await?;
+    let Some((level, _)) = top.first() else { return Ok(None) };
+    let names: Vec<&str> = top.iter().filter(|(other, _)| other == level).map(|(_, name)| name.as_str()).collect();
+    let mut area = names.iter().take(AREA_NAMES).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > AREA_NAMES {
+        area.push_str(", …");
+    }
+    Ok(Some(area))
+}
+
 /// Current units of one level, optionally under one parent (by code), ordered by name.
 pub async fn list_with_boundaries<'e, E>(
     executor: E,

@@ -100,8 +100,25 @@ impl<U> Checked<U> {
 pub fn read_and_check<T: serde::de::DeserializeOwned, U>(
     file: &[u8],
     spec: &crate::tabular::Spec,
-    mut check: impl FnMut(u64, &T) -> Result<U, Vec<Said>>,
+    check: impl FnMut(u64, &T) -> Result<U, Vec<Said>>,
 ) -> Result<Checked<U>, Vec<RowProblem>> {
+    let (checked, problems) = read_checking(file, spec, check)?;
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(problems)
+    }
+}
+
+/// [`read_and_check`], answering the good rows beside the problems of the others, for an import
+/// that checks the good rows against the database too before it refuses the file: the officer
+/// then sees an unknown village and a malformed number in one answer. Only a problem of the
+/// whole file (no header row, no rows) is an error.
+pub fn read_checking<T: serde::de::DeserializeOwned, U>(
+    file: &[u8],
+    spec: &crate::tabular::Spec,
+    mut check: impl FnMut(u64, &T) -> Result<U, Vec<Said>>,
+) -> Result<(Checked<U>, Vec<RowProblem>), Vec<RowProblem>> {
     let table = crate::tabular::Table::open(file, spec)?;
     let ignored_columns = table.ignored_columns().to_vec();
     let mut checked = Vec::new();
@@ -116,17 +133,13 @@ pub fn read_and_check<T: serde::de::DeserializeOwned, U>(
         }
     }
     if checked.is_empty() && problems.is_empty() {
-        problems.push(RowProblem::whole_file(said(
+        return Err(vec![RowProblem::whole_file(said(
             "the file has a header but no rows",
             "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu",
-        )));
+        ))]);
     }
-    if problems.is_empty() {
-        Ok(Checked { rows: checked, ignored_columns })
-    } else {
-        problems.sort_by_key(|problem| problem.line);
-        Err(problems)
-    }
+    problems.sort_by_key(|problem| problem.line);
+    Ok((Checked { rows: checked, ignored_columns }, problems))
 }
 
 /// A text file (GeoJSON) that is not UTF-8, with where its first bad byte is.

@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod named;
 pub mod said;
+pub mod setup;
 
 pub use named::UnknownValue;
 pub use said::{said, Said};
@@ -253,6 +254,9 @@ pub enum Capability {
     /// Add, change and disable accounts: every account for admins, the team members of their
     /// communes for commune officers (the domain checks whose).
     ManageAccounts,
+    /// Load and correct the reference data of communes in scope (villages, cultural houses,
+    /// household lists, a cultural house's position): admins anywhere, commune officers in theirs.
+    ManagePlaces,
     /// Change a cultural house's Wi-Fi (scope, and for telecom accounts the operator, apply).
     EditWifi,
     /// Report an operator's coverage (telecom accounts for their own operator).
@@ -281,9 +285,10 @@ impl Capability {
             Capability::RecordField => &[Admin, CommuneOfficer, TeamMember],
             Capability::ReadFieldProgress => &[Admin, Leader, CommuneOfficer, TeamMember],
             Capability::ReadDashboard => &[Admin, Leader, CommuneOfficer],
-            Capability::ReportFigures | Capability::ManageDonations | Capability::ManageAccounts => {
-                &[Admin, CommuneOfficer]
-            }
+            Capability::ReportFigures
+            | Capability::ManageDonations
+            | Capability::ManageAccounts
+            | Capability::ManagePlaces => &[Admin, CommuneOfficer],
         }
     }
 }

@@ -8,6 +8,7 @@ use domain::accounts::{self, NewUser};
 use domain::audit::{self, Actor};
 use domain::boundary_import::{self, BoundaryOptions};
 use domain::imports::RowProblem;
+use domain::reference_imports::{self, ReferenceKind};
 use domain::reorganisation;
 use domain::{Db, StoreError};
 use leptos::prelude::LeptosOptions;
@@ -112,6 +113,27 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Villages of communes: commune_code, name, and optionally code (made from the commune's
+    /// code and the name when absent) and unit_type (thôn, bản, khu phố, tổ dân phố).
+    Villages(ReferenceFile),
+    /// Cultural houses: village_code, name, and optionally code, lat, lon, wifi_status, provider.
+    CulturalHouses(ReferenceFile),
+    /// A household list: village_code, label, and optionally poor, near_poor, ethnic_minority,
+    /// elderly, disability, adults, has_smartphone, lat, lon.
+    Households(ReferenceFile),
+    /// Accounts: username, display_name, role, scope (unit codes), operator; each new account's
+    /// password is printed once.
+    Accounts(ReferenceFile),
+}
+
+/// A reference-data file (XLSX, ODS or CSV/TSV text; English or Vietnamese headers, see the
+/// templates at /api/v1/imports/templates/KIND.xlsx).
+#[derive(Debug, Args)]
+pub struct ReferenceFile {
+    file: PathBuf,
+    /// Check everything and report, writing nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +244,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Import { what: ImportCommand::Reorganisation { file, dry_run } } => {
             import_reorganisation(&db, file, dry_run).await
+        }
+        Command::Import { what: ImportCommand::Villages(file) } => {
+            import_reference(&db, ReferenceKind::Villages, file).await
+        }
+        Command::Import { what: ImportCommand::CulturalHouses(file) } => {
+            import_reference(&db, ReferenceKind::CulturalHouses, file).await
+        }
+        Command::Import { what: ImportCommand::Households(file) } => {
+            import_reference(&db, ReferenceKind::Households, file).await
+        }
+        Command::Import { what: ImportCommand::Accounts(file) } => {
+            import_reference(&db, ReferenceKind::Accounts, file).await
         }
         Command::User { what: UserCommand::Add(args) } => add_user(&db, args).await,
         Command::Serve(args) => serve(db, args).await,
@@ -363,6 +397,30 @@ async fn import_reorganisation(db: &Db, file: PathBuf, dry_run: bool) -> Result<
     );
     if !outcome.ignored_columns.is_empty() {
         println!("  columns not read: {}", outcome.ignored_columns.join(", "));
+    }
+    Ok(())
+}
+
+async fn import_reference(db: &Db, kind: ReferenceKind, args: ReferenceFile) -> Result<(), CliError> {
+    let ReferenceFile { file, dry_run } = args;
+    let bytes = tokio::fs::read(&file).await.map_err(|source| CliError::Read { path: file.clone(), source })?;
+    let outcome = reference_imports::import(db, kind, &bytes, dry_run, Actor::CommandLine)
+        .await
+        .map_err(|error| refused(&file, error))?;
+    println!(
+        "{}: {}{} lines, {} created, {} updated, {} unchanged",
+        file.display(),
+        if outcome.dry_run { "dry run, nothing written: " } else { "" },
+        outcome.rows,
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged
+    );
+    if !outcome.ignored_columns.is_empty() {
+        println!("  columns not read: {}", outcome.ignored_columns.join(", "));
+    }
+    for line in &outcome.sign_in_sheet {
+        println!("  {}\t{}\t{} (shown once)", line.username, line.display_name, line.password);
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/cultural-houses", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/cultural-houses/{id}", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("PUT", "/cultural-houses/{id}/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    ("PUT", "/cultural-houses/{id}/position", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     (
         "GET",
         "/cultural-houses/{id}/wifi-history",
@@ -42,6 +43,12 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/imports/coverage", &["admin", "viettel"]),
     ("POST", "/imports/coverage-areas", &["admin", "viettel"]),
     ("POST", "/imports/wifi", &["admin", "canbo.kimtan", "viettel"]),
+    ("POST", "/imports/{kind}", &["admin", "canbo.kimtan"]),
+    (
+        "GET",
+        "/imports/templates/{file}",
+        &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"],
+    ),
     ("POST", "/imports/boundaries", &["admin"]),
     ("POST", "/imports/reorganisation", &["admin"]),
     ("POST", "/sync", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
@@ -106,6 +113,9 @@ const SERVER_FN_MATRIX: &[(&str, &[&str])] = &[
     ("/api/map/donations", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/me", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/map/wifi", &["admin", "canbo.kimtan"]),
+    ("/api/map/place", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
+    ("/api/setup/checklist", &["admin", "canbo.kimtan"]),
+    ("/api/area", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/password", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/login", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("/api/auth/logout", &["public", "admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
@@ -236,6 +246,8 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         .replace("/users/{id}", &format!("/users/{spare_user}"))
                         .replace("/tokens/{id}", &format!("/tokens/{spare_token}"))
                         .replace("{code}", "15187-01")
+                        .replace("{kind}", "villages")
+                        .replace("{file}", "villages.xlsx")
                         .replace("{uuid}", &kim_tan_visit)
                 );
                 let uri = match path.as_str() {
@@ -258,6 +270,9 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         "indicator": "public_staff", "commune_code": "15187", "period": "2026-Q1",
                         "numerator": 1, "denominator": 2
                     })),
+                    ("PUT", "/cultural-houses/{id}/position") => {
+                        Some(json!({"lat": 20.2, "lon": 105.6, "accuracy_m": 8}))
+                    }
                     ("PUT", _) => Some(json!({"status": "active", "provider": "viettel", "bandwidth_mbps": 100})),
                     ("POST", "/users") => Some(json!({
                         "username": format!("new-{name}"), "display_name": "New", "password": "a long password",
@@ -311,6 +326,10 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                             csv + &format!("{old},15187,Xã Kim Tân,2025-07-01\n")
                         });
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv.into_bytes()).await
+                } else if path == "/imports/{kind}" {
+                    // A village of Kim Tân, in a dry run: the data stay as the demo has them.
+                    let csv = "commune_code,name\n15187,Thôn mới\n".as_bytes().to_vec();
+                    bandoso_tests::post_file(&app, &format!("{uri}?dry_run=true"), &who, "text/csv", csv).await
                 } else if path == "/imports/wifi" {
                     let csv = format!("cultural_house_id,status,provider\n{kim_tan_house},active,viettel\n").into_bytes();
                     bandoso_tests::post_file(&app, &uri, &who, "text/csv", csv).await
@@ -331,6 +350,7 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     "/api/map/house" | "/api/map/history" => format!("id={kim_tan_house}"),
                     "/api/auth/login" => format!("username={}&password=bandoso-demo", actor.unwrap_or("admin")),
                     "/api/auth/password" => "current=bandoso-demo&new=bandoso-demo".to_owned(),
+                    "/api/map/place" => format!("id={kim_tan_house}&lat=20.2&lon=105.6&accuracy_m=8"),
                     "/api/dashboard/figure" => {
                         "indicator=public_staff&commune_code=15187&period=2026-Q1&numerator=1&denominator=2&note=".to_owned()
                     }

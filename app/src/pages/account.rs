@@ -168,6 +168,11 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
             <p><a class="button-link" href="/thuc-dia">{ui_text(|t| t.field.page_link)}</a></p>
         })}
         <p><a class="button-link" href="/tang-thiet-bi">{ui_text(|t| t.donations.title)}</a></p>
+        {role.can(Capability::ManagePlaces).then(|| view! {
+            <p><a class="button-link" href="/thiet-lap" data-testid="setup-page-link">
+                {ui_text(|t| t.setup.page_link)}
+            </a></p>
+        })}
         {matches!(role, crate::model::Role::Admin | crate::model::Role::CommuneOfficer | crate::model::Role::Telecom)
             .then(|| view! {
                 <p><a class="button-link" href="/nha-mang" data-testid="operator-page-link">

@@ -11,3 +11,4 @@ mod map_preview;
 pub mod operator_upload;
 pub mod report;
 pub mod routes;
+pub mod setup;

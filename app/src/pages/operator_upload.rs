@@ -2,7 +2,8 @@
 //! upload's progress and every problem of a rejected file by line.
 //!
 //! It talks to the REST import routes (`/api/v1/imports/...`), the same ones operators' systems
-//! use, with the browser session as credentials.
+//! use, with the browser session as credentials. The setup page sends its reference-data files
+//! the same way and shows their answers with [`UploadResult`].
 
 use crate::auth_api::signed_in_user;
 use crate::model::Role;
@@ -90,14 +91,29 @@ impl Problem {
     }
 }
 
+/// A new account and its one-time password, as a reference-data import of accounts answers.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub(crate) struct SheetLine {
+    username: String,
+    display_name: String,
+    password: String,
+}
+
 /// Where an upload stands. (Only the browser uploads; the server renders the idle form.)
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-enum UploadState {
+pub(crate) enum UploadState {
     Idle,
     Uploading(u32),
     Checking,
-    Accepted { rows: u64, dry_run: bool },
+    Accepted {
+        rows: u64,
+        dry_run: bool,
+        /// Created, updated and unchanged records, when the import tells them apart.
+        counts: Option<[u64; 3]>,
+        /// New accounts' one-time passwords, for the sign-in sheet.
+        sheet: Vec<SheetLine>,
+    },
     Rejected(Vec<Problem>),
     Failed(String),
 }
@@ -109,6 +125,11 @@ fn read_answer(status: u16, body: &str) -> UploadState {
     struct Outcome {
         rows: u64,
         dry_run: bool,
+        created: Option<u64>,
+        updated: Option<u64>,
+        unchanged: Option<u64>,
+        #[serde(default)]
+        sign_in_sheet: Vec<SheetLine>,
     }
     #[derive(Deserialize)]
     struct ErrorBody {
@@ -122,7 +143,12 @@ fn read_answer(status: u16, body: &str) -> UploadState {
     }
     if (200..300).contains(&status) {
         return match serde_json::from_str::<Outcome>(body) {
-            Ok(outcome) => UploadState::Accepted { rows: outcome.rows, dry_run: outcome.dry_run },
+            Ok(outcome) => UploadState::Accepted {
+                rows: outcome.rows,
+                dry_run: outcome.dry_run,
+                counts: outcome.created.zip(outcome.updated).zip(outcome.unchanged).map(|((c, u), n)| [c, u, n]),
+                sheet: outcome.sign_in_sheet,
+            },
             Err(error) => UploadState::Failed(error.to_string()),
         };
     }
@@ -135,7 +161,7 @@ fn read_answer(status: u16, body: &str) -> UploadState {
 
 /// Sends the file with XMLHttpRequest, whose upload events give the progress that `fetch` cannot.
 #[cfg(feature = "hydrate")]
-fn send_file(url: String, content_type: &str, file: web_sys::File, state: RwSignal<UploadState>) {
+pub(crate) fn send_file(url: String, content_type: &str, file: web_sys::File, state: RwSignal<UploadState>) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
@@ -261,7 +287,7 @@ fn UploadForm() -> impl IntoView {
 }
 
 #[component]
-fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
+pub(crate) fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
     let texts = use_texts();
     let locale = expect_context::<crate::LocaleContext>().0;
     move || {
@@ -283,12 +309,17 @@ fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
                 </div>
             }
             .into_any(),
-            UploadState::Accepted { rows, dry_run } => {
+            UploadState::Accepted { rows, dry_run, counts, sheet } => {
                 let template = if dry_run { texts.rows_valid } else { texts.rows_imported };
+                let counts = counts.map(|[created, updated, unchanged]| {
+                    let counts = crate::i18n::fill(texts.setup.counts, "created", created);
+                    crate::i18n::fill(&crate::i18n::fill(&counts, "updated", updated), "unchanged", unchanged)
+                });
                 view! {
                     <p class="notice notice--ok" role="status" data-testid="upload-result">
-                        {template.replace("{rows}", &rows.to_string())}
+                        {template.replace("{rows}", &rows.to_string())} " " {counts}
                     </p>
+                    {(!sheet.is_empty()).then(|| view! { <SignInSheet lines=sheet/> })}
                 }
                 .into_any()
             }
@@ -324,13 +355,59 @@ fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
     }
 }
 
+/// New accounts with their one-time passwords, to print and hand out.
+#[component]
+fn SignInSheet(lines: Vec<SheetLine>) -> impl IntoView {
+    let texts = use_texts();
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            // Printing is offered, not required: the sheet stays on screen either way.
+            let _ = window().print();
+        }
+    };
+    view! {
+        <section class="sign-in-sheet" data-testid="sign-in-sheet">
+            <h3>{move || texts.get().setup.sign_in_sheet}</h3>
+            <p class="hint">{move || texts.get().setup.sign_in_sheet_note}</p>
+            <table class="problems">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || texts.get().username}</th>
+                        <th scope="col">{move || texts.get().setup.full_name}</th>
+                        <th scope="col">{move || texts.get().password}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines
+                        .into_iter()
+                        .map(|line| view! {
+                            <tr><td>{line.username}</td><td>{line.display_name}</td><td><code>{line.password}</code></td></tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <button type="button" class="button button--secondary" on:click=print>
+                {move || texts.get().setup.print}
+            </button>
+        </section>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn import_answers_become_states() {
-        assert_eq!(read_answer(200, r#"{"rows":3,"dry_run":true}"#), UploadState::Accepted { rows: 3, dry_run: true });
+        assert_eq!(
+            read_answer(200, r#"{"rows":3,"dry_run":true}"#),
+            UploadState::Accepted { rows: 3, dry_run: true, counts: None, sheet: Vec::new() }
+        );
+        let accounts = r#"{"rows":1,"dry_run":false,"created":1,"updated":0,"unchanged":0,
+            "sign_in_sheet":[{"username":"tcn.01","display_name":"B","password":"abcdefghijkmnopq"}]}"#;
+        let UploadState::Accepted { counts, sheet, .. } = read_answer(200, accounts) else { panic!("accepted") };
+        assert_eq!((counts, sheet.len()), (Some([1, 0, 0]), 1));
         let rejected = r#"{"error":{"code":"invalid_file","message":"x","problems":[{"line":4,"message":"bad"}]}}"#;
         assert_eq!(
             read_answer(422, rejected),

@@ -11,6 +11,7 @@ use super::donations::DonationsPage;
 use super::field::FieldPage;
 use super::operator_upload::OperatorUploadPage;
 use super::report::ReportPage;
+use super::setup::SetupPage;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
@@ -42,4 +43,5 @@ lazy_pages! {
     FieldRoute => FieldPage,
     DonationsRoute => DonationsPage,
     OperatorUploadRoute => OperatorUploadPage,
+    SetupRoute => SetupPage,
 }

@@ -34,7 +34,7 @@ async fn load(connection: &mut sqlx::AnyConnection, id: i64) -> Result<Account, 
 
 /// Whether the principal may manage an account of `role` over the units of `scope` (codes):
 /// admins any; commune officers team members whose every unit is in their own scope.
-async fn may_manage(
+pub(crate) async fn may_manage(
     connection: &mut sqlx::AnyConnection,
     principal: &Principal,
     role: Role,

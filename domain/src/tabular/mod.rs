@@ -30,7 +30,7 @@ mod tests;
 pub use spec::{Column, Spec, Values};
 pub use table::{Rows, Table};
 pub use values::{
-    normalise_key, parse_date, parse_decimal, parse_flag, parse_word, value_alias, Words, QUALITY_WORDS,
+    normalise_key, parse_date, parse_decimal, parse_flag, parse_word, slug, value_alias, Words, QUALITY_WORDS,
     TECHNOLOGY_WORDS, VILLAGE_TYPE_WORDS, WIFI_STATUS_WORDS,
 };
 

@@ -58,6 +58,14 @@ pub fn normalise_key(text: &str) -> String {
     folded(text).collect()
 }
 
+/// A readable, stable key made of text: its words folded as [`normalise_key`] folds them and
+/// joined by '-' ("Thôn Đồng Sơn" → "thon-dong-son"), for codes made up when a file gives none, so
+/// importing the same list again makes the same codes.
+pub fn slug(text: &str) -> String {
+    let words = text.split(|c: char| !c.is_alphanumeric() && !('\u{300}'..='\u{36f}').contains(&c));
+    words.map(normalise_key).filter(|word| !word.is_empty()).collect::<Vec<_>>().join("-")
+}
+
 /// Whether `text` folds to `key`, a [`normalise_key`] result, without allocating (imports compare
 /// every cell of a word column with every word of its map).
 pub(crate) fn folds_to(text: &str, key: &str) -> bool {
@@ -268,6 +276,7 @@ mod tests {
         assert_eq!(value_alias(WIFI_STATUS_WORDS, "Dự kiến"), Some("planned"));
         assert_eq!(value_alias(VILLAGE_TYPE_WORDS, "Tổ dân phố"), Some("to_dan_pho"));
         assert_eq!(value_alias(VILLAGE_TYPE_WORDS, "khu_pho"), Some("khu_pho"));
+        assert_eq!(slug("  Thôn Đồng-Sơn (2) "), "thon-dong-son-2");
     }
 
     #[test]

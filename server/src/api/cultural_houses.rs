@@ -9,6 +9,7 @@ use crate::auth::{Caller, SignedIn};
 use axum::extract::State;
 use domain::access::Visibility;
 use domain::cultural_houses::{self, HouseFilter, WifiUpdate};
+use domain::house_placement::{self, Placement};
 use domain::imports::ImportOutcome;
 use domain::Db;
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
@@ -152,6 +153,25 @@ pub async fn import_wifi(
     Upload(file): Upload,
 ) -> Result<Json<ImportOutcome>, ApiError> {
     Ok(Json(cultural_houses::import_wifi_file(&db, &principal, &file, query.dry_run()).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/cultural-houses/{id}/position", tag = "cultural houses",
+    params(("id" = i64, Path, description = "Cultural house id")),
+    request_body = Placement,
+    responses((status = 200, description = "The house where it now stands", body = Object),
+        (status = 404, description = "No such house in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A coordinate out of range, or a GPS fix too vague", body = ErrorBody)))]
+/// `PUT /api/v1/cultural-houses/{id}/position`: where the house really stands (a phone's GPS fix
+/// with its accuracy, or a dragged pin); audited, and the house is no longer waiting to be placed.
+pub async fn put_position(
+    State(db): State<Db>,
+    SignedIn(principal): SignedIn,
+    Path(id): Path<i64>,
+    Json(placement): Json<Placement>,
+) -> Result<Json<Feature>, ApiError> {
+    let house =
+        house_placement::place(&db, &principal, id, placement).await.map_err(ApiError::not_found("cultural house"))?;
+    Ok(Json(house_feature(house, None)))
 }
 
 /// A house as a GeoJSON Point feature; `coverage` is added for the single-house view.

@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod paging;
 pub mod params;
+pub mod reference_imports;
 pub mod reports;
 pub mod tokens;
 pub mod users;
@@ -89,13 +90,14 @@ fn only_method(item: &PathItem) -> Option<Method> {
 pub fn api_routes() -> Vec<ApiRoute> {
     use Access::{Needs, Public};
     use Capability::{
-        Administer, EditWifi, ManageDonations, ReadDashboard, ReadFieldProgress, RecordField, ReportCoverage,
-        ReportFigures, SignIn,
+        Administer, EditWifi, ManageDonations, ManagePlaces, ReadDashboard, ReadFieldProgress, RecordField,
+        ReportCoverage, ReportFigures, SignIn,
     };
     vec![
         ApiRoute::new(Public, routes!(cultural_houses::list)),
         ApiRoute::new(Public, routes!(cultural_houses::get_one)),
         ApiRoute::new(Needs(EditWifi), routes!(cultural_houses::update_wifi)),
+        ApiRoute::new(Needs(RecordField), routes!(cultural_houses::put_position)),
         ApiRoute::new(Public, routes!(cultural_houses::wifi_history)),
         ApiRoute::new(Public, routes!(map_layers::houses)),
         ApiRoute::new(Needs(ReadFieldProgress), routes!(map_layers::visits)),
@@ -108,6 +110,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Public, routes!(exports::cultural_houses_geojson)),
         ApiRoute::new(Public, routes!(exports::coverage_csv)),
         ApiRoute::new(Needs(EditWifi), routes!(cultural_houses::import_wifi)).taking_files(),
+        ApiRoute::new(Needs(ManagePlaces), routes!(reference_imports::import)).taking_files(),
+        ApiRoute::new(Public, routes!(reference_imports::template)),
         ApiRoute::new(Needs(ReportCoverage), routes!(coverage::create)),
         ApiRoute::new(Public, routes!(coverage::village_history)),
         ApiRoute::new(Needs(ReportCoverage), routes!(coverage::import_csv)).taking_files(),

@@ -4,6 +4,7 @@
 
 pub mod donations;
 pub mod indicators;
+pub mod templates;
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};

@@ -8,7 +8,7 @@
 //! worker can keep it and it opens offline; the lists come from the phone's store and the API.
 
 mod area_map;
-mod device;
+pub(crate) mod device;
 mod forms;
 mod handover;
 mod lists;

@@ -124,6 +124,7 @@ fn DetailSheet(
                 })}
             </Suspense>
             {edit_form}
+            <PlaceHere id on_saved/>
             <h3>{ui_text(|t| t.timeline_heading)}</h3>
             <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -266,6 +267,96 @@ fn WifiEditForm(
         </details>
     }
     .into_any()
+}
+
+/// Where a GPS placement stands. (Only the browser places; the server renders the idle button.)
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Placing {
+    Idle,
+    Waiting,
+    Done(f64),
+    NoGps,
+    Failed(crate::error::AppError),
+}
+
+/// Worst fix the button waits past, in metres: a fix within it places the house.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const GOOD_FIX_M: f64 = 50.0;
+
+/// "Tôi đang đứng ở nhà văn hóa": someone who may record in the field, standing at the house,
+/// places it at the phone's GPS fix in one tap (the first fix within [`GOOD_FIX_M`], or the best
+/// of the first few).
+#[component]
+fn PlaceHere(id: i64, on_saved: Callback<()>) -> impl IntoView {
+    use crate::model::Capability;
+    let texts = use_texts();
+    let user = Resource::new(|| (), |_| crate::auth_api::signed_in_user());
+    let placing = RwSignal::new(Placing::Idle);
+    let start = move |_| {
+        placing.set(Placing::Waiting);
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::pages::field::device::{stop_watching, watch_position};
+            let watch = StoredValue::new(None::<i32>);
+            // Fixes seen, and whether one was sent: a fix arriving after it is ignored.
+            let (fixes, sent) = (StoredValue::new(0_u32), StoredValue::new(false));
+            let id_of_watch = watch_position(
+                move |fix| {
+                    fixes.update_value(|count| *count += 1);
+                    if sent.get_value() || (fix.accuracy_m > GOOD_FIX_M && fixes.get_value() < 5) {
+                        return;
+                    }
+                    sent.set_value(true);
+                    if let Some(watching) = watch.get_value() {
+                        stop_watching(watching);
+                    }
+                    let accuracy = fix.accuracy_m;
+                    leptos::task::spawn_local(async move {
+                        let placed = crate::map_api::place_house(id, fix.lat, fix.lon, Some(accuracy)).await;
+                        placing.set(match placed {
+                            Ok(_) => Placing::Done(accuracy),
+                            Err(error) => Placing::Failed(error),
+                        });
+                        on_saved.run(());
+                    });
+                },
+                move |_| placing.set(Placing::NoGps),
+            );
+            match id_of_watch {
+                Some(watching) => watch.set_value(Some(watching)),
+                None => placing.set(Placing::NoGps),
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (id, on_saved);
+    };
+    let message = move || {
+        let texts = texts.get();
+        match placing.get() {
+            Placing::Idle => String::new(),
+            Placing::Waiting => texts.setup.here_waiting.to_owned(),
+            Placing::Done(accuracy) => crate::i18n::fill(texts.setup.here_done, "accuracy", accuracy.round()),
+            Placing::NoGps => texts.setup.here_no_gps.to_owned(),
+            Placing::Failed(error) => texts.error(&error),
+        }
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let may_place = matches!(user.await, Ok(Some(user)) if user.role.can(Capability::RecordField));
+                may_place.then(|| view! {
+                    <div class="place-here" data-testid="place-here">
+                        <button type="button" class="button button--secondary" on:click=start
+                            disabled=move || placing.get() == Placing::Waiting>
+                            {ui_text(|t| t.setup.here_button)}
+                        </button>
+                        <p class="form__message" role="status">{message}</p>
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
 }
 
 /// The versions of a house's Wi-Fi, newest first.
