@@ -165,6 +165,23 @@ pub async fn get_bytes(app: &Router, uri: &str, who: &As) -> (StatusCode, http::
     (parts.status, parts.headers, bytes.to_vec())
 }
 
+/// GETs `uri` as `who` with extra request headers, body as sent (still encoded), with the headers.
+pub async fn get_bytes_with(
+    app: &Router,
+    uri: &str,
+    who: &As,
+    headers: &[(http::HeaderName, &str)],
+) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+    let mut request = with_credentials(Request::get(uri), who);
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+    (parts.status, parts.headers, bytes.to_vec())
+}
+
 /// GETs `uri` as the public would with `Accept-Encoding: accept_encoding`, body as sent (still
 /// encoded), for the tests of what the server compresses and how.
 pub async fn get_encoded(app: &Router, uri: &str, accept_encoding: &str) -> (StatusCode, http::HeaderMap, Vec<u8>) {

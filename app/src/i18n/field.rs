@@ -79,6 +79,8 @@ pub struct FieldTexts {
     pub discard: &'static str,
     pub kind_household: &'static str,
     pub kind_visit: &'static str,
+    /// A network measurement (a speed test, or no signal) in the queue.
+    pub kind_measurement: &'static str,
     skill_names: [&'static str; 8],
 }
 
@@ -166,6 +168,7 @@ pub static VI: FieldTexts = FieldTexts {
     discard: "Bỏ bản ghi này",
     kind_household: "Hộ mới",
     kind_visit: "Lượt thăm",
+    kind_measurement: "Đo sóng",
     skill_names: [
         "Cài VNeID",
         "VNeID mức 2",
@@ -255,6 +258,7 @@ pub static EN: FieldTexts = FieldTexts {
     discard: "Discard this record",
     kind_household: "New household",
     kind_visit: "Visit",
+    kind_measurement: "Network measurement",
     skill_names: [
         "Install VNeID",
         "VNeID level 2",

@@ -1,7 +1,10 @@
 //! Mobile and fixed coverage reports per village, operator and technology. Every report is kept
 //! (history); readers ask for the latest per operator and technology.
 
+pub mod answers;
+pub mod claims;
 mod files;
+pub mod measured;
 
 pub use files::{check_csv, check_geojson, import_file, FileFormat, FILE_SPEC, MAX_AREA_FEATURES};
 
@@ -152,6 +155,22 @@ pub struct CheckedReport {
     pub reported_at: String,
     /// GeoJSON geometry text of the covered area.
     pub area: Option<String>,
+}
+
+impl CheckedReport {
+    /// The report to insert, by `reported_by`, as the operator's own.
+    pub fn as_new<'a>(&'a self, reported_by: &'a str) -> NewReport<'a> {
+        NewReport {
+            village_id: self.village_id,
+            operator: &self.operator,
+            technology: &self.technology,
+            quality: &self.quality,
+            source: "operator",
+            reported_at: &self.reported_at,
+            reported_by: Some(reported_by),
+            area: self.area.as_deref(),
+        }
+    }
 }
 
 /// What a principal may report on: the villages in scope (code → id) and the operators it may
