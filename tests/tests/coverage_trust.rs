@@ -314,6 +314,16 @@ async fn declared_and_measured_are_compared_by_the_rule() {
             .unwrap_or_else(|| panic!("Kim Tân's count: {summary}"));
         assert_eq!((kim_tan["disagreements"].as_i64(), kim_tan["overdue"].as_i64()), (Some(2), Some(1)));
 
+        // The overdue disagreement raises its village in the leaders' priority list, by its weight.
+        let (_, ranked) = send_json(&app, Method::GET, "/api/v1/priorities?unit=15187&limit=5000", &leader, None).await;
+        let overdue_reason = |village: &str| {
+            by_village(&ranked, village)["reasons"]
+                .as_array()
+                .and_then(|reasons| reasons.iter().find(|r| r["kind"] == "overdue_disagreement").cloned())
+        };
+        assert_eq!(overdue_reason("15187-01").map(|r| r["operators"].clone()), Some(json!(["viettel"])));
+        assert_eq!(overdue_reason("15187-04"), None, "not overdue yet");
+
         // A telecom account sees its own operator's only; the public nothing.
         let (_, mine) =
             send_json(&app, Method::GET, "/api/v1/coverage/disagreements?verdict=all", &viettel, None).await;
@@ -338,10 +348,17 @@ async fn the_operator_answers_its_own_disagreements_each_way_audited() {
         let viettel = telecom_token(&app, "viettel").await;
         rule_fixtures(&test_db, &viettel).await;
         let answers = "/api/v1/coverage/disagreements/15187-01/viettel/answers";
+        let leader = demo_login(&app, "lanhdao").await;
+        let score = |ranked: &Value| by_village(ranked, "15187-01")["score"].as_f64().expect("a score");
+        let priorities = "/api/v1/priorities?unit=15187&limit=5000";
+        let (_, ranked) = send_json(&app, Method::GET, priorities, &leader, None).await;
+        let overdue_score = score(&ranked);
 
         let (status, body) = send_json(&app, Method::POST, answers, &viettel, Some(json!({"answer": "acknowledged"}))).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        let leader = demo_login(&app, "lanhdao").await;
+        let (_, ranked) = send_json(&app, Method::GET, priorities, &leader, None).await;
+        let weight = model::indicators::WEIGHT_OVERDUE_DISAGREEMENT;
+        assert!((overdue_score - score(&ranked) - weight).abs() < 1e-9, "answered: the overdue weight is gone");
         let (_, list) = send_json(&app, Method::GET, "/api/v1/coverage/disagreements", &leader, None).await;
         let answered = by_village(&list, "15187-01");
         assert_eq!(answered["answer"]["answer"], "acknowledged");

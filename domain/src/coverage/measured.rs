@@ -360,10 +360,26 @@ pub struct DisagreementCount {
     pub overdue: i64,
 }
 
+/// The operators with an overdue disagreement, per village code, in the principal's scope: what
+/// raises a village in the priority list.
+pub async fn overdue_by_village(
+    db: &crate::Db,
+    principal: &Principal,
+) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+    let filter = ComparisonFilter { verdict: Some(Verdict::Disagrees), ..ComparisonFilter::default() };
+    let mut overdue: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for comparison in compare(db, principal, &filter).await?.into_iter().filter(|c| c.overdue) {
+        overdue.entry(comparison.village_code).or_default().push(comparison.operator);
+    }
+    Ok(overdue)
+}
+
 /// Counts the disagreements in the principal's scope per commune and operator.
 pub async fn count_by_commune(db: &crate::Db, principal: &Principal) -> Result<Vec<DisagreementCount>, StoreError> {
     let filter = ComparisonFilter { verdict: Some(Verdict::Disagrees), ..ComparisonFilter::default() };
-    let mut counts: BTreeMap<(Option<String>, Option<String>, String), (i64, i64)> = BTreeMap::new();
+    /// Commune name, commune code, operator.
+    type Key = (Option<String>, Option<String>, String);
+    let mut counts: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
     for comparison in compare(db, principal, &filter).await? {
         let entry = counts.entry((comparison.commune, comparison.commune_code, comparison.operator)).or_default();
         entry.0 += 1;
