@@ -408,6 +408,12 @@ async fn the_operator_answers_its_own_disagreements_each_way_audited() {
         let (_, open) = send_json(&app, Method::GET, "/api/v1/coverage/disagreements", &leader, None).await;
         assert!(open.as_array().is_some_and(|rows| rows.iter().all(|r| r["village_code"] != "15187-01")), "{open}");
 
+        // The operators' page carries the inbox, in Vietnamese first.
+        let viettel_session = demo_login(&app, "viettel").await;
+        let (status, page) = send(&app, Method::GET, "/nha-mang", &viettel_session, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("data-testid=\"operator-inbox\"") && page.contains("Khác biệt khai báo / đo thực tế"));
+
         let (count,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'coverage_disagreement' AND entity_id = '15187-01/viettel'",
         )
