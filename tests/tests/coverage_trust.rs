@@ -79,6 +79,11 @@ async fn measurements_are_checked_placed_and_stored_once() {
         server::demo::reload(&test_db.db).await.expect("demo");
         let app = test_db.app();
         let team = demo_login(&app, "tocongnghe.kimtan").await;
+        // The field app offers both, and says what a measurement costs before it starts.
+        let (status, page) = send(&app, Method::GET, "/thuc-dia", &team, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Đo sóng tại đây") && page.contains("Không có sóng ở đây"), "field page");
+        assert!(page.contains("tối đa khoảng 1.6 MB"), "the cost is shown before the test");
         let before = measurement_count(&test_db).await;
         let dead_zone = measurement("15187-01", "viettel", &format!("{}T07:00:00Z", days_ago(1)), "none");
         let results = sync(&app, &team, vec![dead_zone.clone()]).await;
