@@ -209,8 +209,9 @@ pub struct SyncResult {
     pub outside_area: bool,
 }
 
-/// What the phones of the teams measured in one village (Network Information API samples taken
-/// with visits): the "đo thực tế" layer beside the operators' claims.
+/// What phones measured in one village (Network Information API samples taken with visits, and
+/// measurements made on purpose: speed tests and "no signal here"): the "đo thực tế" layer
+/// beside the operators' claims.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VillageMeasurement {

@@ -85,6 +85,11 @@ async fn measurements_are_checked_placed_and_stored_once() {
         assert!(page.contains("Đo sóng tại đây") && page.contains("Không có sóng ở đây"), "field page");
         assert!(page.contains("tối đa khoảng 1.6 MB"), "the cost is shown before the test");
         let before = measurement_count(&test_db).await;
+        let measured_samples = |app: axum::Router, who: As| async move {
+            let (_, layer) = send_json(&app, Method::GET, "/api/v1/field-measurements", &who, None).await;
+            by_village(&layer, "15187-01")["samples"].as_i64().unwrap_or_default()
+        };
+        let samples_before = measured_samples(app.clone(), team.clone()).await;
         let dead_zone = measurement("15187-01", "viettel", &format!("{}T07:00:00Z", days_ago(1)), "none");
         let results = sync(&app, &team, vec![dead_zone.clone()]).await;
         assert_eq!(results[0]["outcome"], "stored", "{results:?}");
@@ -160,6 +165,8 @@ async fn measurements_are_checked_placed_and_stored_once() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no village and no position");
         let (status, _) = send(&app, Method::POST, "/api/v1/measurements", &As::Public, Some(nowhere)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
+        // The map's "đo thực tế" layer counts them with the visits' network samples.
+        assert_eq!(measured_samples(app.clone(), team.clone()).await, samples_before + 2);
         test_db
     })
     .await;
