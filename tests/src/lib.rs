@@ -6,6 +6,7 @@
 //! database there and drops it afterwards. Without that variable the PostgreSQL variant is
 //! skipped with a message, except under `CI=true`, where it fails: CI must test both.
 
+pub mod coverage;
 pub mod national;
 
 use app::state::{AppState, SessionSettings, StateParts};
