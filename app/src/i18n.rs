@@ -8,6 +8,7 @@
 pub mod dashboard;
 pub mod donations;
 pub mod field;
+pub mod inbox;
 pub mod setup;
 
 use crate::model::WifiStatus;
@@ -175,6 +176,7 @@ pub struct Texts {
     pub field: &'static field::FieldTexts,
     /// The leaders' dashboard's texts.
     pub dashboard: &'static dashboard::DashboardTexts,
+    pub inbox: &'static inbox::InboxTexts,
     /// "Chắp cánh công nghệ" texts.
     pub donations: &'static donations::DonationTexts,
     /// The setup page's texts.
@@ -367,6 +369,7 @@ pub static VI: Texts = Texts {
     columns_coverage_areas: "Một FeatureCollection GeoJSON: mỗi đối tượng là một Polygon hoặc MultiPolygon (kinh độ, vĩ độ) với các thuộc tính village_code, technology, quality, và có thể operator, reported_at.",
     field: &field::VI,
     dashboard: &dashboard::VI,
+    inbox: &inbox::VI,
     donations: &donations::VI,
     setup: &setup::VI,
 };
@@ -481,6 +484,7 @@ pub static EN: Texts = Texts {
     columns_coverage_areas: "A GeoJSON FeatureCollection: each feature a Polygon or MultiPolygon (longitude, latitude) with properties village_code, technology, quality, and optionally operator, reported_at.",
     field: &field::EN,
     dashboard: &dashboard::EN,
+    inbox: &inbox::EN,
     donations: &donations::EN,
     setup: &setup::EN,
 };

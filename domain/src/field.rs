@@ -83,33 +83,48 @@ fn sample_rank(effective_type: &str, downlink_mbps: Option<f64>) -> usize {
     }
 }
 
-/// Field measurements per village within the principal's scope.
+/// Field measurements per village within the principal's scope: the network samples taken with
+/// visits and the measurements made on purpose (speed tests and "no signal here"), each ranked on
+/// the coverage quality scale.
 pub async fn measurements<'e, E>(executor: E, principal: &Principal) -> Result<Vec<VillageMeasurement>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
     let mut params = Params::new();
     let scope = params.scope_of(principal);
+    // One sample per row: (village, kind, downlink Mbps, moment, quality when measured on purpose).
     let sql = format!(
         "WITH RECURSIVE {cte}
-         SELECT v.code, x.network_type, x.network_downlink_mbps, x.visited_at
+         SELECT v.code, x.network_type, x.network_downlink_mbps, x.visited_at, CAST(NULL AS TEXT)
          FROM visit x JOIN admin_unit v ON v.id = x.village_id
-         WHERE x.network_type IS NOT NULL AND {in_scope}
-         ORDER BY v.code",
+         WHERE x.network_type IS NOT NULL AND {visit_in_scope}
+         UNION ALL
+         SELECT v.code, m.network_type, m.download_kbps / 1000.0, m.measured_at, m.quality
+         FROM measurement m JOIN admin_unit v ON v.id = m.village_id
+         WHERE {measurement_in_scope}
+         ORDER BY 1",
         cte = scope.cte,
-        in_scope = scope.covers("x.village_id"),
+        visit_in_scope = scope.covers("x.village_id"),
+        measurement_in_scope = scope.covers("m.village_id"),
     );
-    let rows: Vec<(String, String, Option<f64>, String)> = params.query_as(&sql)?.fetch_all(executor).await?;
-    let mut by_village: std::collections::BTreeMap<String, Vec<(String, Option<f64>, String)>> =
+    type Row = (String, String, Option<f64>, String, Option<String>);
+    let rows: Vec<Row> = params.query_as(&sql)?.fetch_all(executor).await?;
+    let mut by_village: std::collections::BTreeMap<String, Vec<(usize, Option<f64>, String)>> =
         std::collections::BTreeMap::new();
-    for (village, kind, downlink, at) in rows {
-        by_village.entry(village).or_default().push((kind, downlink, at));
+    for (village, kind, downlink, at, quality) in rows {
+        let rank = match quality {
+            Some(quality) => super::coverage::QUALITIES
+                .iter()
+                .position(|known| *known == quality)
+                .ok_or_else(|| StoreError::Corrupt(format!("measurement.quality '{quality}'")))?,
+            None => sample_rank(&kind, downlink),
+        };
+        by_village.entry(village).or_default().push((rank, downlink, at));
     }
     Ok(by_village
         .into_iter()
         .map(|(village_code, samples)| {
-            let mut ranks: Vec<usize> =
-                samples.iter().map(|(kind, downlink, _)| sample_rank(kind, *downlink)).collect();
+            let mut ranks: Vec<usize> = samples.iter().map(|(rank, _, _)| *rank).collect();
             ranks.sort_unstable();
             let mut downlinks: Vec<f64> = samples.iter().filter_map(|(_, downlink, _)| *downlink).collect();
             downlinks.sort_by(f64::total_cmp);

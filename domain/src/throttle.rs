@@ -144,3 +144,29 @@ pub async fn remember_device(db: &Db, username: &str, token: Option<&str>) -> Re
         .await?;
     Ok(token)
 }
+
+/// Counts one request against `key` in windows of `window_seconds` (a new window starts where
+/// the old one ended) and answers whether it is within `limit`; over it, when the key unlocks.
+/// For costly routes any account may call (the speed test): the count lives in the database so
+/// that every app server sees the same one.
+pub async fn count_request(
+    db: &Db,
+    key: &str,
+    limit: i64,
+    window_seconds: i64,
+) -> Result<Result<(), Locked>, StoreError> {
+    let now = now();
+    let (requests, started): (i64, i64) = sqlx::query_as(
+        "INSERT INTO request_throttle (key, requests, window_started) VALUES ($1, 1, $2)
+         ON CONFLICT (key) DO UPDATE SET
+             requests = CASE WHEN request_throttle.window_started + $3 <= $2 THEN 1 ELSE request_throttle.requests + 1 END,
+             window_started = CASE WHEN request_throttle.window_started + $3 <= $2 THEN $2 ELSE request_throttle.window_started END
+         RETURNING requests, window_started",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(window_seconds)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(if requests > limit { Err(Locked { seconds: (started + window_seconds - now).max(1) }) } else { Ok(()) })
+}

@@ -123,6 +123,51 @@ pub struct HandoverRecord {
     pub visit_uuid: Option<String>,
 }
 
+named_values! {
+    /// The network a phone shows where it measured (the radio technology, or none at all).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum NetworkType {
+        #[serde(rename = "5G")]
+        FiveG => "5G",
+        #[serde(rename = "4G")]
+        FourG => "4G",
+        #[serde(rename = "3G")]
+        ThreeG => "3G",
+        #[serde(rename = "2G")]
+        TwoG => "2G",
+        #[serde(rename = "none")]
+        NoNetwork => "none",
+    }
+}
+
+/// One measurement on the doorstep: a short speed test against our own server, or a tap on
+/// "không có sóng ở đây" (no signal here), which is evidence too. Queued offline like visits and
+/// stored once per UUID.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementRecord {
+    pub uuid: String,
+    /// RFC 3339; the moment on the phone.
+    pub measured_at: String,
+    /// The village, when the person chose it; else it is found from the position.
+    pub village_code: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    /// The operator of the phone's SIM (its code, e.g. `viettel`).
+    pub operator: String,
+    pub network_type: NetworkType,
+    /// No signal at all here: no figures are measured.
+    #[serde(default)]
+    pub no_signal: bool,
+    /// Median round trip of several small requests, milliseconds.
+    pub latency_ms: Option<f64>,
+    pub download_kbps: Option<f64>,
+    pub upload_kbps: Option<f64>,
+}
+
 /// A record of the sync queue; `kind` says which.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -131,6 +176,7 @@ pub enum SyncRecord {
     Household(HouseholdRecord),
     Visit(VisitRecord),
     Handover(HandoverRecord),
+    Measurement(MeasurementRecord),
 }
 
 /// What the server did with one record of a batch.
@@ -163,8 +209,9 @@ pub struct SyncResult {
     pub outside_area: bool,
 }
 
-/// What the phones of the teams measured in one village (Network Information API samples taken
-/// with visits): the "đo thực tế" layer beside the operators' claims.
+/// What phones measured in one village (Network Information API samples taken with visits, and
+/// measurements made on purpose: speed tests and "no signal here"): the "đo thực tế" layer
+/// beside the operators' claims.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VillageMeasurement {

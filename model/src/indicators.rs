@@ -407,6 +407,9 @@ pub enum PriorityReason {
     HouseholdsNotVisited { not_visited: i64, households: i64 },
     /// No household list yet: the door-to-door round has not started.
     NoHouseholdList,
+    /// Operators that declare good coverage where phones measured weak or none, and have not
+    /// answered for more than 30 days.
+    OverdueDisagreement { operators: Vec<String> },
 }
 
 /// A village in the priority list, with its score and the reasons behind it.
@@ -432,6 +435,8 @@ pub const WEIGHT_WEAK_COVERAGE: f64 = 2.0;
 /// Multiplied by the share of households not visited (0 to 1).
 pub const WEIGHT_NOT_VISITED: f64 = 2.0;
 pub const WEIGHT_NO_LIST: f64 = 2.0;
+/// An operator's unanswered disagreement over 30 days old: the leader has to push it.
+pub const WEIGHT_OVERDUE_DISAGREEMENT: f64 = 2.0;
 
 #[cfg(test)]
 mod tests {

@@ -36,6 +36,15 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 /// a fifth smaller than gzip's for a fraction of a millisecond.
 const DYNAMIC_COMPRESSION: CompressionLevel = CompressionLevel::Precise(5);
 
+/// What the compression layer compresses: its defaults (not tiny answers, images, gRPC or event
+/// streams), and never opaque bytes. The speed test's download is random bytes
+/// (`application/octet-stream`): compressing them gains nothing and would spend the server's
+/// CPU on the measurement, so they go out as they are.
+fn worth_compressing() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    DefaultPredicate::new().and(NotForContentType::const_new(api::speedtest::TEST_CONTENT_TYPE))
+}
+
 /// Largest request body a route accepts, unless it says otherwise.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Largest file an import route accepts (50,000 CSV rows take about 3 MB); also the hard cap on
@@ -76,7 +85,7 @@ pub fn app(state: AppState) -> Router {
         .layer(authentication)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_IMPORT_BYTES))
-        .layer(CompressionLayer::new().quality(DYNAMIC_COMPRESSION))
+        .layer(CompressionLayer::new().quality(DYNAMIC_COMPRESSION).compress_when(worth_compressing()))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(security::Policies::new(&state), security::headers))
         .layer(TraceLayer::new_for_http())

@@ -6,6 +6,7 @@
 //! database there and drops it afterwards. Without that variable the PostgreSQL variant is
 //! skipped with a message, except under `CI=true`, where it fails: CI must test both.
 
+pub mod coverage;
 pub mod national;
 
 use app::state::{AppState, SessionSettings, StateParts};
@@ -159,6 +160,23 @@ fn with_credentials(request: http::request::Builder, who: &As) -> http::request:
 /// GETs `uri` as `who` and keeps the body as bytes (files such as XLSX), with the headers.
 pub async fn get_bytes(app: &Router, uri: &str, who: &As) -> (StatusCode, http::HeaderMap, Vec<u8>) {
     let request = with_credentials(Request::get(uri), who);
+    let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+    (parts.status, parts.headers, bytes.to_vec())
+}
+
+/// GETs `uri` as `who` with extra request headers, body as sent (still encoded), with the headers.
+pub async fn get_bytes_with(
+    app: &Router,
+    uri: &str,
+    who: &As,
+    headers: &[(http::HeaderName, &str)],
+) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+    let mut request = with_credentials(Request::get(uri), who);
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
     let response = app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");

@@ -60,6 +60,15 @@ const API_MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/households", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("PATCH", "/visits/{uuid}", &["admin", "canbo.kimtan", "tocongnghe.kimtan"]),
     ("GET", "/field-measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("POST", "/measurements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("GET", "/coverage/disagreements", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("GET", "/coverage/disagreements/summary", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("POST", "/coverage/disagreements/{village}/{operator}/answers", &["viettel"]),
+    ("GET", "/coverage/stale-claims", &["admin", "viettel"]),
+    ("POST", "/coverage-reports/{id}/confirm", &["viettel"]),
+    ("GET", "/speedtest/ping", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("GET", "/speedtest/download", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
+    ("POST", "/speedtest/upload", &["admin", "lanhdao", "canbo.kimtan", "tocongnghe.kimtan", "viettel"]),
     ("GET", "/indicators", &["admin", "lanhdao", "canbo.kimtan"]),
     ("GET", "/priorities", &["admin", "lanhdao", "canbo.kimtan"]),
     ("GET", "/reports/indicators.csv", &["admin", "lanhdao", "canbo.kimtan"]),
@@ -202,6 +211,9 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
         let (_, synced) =
             send_json(&app, Method::POST, "/api/v1/sync", &admin, Some(json!({"records": [handover]}))).await;
         assert_eq!(synced["results"][0]["outcome"], "stored", "{synced}");
+        // A disagreement Viettel may answer in Khu phố 2 (declared good, then measured weak three
+        // times over two days), and a declaration of Viettel's over a year old it may confirm.
+        let stale_id = bandoso_tests::coverage::matrix_fixtures(&test_db, &admin).await;
 
         for actor in ACTORS {
             // Signing in afresh: the admin's own turn below changes its password, which ends its
@@ -230,6 +242,10 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                         format!("/allocations/{}/cancel", allocation["id"])
                     }
                     ("PUT", "/handover-photos/{uuid}") => format!("/handover-photos/{}", uuid::Uuid::new_v4()),
+                    ("POST", "/coverage-reports/{id}/confirm") => format!("/coverage-reports/{stale_id}/confirm"),
+                    ("POST", "/coverage/disagreements/{village}/{operator}/answers") => {
+                        "/coverage/disagreements/15187-02/viettel/answers".to_owned()
+                    }
                     ("GET", "/handover-photos/{uuid}") => format!("/handover-photos/{shown_photo}"),
                     _ => (*path).to_owned(),
                 };
@@ -288,6 +304,14 @@ async fn every_route_and_server_function_follows_the_authorization_matrix() {
                     })),
                     ("PATCH", _) => Some(json!({"display_name": format!("Renamed by {name}")})),
                     ("POST", "/sync") => Some(json!({"records": []})),
+                    ("POST", "/measurements") => Some(json!({
+                        "uuid": uuid::Uuid::new_v4().to_string(), "measured_at": "2026-11-20T03:00:00Z",
+                        "village_code": "15187-01", "operator": "viettel", "network_type": "4G",
+                        "latency_ms": 80.0, "download_kbps": 4000.0, "upload_kbps": 900.0
+                    })),
+                    ("POST", "/coverage/disagreements/15187-02/viettel/answers") => {
+                        Some(json!({"answer": "acknowledged"}))
+                    }
                     _ => None,
                 };
                 let method: Method = method.parse().expect("method");

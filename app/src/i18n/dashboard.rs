@@ -34,6 +34,8 @@ pub struct DashboardTexts {
     pub open_on_map: &'static str,
     pub reason_no_wifi: &'static str,
     pub reason_weak_coverage: &'static str,
+    /// `{operators}`: the operators that have not answered a disagreement for 30 days.
+    pub reason_overdue_disagreement: &'static str,
     pub reason_not_visited: &'static str,
     pub reason_no_list: &'static str,
     pub score: &'static str,
@@ -83,6 +85,9 @@ impl DashboardTexts {
                 super::fill(&super::fill(self.reason_not_visited, "count", not_visited), "total", households)
             }
             PriorityReason::NoHouseholdList => self.reason_no_list.to_owned(),
+            PriorityReason::OverdueDisagreement { operators } => {
+                super::fill(self.reason_overdue_disagreement, "operators", operators.join(", "))
+            }
         }
     }
 }
@@ -118,6 +123,7 @@ pub static VI: DashboardTexts = DashboardTexts {
     open_on_map: "Xem trên bản đồ",
     reason_no_wifi: "Nhà văn hóa chưa có Wi-Fi hoạt động",
     reason_weak_coverage: "Chưa nhà mạng nào báo sóng 4G/5G tốt",
+    reason_overdue_disagreement: "Đo thực tế yếu hơn khai báo; {operators} chưa trả lời quá 30 ngày",
     reason_not_visited: "{count}/{total} hộ chưa được thăm",
     reason_no_list: "Chưa lập danh sách hộ",
     score: "Mức ưu tiên",
@@ -179,6 +185,7 @@ pub static EN: DashboardTexts = DashboardTexts {
     open_on_map: "Open on the map",
     reason_no_wifi: "No working Wi-Fi at the cultural house",
     reason_weak_coverage: "No operator reports good 4G/5G",
+    reason_overdue_disagreement: "Measured weaker than declared; {operators} unanswered for over 30 days",
     reason_not_visited: "{count}/{total} households not visited yet",
     reason_no_list: "No household list yet",
     score: "Priority",

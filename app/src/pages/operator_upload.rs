@@ -207,7 +207,7 @@ pub fn OperatorUploadPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) if matches!(user.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) => {
-                            view! { <UploadForm/> }.into_any()
+                            view! { <UploadForm/> <super::operator_inbox::OperatorInbox role=user.role/> }.into_any()
                         }
                         Ok(Some(_)) => view! { <p role="alert">{ui_text(|t| t.error_forbidden)}</p> }.into_any(),
                         _ => view! { <super::account::SignInPrompt/> }.into_any(),

@@ -7,9 +7,11 @@ use crate::db::Page;
 use crate::params::Params;
 use crate::StoreError;
 use model::indicators::{
-    PriorityReason, VillagePriority, WEIGHT_NOT_VISITED, WEIGHT_NO_LIST, WEIGHT_NO_WIFI, WEIGHT_WEAK_COVERAGE,
+    PriorityReason, VillagePriority, WEIGHT_NOT_VISITED, WEIGHT_NO_LIST, WEIGHT_NO_WIFI, WEIGHT_OVERDUE_DISAGREEMENT,
+    WEIGHT_WEAK_COVERAGE,
 };
 use model::Capability;
+use std::collections::BTreeMap;
 
 /// Which villages to rank: within one unit of the leader's area (by code), or all of it.
 #[derive(Clone, Debug, Default)]
@@ -45,8 +47,17 @@ pub async fn priorities(
     page: Page,
 ) -> Result<Vec<VillagePriority>, StoreError> {
     access::require(principal, Capability::ReadDashboard)?;
+    // Overdue disagreements come from comparing measurements with declarations, a rule written
+    // in Rust (`coverage::measured`); their villages join the score as a list of codes.
+    let overdue = crate::coverage::measured::overdue_by_village(db, principal).await?;
     let mut params = Params::new();
     let scope = params.scope_of(principal);
+    let overdue_codes: Vec<String> = overdue.keys().map(|code| params.bind(code.clone())).collect();
+    let overdue_term = if overdue_codes.is_empty() {
+        String::new()
+    } else {
+        format!(" + CASE WHEN v.code IN ({}) THEN {WEIGHT_OVERDUE_DISAGREEMENT} ELSE 0 END", overdue_codes.join(", "))
+    };
     let (unit_cte, within) = match &filter.unit {
         Some(code) => {
             let code = params.bind(code.clone());
@@ -69,6 +80,7 @@ pub async fn priorities(
           + CASE WHEN {good_mobile} = 0 THEN {WEIGHT_WEAK_COVERAGE} ELSE 0 END
           + CASE WHEN {households} = 0 THEN {WEIGHT_NO_LIST}
                  ELSE {WEIGHT_NOT_VISITED} * CAST({households} - {visited} AS DOUBLE PRECISION) / {households} END
+          {overdue_term}
           AS DOUBLE PRECISION)",
         houses = kept("houses"),
         active = kept("houses_active"),
@@ -104,11 +116,11 @@ pub async fn priorities(
         offset = params.bind(page.offset),
     );
     let villages: Vec<VillageFacts> = params.query_as(&sql)?.fetch_all(db.pool()).await?;
-    Ok(villages.into_iter().map(ranked).collect())
+    Ok(villages.into_iter().map(|village| ranked(village, &overdue)).collect())
 }
 
-/// A village's reasons for its rank.
-fn ranked(village: VillageFacts) -> VillagePriority {
+/// A village's reasons for its rank; `overdue`: the operators late to answer, per village code.
+fn ranked(village: VillageFacts, overdue: &BTreeMap<String, Vec<String>>) -> VillagePriority {
     let mut reasons = Vec::new();
     if village.houses > 0 && village.houses_active == 0 {
         let wifi_status = village.wifi_status.unwrap_or_else(|| "none".to_owned());
@@ -122,6 +134,9 @@ fn ranked(village: VillageFacts) -> VillagePriority {
     } else if village.visited < village.households {
         let not_visited = village.households - village.visited;
         reasons.push(PriorityReason::HouseholdsNotVisited { not_visited, households: village.households });
+    }
+    if let Some(operators) = overdue.get(&village.village_code) {
+        reasons.push(PriorityReason::OverdueDisagreement { operators: operators.clone() });
     }
     VillagePriority {
         village_code: village.village_code,

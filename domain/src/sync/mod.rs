@@ -1,4 +1,5 @@
-//! The sync of records made on phones: households, door-to-door visits and device handovers.
+//! The sync of records made on phones: households, door-to-door visits, device handovers and
+//! network measurements.
 //!
 //! A phone may send the same record many times (a lost answer, a reload, a server restart in the
 //! middle of a batch). Every record carries the phone's UUID, unique in its table: storing it is
@@ -12,10 +13,12 @@
 
 mod handovers;
 mod households;
+mod measurements;
 mod records;
 mod visits;
 
 pub use households::insert_household;
+pub use measurements::record_measurement;
 pub(crate) use records::{check_uuid, normalised_uuid};
 pub(crate) use visits::{check_visit_content, skill_codes};
 pub use visits::{insert_visit, StoredVisit};
@@ -31,7 +34,7 @@ use std::collections::HashMap;
 pub const MAX_BATCH: usize = 500;
 
 /// Stores a batch: households first (visits in the same batch may point at them), then visits,
-/// then device handovers (which may name a visit), in one transaction. Answers one result per
+/// then device handovers (which may name a visit), then measurements, in one transaction. Answers one result per
 /// record, in the request's order; nothing is stored unless the whole answer is (a phone that gets
 /// no answer resends the batch).
 /// Records that are not even well-formed JSON records are rejected one by one, not the batch.
@@ -46,6 +49,7 @@ pub async fn sync(
     let mut households = Vec::new();
     let mut visits = Vec::new();
     let mut handovers = Vec::new();
+    let mut measured = Vec::new();
     let mut seen: HashMap<(String, String), serde_json::Value> = HashMap::new();
     for (index, mut value) in records.into_iter().enumerate() {
         let uuid = value.get("uuid").and_then(|uuid| uuid.as_str()).unwrap_or_default().to_owned();
@@ -73,6 +77,7 @@ pub async fn sync(
             Ok(SyncRecord::Household(record)) => households.push((index, record)),
             Ok(SyncRecord::Visit(record)) => visits.push((index, record)),
             Ok(SyncRecord::Handover(record)) => handovers.push((index, record)),
+            Ok(SyncRecord::Measurement(record)) => measured.push((index, record)),
             Err(error) => {
                 results[index] = Some(records::rejected(
                     uuid,
@@ -91,6 +96,9 @@ pub async fn sync(
     }
     for (index, record) in handovers {
         results[index] = Some(handovers::store_handover(&mut batch, &mut context, principal, record).await?);
+    }
+    for (index, record) in measured {
+        results[index] = Some(measurements::store_measurement(&mut batch, &mut context, principal, record).await?);
     }
     crate::audit::record_all(&mut batch, crate::audit::Actor::Principal(principal), &context.audit).await?;
     batch.commit().await?;
@@ -124,7 +132,8 @@ fn parse_record(value: serde_json::Value) -> Result<SyncRecord, String> {
         Some("household") => serde_path_to_error::deserialize(rest).map(SyncRecord::Household).map_err(at_path),
         Some("visit") => serde_path_to_error::deserialize(rest).map(SyncRecord::Visit).map_err(at_path),
         Some("handover") => serde_path_to_error::deserialize(rest).map(SyncRecord::Handover).map_err(at_path),
-        _ => Err("kind: expected household, visit or handover".to_owned()),
+        Some("measurement") => serde_path_to_error::deserialize(rest).map(SyncRecord::Measurement).map_err(at_path),
+        _ => Err("kind: expected household, visit, handover or measurement".to_owned()),
     }
 }
 
@@ -189,7 +198,7 @@ mod tests {
 
             #[test]
             fn any_json_is_read_or_refused(value in any_json(), kind in prop_oneof![
-                Just("visit"), Just("household"), Just("handover"), Just("other")]) {
+                Just("visit"), Just("household"), Just("handover"), Just("measurement"), Just("other")]) {
                 let _ = parse_record(value.clone());
                 if let Value::Object(mut fields) = value {
                     fields.insert("kind".to_owned(), json!(kind));

@@ -37,6 +37,9 @@ pub enum ApiError {
     Unauthenticated(&'static str),
     #[error("{0}")]
     Forbidden(&'static str),
+    /// Too many calls of a rate-limited route; the limit lifts after this many seconds.
+    #[error("too many requests; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A failure of the server itself (not of the database or the request); logged, never shown.
@@ -65,6 +68,7 @@ impl ApiError {
                 StatusCode::NOT_FOUND
             }
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -84,6 +88,7 @@ impl ApiError {
             ApiError::BadBody(_) => "invalid_body",
             ApiError::NotFound(_) | ApiError::RouteNotFound | ApiError::Store(StoreError::NotFound) => "not_found",
             ApiError::Unavailable => "unavailable",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::BodyTooLarge => "body_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PreconditionRequired => "precondition_required",
@@ -160,6 +165,10 @@ pub struct ErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status_code();
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let message = if status.is_server_error() {
             // The detail goes to the log, never to the client.
             tracing::error!(error = %self, "request failed");
@@ -190,7 +199,11 @@ impl IntoResponse for ApiError {
                 _ => None,
             },
         };
-        (status, Json(ErrorBody { error: detail })).into_response()
+        let mut response = (status, Json(ErrorBody { error: detail })).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

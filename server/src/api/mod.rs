@@ -8,6 +8,7 @@
 pub mod admin_units;
 pub mod audit;
 pub mod coverage;
+pub mod coverage_trust;
 pub mod cultural_houses;
 pub mod donations;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod paging;
 pub mod params;
 pub mod reference_imports;
 pub mod reports;
+pub mod speedtest;
 pub mod tokens;
 pub mod users;
 
@@ -66,8 +68,13 @@ impl ApiRoute {
     }
 
     /// Accepts files up to [`crate::MAX_IMPORT_BYTES`] instead of the usual body limit.
-    fn taking_files(mut self) -> ApiRoute {
-        self.handler = self.handler.layer(DefaultBodyLimit::max(crate::MAX_IMPORT_BYTES));
+    fn taking_files(self) -> ApiRoute {
+        self.taking_up_to(crate::MAX_IMPORT_BYTES)
+    }
+
+    /// Accepts bodies up to `bytes` instead of the usual body limit.
+    fn taking_up_to(mut self, bytes: usize) -> ApiRoute {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
         self
     }
 }
@@ -121,6 +128,15 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Needs(RecordField), routes!(field::households)),
         ApiRoute::new(Needs(RecordField), routes!(field::edit_visit)),
         ApiRoute::new(Needs(SignIn), routes!(field::measurements)),
+        ApiRoute::new(Needs(SignIn), routes!(coverage_trust::record)),
+        ApiRoute::new(Needs(SignIn), routes!(coverage_trust::disagreements)),
+        ApiRoute::new(Needs(SignIn), routes!(coverage_trust::summary)),
+        ApiRoute::new(Needs(ReportCoverage), routes!(coverage_trust::answer)),
+        ApiRoute::new(Needs(ReportCoverage), routes!(coverage_trust::stale_claims)),
+        ApiRoute::new(Needs(ReportCoverage), routes!(coverage_trust::confirm)),
+        ApiRoute::new(Needs(SignIn), routes!(speedtest::ping)),
+        ApiRoute::new(Needs(SignIn), routes!(speedtest::download)),
+        ApiRoute::new(Needs(SignIn), routes!(speedtest::upload)).taking_up_to(speedtest::MAX_TEST_BYTES),
         ApiRoute::new(Needs(ReadDashboard), routes!(indicators::list)),
         ApiRoute::new(Needs(ReadDashboard), routes!(indicators::priorities)),
         ApiRoute::new(Needs(ReadDashboard), routes!(reports::indicators_csv)),

@@ -6,6 +6,7 @@
 //! works, can be shared and goes back before (or without) the wasm.
 
 mod details;
+mod disagreements;
 mod forms;
 
 use crate::dashboard_api::{load_dashboard, Dashboard};
@@ -152,6 +153,7 @@ fn DashboardBody(
         </ol>
         {move || chosen.get().map(|status| view! { <Behind status choice/> })}
         <Priorities priorities/>
+        <disagreements::DisagreementCounts/>
         {move || chosen.get().map(|status| {
             let heading = status.clone();
             let method = status.clone();

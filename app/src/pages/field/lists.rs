@@ -236,6 +236,9 @@ pub(super) fn RecordList(field: Field) -> impl IntoView {
                                 SyncRecord::Handover(handover) => {
                                     (donation_texts.kind_handover, device::local_time(&handover.handed_over_at))
                                 }
+                                SyncRecord::Measurement(measurement) => {
+                                    (texts.kind_measurement, device::local_time(&measurement.measured_at))
+                                }
                             };
                             let (state_class, state_text) = match queued.state {
                                 QueueState::Pending => ("badge badge--pending", texts.state_pending),

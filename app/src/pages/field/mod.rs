@@ -12,6 +12,7 @@ pub(crate) mod device;
 mod forms;
 mod handover;
 mod lists;
+mod measure;
 mod phone_store;
 mod queue;
 mod state;
@@ -87,6 +88,7 @@ pub fn FieldPage() -> impl IntoView {
             <SyncBar field/>
             <VillagePicker field/>
             <PositionLine field/>
+            <measure::MeasurePanel field/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let tiles = tiles.await.ok();

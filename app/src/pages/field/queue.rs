@@ -88,15 +88,18 @@ impl QueuedRecord {
             SyncRecord::Household(household) => &household.uuid,
             SyncRecord::Visit(visit) => &visit.uuid,
             SyncRecord::Handover(handover) => &handover.uuid,
+            SyncRecord::Measurement(measurement) => &measurement.uuid,
         }
     }
 
-    /// Households go first (visits name them), then visits (handovers name them), then handovers.
+    /// Households go first (visits name them), then visits (handovers name them), then handovers;
+    /// measurements name nothing and go last.
     fn send_order(&self) -> u8 {
         match self.record {
             SyncRecord::Household(_) => 0,
             SyncRecord::Visit(_) => 1,
             SyncRecord::Handover(_) => 2,
+            SyncRecord::Measurement(_) => 3,
         }
     }
 

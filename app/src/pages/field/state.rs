@@ -429,6 +429,9 @@ impl Field {
             }
             // Handovers carry their caption in the queue (see `QueuedRecord::caption`).
             SyncRecord::Handover(_) => "—".to_owned(),
+            SyncRecord::Measurement(measurement) => {
+                format!("{} {}", measurement.operator, measurement.network_type.as_str())
+            }
         }
     }
 }

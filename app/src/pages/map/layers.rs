@@ -1,5 +1,6 @@
 //! What the map shows beside the cultural houses: the layers (coverage, dead zones, measured
-//! network, door-to-door progress, donated devices), their shapes, the picker and the legend.
+//! network, declared against measured, door-to-door progress, donated devices), their shapes,
+//! the picker and the legend.
 
 use super::status_class;
 use crate::model::{CulturalHouse, WifiStatus};
@@ -15,17 +16,29 @@ pub(super) struct LayerInputs {
     pub(super) measured: RwSignal<Vec<crate::field_records::VillageMeasurement>>,
     pub(super) progress: RwSignal<Vec<crate::field_records::VillageProgress>>,
     pub(super) donations: RwSignal<Vec<crate::donations::VillageDonations>>,
+    pub(super) disagreements: RwSignal<Vec<Disagreement>>,
+}
+
+/// A village and operator whose measurements contradict the declaration
+/// (`GET /api/v1/coverage/disagreements`): the fields the layer needs.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub(super) struct Disagreement {
+    pub(super) village_code: String,
+    pub(super) overdue: bool,
 }
 
 impl LayerInputs {
     pub(super) fn shapes(self) -> Vec<LayerShape> {
-        let LayerInputs { layer, houses, coverage, measured, progress, donations } = self;
+        let LayerInputs { layer, houses, coverage, measured, progress, donations, disagreements } = self;
         coverage.with(|coverage| {
             measured.with(|measured| {
                 progress.with(|progress| {
                     donations.with(|donations| {
-                        houses.with_value(|houses| {
-                            layer_shapes(&layer.get(), houses, &LayerData { coverage, measured, progress, donations })
+                        disagreements.with(|disagreements| {
+                            houses.with_value(|houses| {
+                                let data = LayerData { coverage, measured, progress, donations, disagreements };
+                                layer_shapes(&layer.get(), houses, &data)
+                            })
                         })
                     })
                 })
@@ -96,6 +109,17 @@ pub(super) fn Legend(layer: RwSignal<MapLayer>) -> impl IntoView {
                     </li>
                 }
                 .into_any(),
+                MapLayer::Disagreements => view! {
+                    <li>
+                        <span class="dot disagreement" aria-hidden="true"></span>
+                        {ui_text(|t| t.inbox.title)}
+                    </li>
+                    <li>
+                        <span class="dot disagreement overdue" aria-hidden="true"></span>
+                        {ui_text(|t| t.inbox.overdue)}
+                    </li>
+                }
+                .into_any(),
             }}
         </ul>
     }
@@ -118,6 +142,9 @@ pub(super) enum MapLayer {
     Visits,
     /// Donated devices: handed over, waiting for their handover, or households still waiting.
     Donations,
+    /// "Khác biệt khai báo / đo thực tế": villages where phones measured weaker than an operator
+    /// declares, the overdue ones (unanswered for 30 days) marked.
+    Disagreements,
 }
 
 impl MapLayer {
@@ -128,6 +155,7 @@ impl MapLayer {
             MapLayer::Measured => "measured".to_owned(),
             MapLayer::Visits => "visits".to_owned(),
             MapLayer::Donations => "donations".to_owned(),
+            MapLayer::Disagreements => "disagreements".to_owned(),
             MapLayer::Coverage { operator, technology } => format!("coverage:{operator}:{technology}"),
         }
     }
@@ -138,6 +166,7 @@ impl MapLayer {
             ["measured"] => MapLayer::Measured,
             ["visits"] => MapLayer::Visits,
             ["donations"] => MapLayer::Donations,
+            ["disagreements"] => MapLayer::Disagreements,
             ["coverage", operator, technology] => {
                 MapLayer::Coverage { operator: operator.to_owned(), technology: technology.to_owned() }
             }
@@ -180,12 +209,13 @@ struct LayerData<'a> {
     measured: &'a [crate::field_records::VillageMeasurement],
     progress: &'a [crate::field_records::VillageProgress],
     donations: &'a [crate::donations::VillageDonations],
+    disagreements: &'a [Disagreement],
 }
 
 /// The shapes of a layer: per village with a visible cultural house, a circle around the house,
 /// or the drawn areas of a coverage report that has them.
 fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>) -> Vec<LayerShape> {
-    let LayerData { coverage, measured, progress, donations } = *data;
+    let LayerData { coverage, measured, progress, donations, disagreements } = *data;
     let mut villages: Vec<&CulturalHouse> = Vec::new();
     for house in houses {
         if !villages.iter().any(|known| known.village_code == house.village_code) {
@@ -223,6 +253,11 @@ fn layer_shapes(layer: &MapLayer, houses: &[CulturalHouse], data: &LayerData<'_>
             let found = donations.iter().find(|d| d.village_code == code)?;
             Some(format!("donation-{}", found.band()))
         }),
+        MapLayer::Disagreements => each_village(&|code| {
+            let mut found = disagreements.iter().filter(|d| d.village_code == code).peekable();
+            found.peek()?;
+            Some(if found.any(|d| d.overdue) { "disagreement overdue" } else { "disagreement" }.to_owned())
+        }),
         MapLayer::Coverage { operator, technology } => villages
             .into_iter()
             .flat_map(|house| {
@@ -255,6 +290,7 @@ pub(super) fn LayerPicker(
     has_measurements: Signal<bool>,
     has_progress: Signal<bool>,
     has_donations: Signal<bool>,
+    has_disagreements: Signal<bool>,
 ) -> impl IntoView {
     let texts = use_texts();
     view! {
@@ -272,6 +308,9 @@ pub(super) fn LayerPicker(
                 })}
                 {move || has_measurements.get().then(|| view! {
                     <option value="measured">{ui_text(|t| t.layer_measured)}</option>
+                })}
+                {move || has_disagreements.get().then(|| view! {
+                    <option value="disagreements">{ui_text(|t| t.inbox.title)}</option>
                 })}
                 {move || layer_options
                     .get()

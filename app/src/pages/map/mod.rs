@@ -120,6 +120,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     let measured = RwSignal::new(Vec::<crate::field_records::VillageMeasurement>::new());
     let progress = RwSignal::new(Vec::<crate::field_records::VillageProgress>::new());
     let donations = RwSignal::new(Vec::<crate::donations::VillageDonations>::new());
+    let disagreements = RwSignal::new(Vec::<layers::Disagreement>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(loaded) = crate::map_api::load_coverage().await {
@@ -142,9 +143,16 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
                     donations.set(loaded);
                 }
             });
+            leptos::task::spawn_local(async move {
+                let url = "/api/v1/coverage/disagreements";
+                if let Ok(loaded) = crate::pages::api_client::get_json::<Vec<layers::Disagreement>>(url).await {
+                    disagreements.set(loaded);
+                }
+            });
         }
     });
-    let layers = LayerInputs { layer, houses, coverage, measured, progress, donations };
+    let layers = LayerInputs { layer, houses, coverage, measured, progress, donations, disagreements };
+    let has_disagreements = Signal::derive(move || disagreements.with(|found| !found.is_empty()));
     let has_measurements = Signal::derive(move || measured.with(|measured| !measured.is_empty()));
     let has_progress = Signal::derive(move || progress.with(|progress| !progress.is_empty()));
     let has_donations = Signal::derive(move || donations.with(|donations| !donations.is_empty()));
@@ -154,7 +162,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
         <section class="toolbar" aria-label=ui_text(|t| t.legend)>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
-            <LayerPicker layer layer_options has_measurements has_progress has_donations/>
+            <LayerPicker layer layer_options has_measurements has_progress has_donations has_disagreements/>
         </section>
         {public_view.then(|| view! {
             <p class="public-notice" data-testid="public-notice">
