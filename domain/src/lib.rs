@@ -21,6 +21,7 @@ pub mod indicators;
 pub mod map_layers;
 pub mod meta;
 pub mod params;
+pub mod problems;
 pub mod reference_imports;
 pub mod reorganisation;
 pub mod sync;

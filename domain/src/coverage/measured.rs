@@ -220,7 +220,7 @@ pub struct Comparison {
     /// Whole days since then.
     pub age_days: Option<i64>,
     /// The operator's latest answer since the declaration.
-    pub answer: Option<super::answers::Answer>,
+    pub answer: Option<super::answer_log::Answer>,
     /// Unanswered for more than 30 days.
     pub overdue: bool,
 }
@@ -248,7 +248,7 @@ pub async fn compare(
     let operator = own.or_else(|| filter.operator.clone());
     let mut connection = db.pool().acquire().await?;
     let declared = declarations(&mut connection, operator.as_deref()).await?;
-    let answers = super::answers::latest_answers(&mut connection, operator.as_deref()).await?;
+    let answers = super::answer_log::latest_answers(&mut connection, operator.as_deref()).await?;
     let mut params = crate::params::Params::new();
     let scope = params.scope_of(principal);
     let operator_placeholder = params.bind(operator.clone());

@@ -1,6 +1,7 @@
 //! Mobile and fixed coverage reports per village, operator and technology. Every report is kept
 //! (history); readers ask for the latest per operator and technology.
 
+mod answer_log;
 pub mod answers;
 pub mod claims;
 mod files;

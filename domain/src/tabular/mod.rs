@@ -34,7 +34,7 @@ pub use values::{
     TECHNOLOGY_WORDS, VILLAGE_TYPE_WORDS, WIFI_STATUS_WORDS,
 };
 
-pub use crate::imports::RowProblem;
+pub use crate::problems::RowProblem;
 pub use model::{said, Said};
 use serde::de::DeserializeOwned;
 
