@@ -51,7 +51,10 @@ pub async fn load_map_data() -> Result<MapData, AppError> {
             // The tiles' attribution is HTML the operator configured; the credit is data, so text.
             tiles.attribution = format!("{} | {}", tiles.attribution, html_escape::encode_text(&credit));
         }
+        let setup_needed = houses.is_empty()
+            && viewer.as_ref().is_some_and(|principal| principal.role.can(crate::model::Capability::ManagePlaces));
         Ok(MapData {
+            setup_needed,
             houses,
             communes,
             tiles,

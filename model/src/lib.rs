@@ -194,6 +194,10 @@ pub struct MapData {
     pub wifi_editing: WifiEditing,
     /// Every operator (code, name), for the editor's provider choice.
     pub operators: Vec<(String, String)>,
+    /// The viewer sets up places and the map has no cultural house in their view yet: the page
+    /// points to the set-up page instead of an empty map.
+    #[serde(default)]
+    pub setup_needed: bool,
 }
 
 impl MapData {

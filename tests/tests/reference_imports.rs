@@ -421,6 +421,32 @@ async fn the_app_bar_names_the_area_its_data_holds() {
 }
 
 #[tokio::test]
+async fn the_map_points_those_who_set_up_places_to_the_set_up_page_until_a_house_is_there() {
+    on_each_backend(|test_db| async move {
+        place(&test_db.db).await;
+        let app = test_db.app();
+        let admin = signed_in(&app, "quantri").await;
+        let officer = signed_in(&app, "canbo").await;
+        assert_eq!(server_fn(&app, "/api/map/data", &admin).await["setup_needed"], true);
+        assert_eq!(server_fn(&app, "/api/map/data", &officer).await["setup_needed"], true);
+        assert_eq!(
+            server_fn(&app, "/api/map/data", &As::Public).await["setup_needed"],
+            false,
+            "the public sets up nothing"
+        );
+
+        let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n";
+        assert_eq!(import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await.0, StatusCode::OK);
+        let houses = "village_code,name,lat,lon\n15187-01,Nhà văn hóa Khu phố 1,20.2,105.6\n";
+        let (status, answer) = import(&app, &admin, "cultural-houses", houses.as_bytes().to_vec(), false).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(server_fn(&app, "/api/map/data", &admin).await["setup_needed"], false);
+        test_db
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_house_made_before_codes_is_found_by_village_and_name() {
     on_each_backend(|test_db| async move {
         place(&test_db.db).await;

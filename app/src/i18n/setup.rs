@@ -4,6 +4,8 @@
 pub struct SetupTexts {
     /// The account page's link to the setup page.
     pub page_link: &'static str,
+    /// The map's notice to those who set up places while it has no cultural house.
+    pub map_prompt: &'static str,
     pub title: &'static str,
     pub intro: &'static str,
     pub checklist_heading: &'static str,
@@ -36,6 +38,7 @@ pub struct SetupTexts {
 
 pub static VI: SetupTexts = SetupTexts {
     page_link: "Thiết lập địa bàn",
+    map_prompt: "Chưa có nhà văn hóa nào trên bản đồ. Bắt đầu thiết lập địa bàn: xã, thôn, nhà văn hóa, hộ gia đình, tài khoản.",
     title: "Thiết lập địa bàn",
     intro: "Nhập dữ liệu của địa bàn từ bảng tính đang có (XLSX hoặc CSV, tiêu đề tiếng Việt được): thôn, nhà văn hóa, danh sách hộ và tài khoản. Bấm “Kiểm tra” trước: chưa ghi gì, mọi lỗi được chỉ theo dòng. Nhập lại cùng một tệp không làm thay đổi gì.",
     checklist_heading: "Các bước",
@@ -71,6 +74,7 @@ pub static VI: SetupTexts = SetupTexts {
 
 pub static EN: SetupTexts = SetupTexts {
     page_link: "Set up the area",
+    map_prompt: "No cultural house on the map yet. Start setting up the area: communes, villages, cultural houses, households, accounts.",
     title: "Set up the area",
     intro: "Load the area's data from the spreadsheets you have (XLSX or CSV, Vietnamese headers accepted): villages, cultural houses, household lists and accounts. Press “Check” first: nothing is written and every problem is listed by line. Importing the same file again changes nothing.",
     checklist_heading: "Steps",

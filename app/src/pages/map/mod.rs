@@ -90,7 +90,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));
     let bounds = data.bounds();
-    let MapData { houses, communes, tiles, is_demo, public_view, wifi_editing, operators } = data;
+    let MapData { houses, communes, tiles, is_demo, public_view, wifi_editing, operators, setup_needed } = data;
     let operators = StoredValue::new(operators);
     let houses = StoredValue::new(houses);
     let visible = Memo::new(move |_| {
@@ -159,6 +159,12 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     let layer_options = Signal::derive(move || coverage.with(|coverage| coverage_choices(coverage)));
 
     view! {
+        {setup_needed.then(|| view! {
+            <p class="notice" data-testid="setup-prompt">
+                {ui_text(|t| t.setup.map_prompt)}" "
+                <a class="button-link" href="/thiet-lap">{ui_text(|t| t.setup.page_link)}</a>
+            </p>
+        })}
         <section class="toolbar" aria-label=ui_text(|t| t.legend)>
             <WifiCount visible public_view/>
             <FilterBar filters commune_options public_view/>
