@@ -22,6 +22,18 @@ pub struct Dashboard {
     /// The targets for 2025 and 2026 of each indicator, in the order of the overview's (the
     /// appendix's two columns in the report).
     pub plan_targets: Vec<(Option<f64>, Option<f64>)>,
+    /// Disagreements between what operators declare and what phones measured, per commune and
+    /// operator in the viewer's scope.
+    pub disagreements: Vec<DisagreementLine>,
+}
+
+/// One commune and operator's disagreements, and how many of them are overdue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisagreementLine {
+    pub commune: Option<String>,
+    pub operator: String,
+    pub disagreements: i64,
+    pub overdue: i64,
 }
 
 /// The dashboard for `year` (`None`: this year), one of its quarters (`None`: the latest),
@@ -66,7 +78,17 @@ pub async fn load_dashboard(
                 (of(&targets_2025), of(&targets_2026))
             })
             .collect();
-        Ok(Dashboard { overview, priorities, areas, role: principal.role, plan_targets })
+        let disagreements = domain::coverage::measured::count_by_commune(&state.db, &principal)
+            .await?
+            .into_iter()
+            .map(|count| DisagreementLine {
+                commune: count.commune,
+                operator: count.operator,
+                disagreements: count.disagreements,
+                overdue: count.overdue,
+            })
+            .collect();
+        Ok(Dashboard { overview, priorities, areas, role: principal.role, plan_targets, disagreements })
     })
     .await
 }

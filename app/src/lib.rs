@@ -126,7 +126,7 @@ fn AreaName() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                area.await.ok().flatten().map(|area| view! { <span data-testid="area-name">"· " {area}</span> })
+                area.await.ok().flatten().map(|area| view! { <span data-testid="deployment-area">"· " {area}</span> })
             })}
         </Suspense>
     }

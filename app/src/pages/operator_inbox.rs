@@ -109,6 +109,10 @@ pub fn OperatorInbox(role: Role) -> impl IntoView {
         }
     });
     let texts = use_texts();
+    // The lists are fetched by the browser: drawn only once the page is hydrated, so the server's
+    // page and the browser's first render agree (an effect never runs on the server).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <section class="inbox" data-testid="operator-inbox">
             <h3>{ui_text(|t| t.inbox.title)}</h3>
@@ -120,6 +124,7 @@ pub fn OperatorInbox(role: Role) -> impl IntoView {
                     None => String::new(),
                 }}
             </p>
+            <Show when=move || hydrated.get()>
             <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match disagreements.await {
@@ -129,7 +134,8 @@ pub fn OperatorInbox(role: Role) -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <Show when=move || sees_claims>
+            </Show>
+            <Show when=move || sees_claims && hydrated.get()>
                 <h3>{ui_text(|t| t.inbox.stale_title)}</h3>
                 <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
                     {move || Suspend::new(async move {

@@ -88,7 +88,6 @@ pub fn FieldPage() -> impl IntoView {
             <SyncBar field/>
             <VillagePicker field/>
             <PositionLine field/>
-            <measure::MeasurePanel field/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let tiles = tiles.await.ok();
@@ -104,6 +103,8 @@ pub fn FieldPage() -> impl IntoView {
             <handover::HandoverList field/>
             <DoorList field/>
             <RecordList field/>
+            // Measuring the network is done now and then; the households come first.
+            <measure::MeasurePanel field/>
             {move || match field.sheet.get() {
                 Sheet::Closed => ().into_any(),
                 Sheet::NewHousehold => view! { <NewHouseholdForm field/> }.into_any(),
