@@ -438,12 +438,6 @@ pub async fn body_text(response: Response<Body>) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// The reference data folder shared beside the repository (`../shared/data`), when present.
-pub fn shared_data_file(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
-    path.exists().then_some(path)
-}
-
 /// A GeoJSON FeatureCollection with one good-4G coverage area: a small square with its south-west
 /// corner at (`lon`, `lat`), reported for `village_code` by `operator`.
 pub fn coverage_area_file(village_code: &str, operator: &str, lon: f64, lat: f64) -> String {

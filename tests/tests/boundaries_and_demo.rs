@@ -1,6 +1,6 @@
 //! Boundary import (all or nothing, precise errors), the demo data set and the SQLite set-up.
 
-use bandoso_tests::{get_json, on_each_backend, shared_data_file, TestDb};
+use bandoso_tests::{get_json, on_each_backend, TestDb};
 use domain::admin_units::Level;
 use domain::audit::Actor;
 use domain::boundary_import::{import_boundaries, BoundaryOptions, BoundaryOutcome};
@@ -132,11 +132,8 @@ async fn a_bad_file_imports_nothing_and_names_every_problem() {
 
 #[tokio::test]
 async fn the_real_district_outline_imports_onto_the_demo_data() {
-    let Some(path) = shared_data_file("thach-thanh-district.geojson") else {
-        eprintln!("SKIPPED: ../shared/data/thach-thanh-district.geojson is not present");
-        return;
-    };
-    let text = std::fs::read_to_string(&path).expect("read the shared district outline");
+    // The real outline, as the demo embeds it from `../shared/data`.
+    let text = include_str!("../../server/src/demo/data/thach-thanh-district.geojson").to_owned();
     on_each_backend(|test_db| {
         let text = text.clone();
         async move {

@@ -1,11 +1,17 @@
 //! The map's REST API and page, driven through `server::app` on SQLite and PostgreSQL.
 
-use bandoso_tests::{demo_login, get, get_json, on_each_backend, send_json, TestDb};
+use bandoso_tests::{demo_login, get, get_json, on_each_backend, send_json, As, TestDb};
 use http::{Method, StatusCode};
 use serde_json::Value;
 
 async fn seeded(test_db: &TestDb) -> server::demo::DemoCounts {
     server::demo::reload(&test_db.db).await.expect("demo data loads")
+}
+
+/// Every cultural house `who` may see, as GeoJSON features.
+async fn every_house(app: &axum::Router, who: &As) -> Vec<Value> {
+    let (_, all) = send_json(app, Method::GET, "/api/v1/cultural-houses", who, None).await;
+    features(&all).clone()
 }
 
 fn features(collection: &Value) -> &Vec<Value> {
@@ -257,8 +263,7 @@ async fn the_public_sees_only_working_wifi_and_accounts_only_their_scope() {
         seeded(&test_db).await;
         let app = test_db.app();
         let admin = demo_login(&app, "admin").await;
-        let (_, all) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
-        let all = features(&all).clone();
+        let all = every_house(&app, &admin).await;
 
         let (status, public) = get_json(&app, "/api/v1/cultural-houses").await;
         assert_eq!(status, StatusCode::OK);
@@ -300,8 +305,7 @@ async fn wifi_saved_by_hand_through_the_map_page_respects_versions_and_scope() {
         seeded(&test_db).await;
         let app = test_db.app();
         let admin = demo_login(&app, "admin").await;
-        let (_, all) = send_json(&app, Method::GET, "/api/v1/cultural-houses", &admin, None).await;
-        let all = features(&all).clone();
+        let all = every_house(&app, &admin).await;
         let house_in = |commune: &str| {
             all.iter()
                 .find(|f| f["properties"]["commune_code"] == commune)

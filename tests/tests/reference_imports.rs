@@ -48,6 +48,21 @@ async fn signed_in(app: &axum::Router, username: &str) -> As {
     As::Session(login(app, username, PASSWORD).await)
 }
 
+/// The place of [`place`], its router, and its admin and officer signed in.
+async fn placed(test_db: &bandoso_tests::TestDb) -> (axum::Router, As, As) {
+    place(&test_db.db).await;
+    let app = test_db.app();
+    let (admin, officer) = (signed_in(&app, "quantri").await, signed_in(&app, "canbo").await);
+    (app, admin, officer)
+}
+
+/// Imports a file that must be accepted, and answers what the import said.
+async fn imports(app: &axum::Router, who: &As, kind: &str, file: &str) -> Value {
+    let (status, answer) = import(app, who, kind, file.as_bytes().to_vec(), false).await;
+    assert_eq!(status, StatusCode::OK, "{kind}: {answer}");
+    answer
+}
+
 /// Posts a file to the import of `kind` and reads the JSON answer.
 async fn import(app: &axum::Router, who: &As, kind: &str, file: Vec<u8>, dry_run: bool) -> (StatusCode, Value) {
     let uri = format!("/api/v1/imports/{kind}?dry_run={dry_run}");
@@ -271,16 +286,13 @@ async fn houses_and_households_import_once_and_again_without_change() {
 #[tokio::test]
 async fn an_officer_cannot_import_into_another_commune() {
     on_each_backend(|test_db| async move {
-        place(&test_db.db).await;
-        let app = test_db.app();
-        let (admin, officer) = (signed_in(&app, "quantri").await, signed_in(&app, "canbo").await);
+        let (app, admin, officer) = placed(&test_db).await;
         let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n15190,15190-01,Bản Mười\n";
         let (status, refused) = import(&app, &officer, "villages", villages.as_bytes().to_vec(), false).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
         assert_eq!(problem_lines(&refused), [3], "{refused}");
         assert_eq!(count(&test_db.db, "SELECT COUNT(*) FROM admin_unit WHERE level = 'village'").await, 0);
-        let (status, _) = import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await;
-        assert_eq!(status, StatusCode::OK);
+        imports(&app, &admin, "villages", villages).await;
         let households = "village_code,label\n15190-01,Hộ ông D\n";
         let (status, refused) = import(&app, &officer, "households", households.as_bytes().to_vec(), true).await;
         assert_eq!((status, problem_lines(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec![2]), "{refused}");
@@ -292,12 +304,9 @@ async fn an_officer_cannot_import_into_another_commune() {
 #[tokio::test]
 async fn an_officer_creates_team_members_in_scope_who_sign_in_with_the_sheet() {
     on_each_backend(|test_db| async move {
-        place(&test_db.db).await;
-        let app = test_db.app();
-        let (admin, officer) = (signed_in(&app, "quantri").await, signed_in(&app, "canbo").await);
+        let (app, admin, officer) = placed(&test_db).await;
         let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n15190,15190-01,Bản Mười\n";
-        let (status, _) = import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await;
-        assert_eq!(status, StatusCode::OK);
+        imports(&app, &admin, "villages", villages).await;
         let team = "Tên đăng nhập;Họ tên;Vai trò;Phạm vi\n\
                     tcn.kimtan.01;Nguyễn Thị B;Tổ công nghệ;15187-01\n\
                     tcn.kimtan.02;Trần Văn C;team_member;15187\n";
@@ -341,8 +350,7 @@ async fn each_template_is_a_file_its_import_reads() {
         let app = test_db.app();
         let admin = signed_in(&app, "quantri").await;
         let second_village = "commune_code,code,name\n15187,15187-02,Khu phố 2\n";
-        let (status, _) = import(&app, &admin, "villages", second_village.as_bytes().to_vec(), false).await;
-        assert_eq!(status, StatusCode::OK);
+        imports(&app, &admin, "villages", second_village).await;
         for kind in ["villages", "cultural-houses", "households", "accounts"] {
             let (status, headers, template) =
                 get_bytes(&app, &format!("/api/v1/imports/templates/{kind}.xlsx"), &As::Public).await;
@@ -361,16 +369,12 @@ async fn each_template_is_a_file_its_import_reads() {
 #[tokio::test]
 async fn someone_standing_at_a_house_places_it_with_the_phones_fix() {
     on_each_backend(|test_db| async move {
-        place(&test_db.db).await;
-        let app = test_db.app();
-        let (admin, officer) = (signed_in(&app, "quantri").await, signed_in(&app, "canbo").await);
+        let (app, admin, officer) = placed(&test_db).await;
         let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n15190,15190-01,Bản Mười\n";
-        let (status, _) = import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await;
-        assert_eq!(status, StatusCode::OK);
+        imports(&app, &admin, "villages", villages).await;
         let houses =
             "village_code,name,lat,lon\n15187-01,Nhà văn hóa Khu phố 1,,\n15190-01,Nhà văn hóa Bản Mười,20.3,105.4\n";
-        let (status, _) = import(&app, &admin, "cultural-houses", houses.as_bytes().to_vec(), false).await;
-        assert_eq!(status, StatusCode::OK);
+        imports(&app, &admin, "cultural-houses", houses).await;
         let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM cultural_house ORDER BY code")
             .fetch_all(test_db.db.pool())
             .await
@@ -453,8 +457,7 @@ async fn a_house_made_before_codes_is_found_by_village_and_name() {
         let app = test_db.app();
         let admin = signed_in(&app, "quantri").await;
         let villages = "commune_code,code,name\n15187,15187-01,Khu phố 1\n";
-        let (status, _) = import(&app, &admin, "villages", villages.as_bytes().to_vec(), false).await;
-        assert_eq!(status, StatusCode::OK);
+        imports(&app, &admin, "villages", villages).await;
         let (village,): (i64,) = sqlx::query_as("SELECT id FROM admin_unit WHERE code = '15187-01'")
             .fetch_one(test_db.db.pool())
             .await

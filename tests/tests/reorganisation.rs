@@ -1,7 +1,7 @@
 //! The July 2025 reorganisation of Thạch Thành as data: the real resolution table applied to the
 //! real pre-2025 communes, with records on both sides of the day.
 
-use bandoso_tests::{create_account, on_each_backend, post_file, shared_data_file, As};
+use bandoso_tests::{create_account, on_each_backend, post_file, As};
 use domain::access::Principal;
 use domain::admin_units::{self, Level, NewUnit};
 use domain::audit::Actor;
@@ -11,21 +11,16 @@ use domain::{Db, StoreError};
 use http::StatusCode;
 use model::{Role, WifiStatus};
 
-/// The shared files this test needs, or `None` (said) when `../shared/data` is absent.
-fn shared_files() -> Option<(String, Vec<u8>)> {
-    let (Some(communes), Some(reorganisation)) =
-        (shared_data_file("thach-thanh-communes.csv"), shared_data_file("thach-thanh-reorganisation-2025.csv"))
-    else {
-        eprintln!("SKIPPED: ../shared/data/thach-thanh-*.csv are not present");
-        return None;
-    };
-    Some((
-        std::fs::read_to_string(communes).expect("read the communes"),
-        std::fs::read(reorganisation).expect("read the reorganisation"),
-    ))
+/// The resolution's table (old code → new code), as the demo embeds it from `../shared/data`.
+const RESOLUTION_TABLE: &str = include_str!("../../server/src/demo/data/thach-thanh-reorganisation-2025.csv");
+
+/// The 24 former communes (the table's first two columns are their codes and names) and the
+/// table itself, as the file an administrator imports.
+fn resolution_files() -> (String, Vec<u8>) {
+    (RESOLUTION_TABLE.to_owned(), RESOLUTION_TABLE.as_bytes().to_vec())
 }
 
-/// Province 38, district 391 and the 24 communes of the shared list, each with two villages and a
+/// Province 38, district 391 and the 24 former communes, each with two villages and a
 /// cultural house in each village.
 async fn pre_2025_units(db: &Db, communes_csv: &str) {
     let mut tx = db.begin_write().await.expect("begin");
@@ -123,7 +118,7 @@ async fn admin_principal(db: &Db) -> Principal {
 
 #[tokio::test]
 async fn the_2025_merger_ends_24_communes_creates_6_moves_villages_and_scopes_once() {
-    let Some((communes, file)) = shared_files() else { return };
+    let (communes, file) = resolution_files();
     on_each_backend(|test_db| {
         let (communes, file) = (communes.clone(), file.clone());
         async move {
@@ -191,7 +186,7 @@ async fn the_2025_merger_ends_24_communes_creates_6_moves_villages_and_scopes_on
 
 #[tokio::test]
 async fn the_district_can_be_dissolved_and_its_accounts_keep_their_communes() {
-    let Some((communes, file)) = shared_files() else { return };
+    let (communes, file) = resolution_files();
     on_each_backend(|test_db| {
         let (communes, file) = (communes.clone(), file.clone());
         async move {
@@ -225,7 +220,7 @@ fn problems(result: Result<reorganisation::ReorganisationOutcome, StoreError>) -
 
 #[tokio::test]
 async fn unknown_codes_and_splits_are_refused_with_their_line_and_nothing_changes() {
-    let Some((communes, _)) = shared_files() else { return };
+    let (communes, _) = resolution_files();
     on_each_backend(|test_db| {
         let communes = communes.clone();
         async move {
@@ -258,7 +253,7 @@ async fn unknown_codes_and_splits_are_refused_with_their_line_and_nothing_change
 
 #[tokio::test]
 async fn administrators_import_a_reorganisation_through_the_api() {
-    let Some((communes, file)) = shared_files() else { return };
+    let (communes, file) = resolution_files();
     on_each_backend(|test_db| {
         let (communes, file) = (communes.clone(), file.clone());
         async move {
@@ -371,7 +366,7 @@ fn figures_of(overview: &model::indicators::Overview) -> std::collections::BTree
 #[tokio::test]
 async fn history_reads_by_the_units_of_its_time_and_rolls_up_into_todays() {
     use model::indicators::{Boundaries, OverviewRequest};
-    let Some((communes, file)) = shared_files() else { return };
+    let (communes, file) = resolution_files();
     on_each_backend(|test_db| {
         let (communes, file) = (communes.clone(), file.clone());
         async move {

@@ -160,33 +160,28 @@ fn long_overlapping_edges_are_checked_without_comparing_every_pair() {
     verdict(&comb).expect("a zig-zag comb is valid");
 }
 
-fn shared_file(name: &str) -> Option<geojson::FeatureCollection> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text.parse().expect("shared file is a FeatureCollection")),
-        Err(_) => {
-            eprintln!("SKIPPED: {} is not present", path.display());
-            None
-        }
-    }
-}
-
+/// The real district outline and 2025 communes, as the demo embeds them from `../shared/data`.
 fn shared_areas() -> Vec<(String, MultiPolygon<f64>)> {
-    ["thach-thanh-district.geojson", "thach-thanh-communes-2025.geojson"]
-        .into_iter()
-        .filter_map(shared_file)
-        .flat_map(|collection| collection.features)
-        .map(|feature| {
-            let name = feature.property("name").and_then(|n| n.as_str()).unwrap_or("?").to_owned();
-            let area = parse_area(feature.geometry.as_ref().expect("feature has a geometry"));
-            (name.clone(), area.unwrap_or_else(|problem| panic!("{name}: {problem}")))
-        })
-        .collect()
+    [
+        include_str!("../../../server/src/demo/data/thach-thanh-district.geojson"),
+        include_str!("../../../server/src/demo/data/thach-thanh-communes-2025.geojson"),
+    ]
+    .into_iter()
+    .map(|text| text.parse::<geojson::FeatureCollection>().expect("a FeatureCollection"))
+    .flat_map(|collection| collection.features)
+    .map(|feature| {
+        let name = feature.property("name").and_then(|n| n.as_str()).unwrap_or("?").to_owned();
+        let area = parse_area(feature.geometry.as_ref().expect("feature has a geometry"));
+        (name.clone(), area.unwrap_or_else(|problem| panic!("{name}: {problem}")))
+    })
+    .collect()
 }
 
 #[test]
 fn the_shared_district_and_communes_are_valid() {
-    for (name, area) in shared_areas() {
+    let areas = shared_areas();
+    assert_eq!(areas.len(), 1 + 6, "the district and its six communes of 2025");
+    for (name, area) in areas {
         assert!(area.is_valid(), "geo's check agrees on {name}");
         let simplified = simplify_for_display(&area);
         assert_eq!(check_area(&simplified).is_ok(), simplified.is_valid(), "{name} simplified for display");

@@ -54,16 +54,19 @@ fn unit_feature(unit: DisplayUnit) -> Feature {
 }
 
 /// The query of the boundary import.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct BoundaryQuery {
+    /// true: check the file and answer what would change, writing nothing
     dry_run: Option<bool>,
+    /// true: repair rings that cross or touch themselves instead of refusing them; the answer
+    /// lists each repaired feature
     repair: Option<bool>,
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/boundaries", tag = "imports",
-    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing"),
-        ("repair" = Option<bool>, Query, description = "Repair rings that cross or touch themselves instead of refusing them; the answer lists each repaired feature")),
+    params(BoundaryQuery),
     request_body(content = Object, content_type = "application/geo+json",
         description = "A FeatureCollection of Polygon/MultiPolygon features with properties code and name, and level, parent_code to create a unit, valid_from for a unit a reorganisation creates on that day"),
     responses((status = 200, description = "Imported (or would import) these boundaries", body = BoundaryOutcome),
@@ -82,7 +85,7 @@ pub async fn import_boundaries(
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/reorganisation", tag = "imports",
-    params(("dry_run" = Option<bool>, Query, description = "Apply and roll back: exact counts, nothing written")),
+    params(ImportQuery),
     request_body(content = String, content_type = "text/csv",
         description = "CSV or XLSX. Columns: old_code, new_code, new_name, effective_date, and optionally old_name, legal_basis, new_parent_code (Vietnamese headers accepted). An empty new_code dissolves a district"),
     responses((status = 200, description = "Applied (or would apply) the reorganisation", body = ReorganisationOutcome),

@@ -42,7 +42,7 @@ pub async fn village_history(
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/coverage", tag = "imports",
-    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing")),
+    params(ImportQuery),
     request_body(content = String, content_type = "text/csv",
         description = "Columns: village_code, operator, technology, quality, reported_at"),
     responses((status = 200, description = "Imported (or would import) this many rows", body = ImportOutcome),
@@ -61,7 +61,7 @@ pub async fn import_csv(
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/coverage-areas", tag = "imports",
-    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing")),
+    params(ImportQuery),
     request_body(content = Object, content_type = "application/geo+json",
         description = "A FeatureCollection of Polygon/MultiPolygon features with properties village_code, technology, quality, and optionally operator and reported_at"),
     responses((status = 200, description = "Imported (or would import) this many features", body = ImportOutcome),

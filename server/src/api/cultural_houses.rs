@@ -137,7 +137,7 @@ pub async fn wifi_history(
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/wifi", tag = "imports",
-    params(("dry_run" = Option<bool>, Query, description = "Check and count without writing")),
+    params(ImportQuery),
     request_body(content = String, content_type = "text/csv",
         description = "Columns: cultural_house_id or village_code, status, provider, bandwidth_mbps, installed_at, last_verified_at"),
     responses((status = 200, description = "Imported (or would import) this many rows", body = ImportOutcome),

@@ -20,12 +20,17 @@ use domain::Db;
 use model::map_layers::{DonationLayer, HouseLayer, ProgressLayer, VisitLayer};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+/// The view a layer is asked for. Both are read as text so a malformed value gets its own
+/// precise error (`params::viewport`); the API documentation gives their real types.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ViewportQuery {
-    /// `minLon,minLat,maxLon,maxLat`; the whole world when absent.
+    /// minLon,minLat,maxLon,maxLat (default: the world)
     bbox: Option<String>,
-    /// Leaflet's zoom level, 0 to 22.
+    /// Map zoom, 0 to 22: from 11 on single houses or villages (at most 5000), below that grid
+    /// clusters
+    #[param(value_type = u8, required = true)]
     zoom: Option<String>,
 }
 
@@ -36,8 +41,7 @@ impl ViewportQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/map/cultural-houses", tag = "map",
-    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
-        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on single houses (at most 5000), below that grid clusters")),
+    params(ViewportQuery),
     responses((status = 200, description = "Houses or clusters of houses in the view", body = HouseLayer),
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// The public sees houses with working Wi-Fi everywhere; accounts see every house in scope.
@@ -46,8 +50,7 @@ pub async fn houses(view: LayerView) -> Result<Response, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/map/visits", tag = "map",
-    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
-        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages (at most 5000), below that grid clusters")),
+    params(ViewportQuery),
     responses((status = 200, description = "Visits per village or per cluster of villages in the view", body = VisitLayer),
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Door-to-door visits and people helped per village in the caller's scope.
@@ -56,8 +59,7 @@ pub async fn visits(view: LayerView) -> Result<Response, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/map/progress", tag = "map",
-    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
-        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages at their cultural house (at most 5000), below that grid clusters")),
+    params(ViewportQuery),
     responses((status = 200, description = "Door-to-door progress per village or per cluster of villages in the view", body = ProgressLayer),
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Households, households visited, people helped and VNeID activations per village in scope,
@@ -67,8 +69,7 @@ pub async fn progress(view: LayerView) -> Result<Response, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/map/donations", tag = "map",
-    params(("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (default: the world)"),
-        ("zoom" = u8, Query, description = "Map zoom, 0 to 22: from 11 on villages at their cultural house (at most 5000), below that grid clusters")),
+    params(ViewportQuery),
     responses((status = 200, description = "Donated devices per village or per cluster of villages in the view", body = DonationLayer),
         (status = 400, description = "Malformed bbox or zoom", body = ErrorBody)))]
 /// Devices handed over, waiting for their handover, and eligible households still waiting, per

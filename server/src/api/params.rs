@@ -9,10 +9,12 @@ use domain::Db;
 use model::WifiStatus;
 
 /// The query of an import route.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// `true`: check the file and say what would change, write nothing.
+    /// true: check the file and answer what would change (the same counts as a real import),
+    /// writing nothing
     dry_run: Option<bool>,
 }
 

@@ -19,7 +19,7 @@ fn kind(text: &str) -> Result<ReferenceKind, ApiError> {
 
 #[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports",
     params(("kind" = String, Path, description = "villages, cultural-houses, households or accounts"),
-        ("dry_run" = Option<bool>, Query, description = "Apply and roll back: exact counts, nothing written")),
+        ImportQuery),
     request_body(content = String, content_type = "text/csv",
         description = "XLSX, ODS, or CSV/TSV text (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab). \
             Headers in English or Vietnamese; see the templates. villages: commune_code, name, code, unit_type. \
