@@ -169,3 +169,12 @@ pub async fn change(
     tx.commit().await?;
     Ok(after)
 }
+
+/// Gives an account the principal manages a new password, made up here and answered once for
+/// its owner's sign-in sheet. The account's sessions end with its old password.
+pub async fn reset_password(db: &crate::Db, principal: &Principal, id: i64) -> Result<String, StoreError> {
+    let password = super::generate_password();
+    let reset = AccountChange { password: Some(password.clone()), ..AccountChange::default() };
+    change(db, principal, id, &reset).await?;
+    Ok(password)
+}

@@ -4,7 +4,7 @@ mod manage;
 mod passwords;
 
 pub(crate) use manage::may_manage;
-pub use manage::{account, accounts, change, create, CreatedAccount};
+pub use manage::{account, accounts, change, create, reset_password, CreatedAccount};
 pub use passwords::{
     change_own_password, check_password_policy, decoy_hash, generate_password, hash_password, password_matches,
     prepare_password, set_password_hash, verify_password, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,

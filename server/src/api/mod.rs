@@ -97,8 +97,8 @@ fn only_method(item: &PathItem) -> Option<Method> {
 pub fn api_routes() -> Vec<ApiRoute> {
     use Access::{Needs, Public};
     use Capability::{
-        Administer, EditWifi, ManageDonations, ManagePlaces, ReadDashboard, ReadFieldProgress, RecordField,
-        ReportCoverage, ReportFigures, SignIn,
+        Administer, EditWifi, ManageAccounts, ManageDonations, ManagePlaces, ReadDashboard, ReadFieldProgress,
+        RecordField, ReportCoverage, ReportFigures, SignIn,
     };
     vec![
         ApiRoute::new(Public, routes!(cultural_houses::list)),
@@ -161,9 +161,10 @@ pub fn api_routes() -> Vec<ApiRoute> {
         ApiRoute::new(Public, routes!(donations::stock_csv)),
         ApiRoute::new(Needs(ReadDashboard), routes!(donations::report_xlsx)),
         ApiRoute::new(Needs(SignIn), routes!(users::me)),
-        ApiRoute::new(Needs(Administer), routes!(users::list)),
-        ApiRoute::new(Needs(Administer), routes!(users::create)),
-        ApiRoute::new(Needs(Administer), routes!(users::update)),
+        ApiRoute::new(Needs(ManageAccounts), routes!(users::list)),
+        ApiRoute::new(Needs(ManageAccounts), routes!(users::create)),
+        ApiRoute::new(Needs(ManageAccounts), routes!(users::update)),
+        ApiRoute::new(Needs(ManageAccounts), routes!(users::reset_password)),
         ApiRoute::new(Needs(Administer), routes!(tokens::list)),
         ApiRoute::new(Needs(Administer), routes!(tokens::create)),
         ApiRoute::new(Needs(Administer), routes!(tokens::revoke)),
