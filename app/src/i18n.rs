@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod donations;
 pub mod field;
 pub mod inbox;
+pub mod members;
 pub mod setup;
 
 use crate::model::WifiStatus;
@@ -181,6 +182,8 @@ pub struct Texts {
     pub donations: &'static donations::DonationTexts,
     /// The setup page's texts.
     pub setup: &'static setup::SetupTexts,
+    /// The accounts page's texts.
+    pub members: &'static members::MembersTexts,
     pub timeline_heading: &'static str,
     pub layer: &'static str,
     pub error_conflict: &'static str,
@@ -372,6 +375,7 @@ pub static VI: Texts = Texts {
     inbox: &inbox::VI,
     donations: &donations::VI,
     setup: &setup::VI,
+    members: &members::VI,
 };
 
 pub static EN: Texts = Texts {
@@ -487,6 +491,7 @@ pub static EN: Texts = Texts {
     inbox: &inbox::EN,
     donations: &donations::EN,
     setup: &setup::EN,
+    members: &members::EN,
 };
 
 #[cfg(test)]

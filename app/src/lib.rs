@@ -199,6 +199,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tang-thiet-bi") view={Lazy::<routes::DonationsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("nha-mang") view={Lazy::<routes::OperatorUploadRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("thiet-lap") view={Lazy::<routes::SetupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("quan-ly-tai-khoan") view={Lazy::<routes::MembersRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

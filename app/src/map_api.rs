@@ -182,6 +182,13 @@ pub async fn load_village_donations() -> Result<Vec<crate::donations::VillageDon
     .await
 }
 
+/// The telecom operators (code, name), for the SIM picker of a measurement: the field app and
+/// the map page ask this instead of the whole map data.
+#[server(endpoint = "map/operators")]
+pub async fn load_operators() -> Result<Vec<(String, String)>, AppError> {
+    crate::error::responding(async move { Ok(domain::coverage::operators(state()?.db.pool()).await?) }).await
+}
+
 /// The map tile source (URL template and attribution), for pages that draw a map without the
 /// rest of the map data.
 #[server(endpoint = "map/tiles")]

@@ -58,4 +58,24 @@ async function waitForServiceWorkerControl(page) {
   await page.waitForFunction(controlled);
 }
 
-module.exports = { DEMO_PASSWORD, openMovingMap, signIn, waitForHydration, waitForServiceWorkerControl, watchCsp };
+/** The demo server's address (playwright.config.js starts it). */
+function demoAddr() {
+  return process.env.E2E_ADDR || '127.0.0.1:3180';
+}
+
+/**
+ * The second server's address: an empty database, no demo data, for the go-live test. It takes
+ * the port after the demo server's.
+ */
+function emptyAddr() {
+  const [host, port] = demoAddr().split(':');
+  return `${host}:${Number(port) + 1}`;
+}
+
+/** The first admin's password on the empty server (`BANDOSO_ADMIN_PASSWORD`). */
+const EMPTY_ADMIN_PASSWORD = 'quan-tri-lan-dau-2026';
+
+module.exports = {
+  DEMO_PASSWORD, EMPTY_ADMIN_PASSWORD, demoAddr, emptyAddr, openMovingMap, signIn, waitForHydration,
+  waitForServiceWorkerControl, watchCsp,
+};

@@ -5,7 +5,7 @@ const { test, expect } = require('@playwright/test');
 const { signIn, waitForHydration } = require('./helpers');
 
 /** Every route of the app (app/src/lib.rs, `<Routes>`). */
-const PAGES = ['/', '/dang-nhap', '/tai-khoan', '/thuc-dia', '/bang-dieu-khien', '/bao-cao', '/nha-mang', '/tang-thiet-bi'];
+const PAGES = ['/', '/dang-nhap', '/tai-khoan', '/thuc-dia', '/bang-dieu-khien', '/bao-cao', '/nha-mang', '/tang-thiet-bi', '/thiet-lap', '/quan-ly-tai-khoan'];
 
 /** Signed out, then each demo account (README, "Demo accounts"). */
 const ROLES = [

@@ -1,12 +1,35 @@
 // Browser tests against the release build, in Debian's Chromium (never a downloaded browser).
 const path = require('node:path');
 const { defineConfig, devices } = require('@playwright/test');
+const { demoAddr, emptyAddr, EMPTY_ADMIN_PASSWORD } = require('./helpers');
 
 const root = path.resolve(__dirname, '..', '..');
-const addr = process.env.E2E_ADDR || '127.0.0.1:3180';
-// One folder per port: runs side by side never share a database.
-const dataDir = path.join('target', `e2e-${addr.split(':').pop()}`);
-const database = path.join(root, dataDir, 'e2e.db');
+const addr = demoAddr();
+
+/**
+ * The release server on a fresh SQLite database of its own: one folder per port, so runs side
+ * by side never share one. `demo`: with the demo data; without, an empty place whose first admin
+ * has `EMPTY_ADMIN_PASSWORD`. Tiles point at a closed port to prove the map needs none.
+ */
+function server(address, demo) {
+  const dataDir = path.join('target', `e2e-${address.split(':').pop()}`);
+  return {
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ./target/release/bandoso serve${demo ? ' --demo' : ''} --addr ${address}`,
+    cwd: root,
+    env: {
+      DATABASE_URL: `sqlite://${path.join(root, dataDir, 'e2e.db')}`,
+      BANDOSO_TILE_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      ...(demo ? {} : { BANDOSO_ADMIN_PASSWORD: EMPTY_ADMIN_PASSWORD }),
+      LEPTOS_SITE_ROOT: 'target/site',
+      RUST_LOG: 'warn',
+    },
+    url: `http://${address}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  };
+}
 
 module.exports = defineConfig({
   testDir: __dirname,
@@ -34,20 +57,5 @@ module.exports = defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
   },
-  webServer: {
-    // A fresh demo database each run; tiles point at a closed port to prove the map needs none.
-    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ./target/release/bandoso serve --demo --addr ${addr}`,
-    cwd: root,
-    env: {
-      DATABASE_URL: `sqlite://${database}`,
-      BANDOSO_TILE_URL: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
-      LEPTOS_SITE_ROOT: 'target/site',
-      RUST_LOG: 'warn',
-    },
-    url: `http://${addr}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [server(addr, true), server(emptyAddr(), false)],
 });

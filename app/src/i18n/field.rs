@@ -97,6 +97,20 @@ pub struct FieldTexts {
     pub measure_failed: &'static str,
     pub measure_limited: &'static str,
     pub no_signal_saved: &'static str,
+    /// The map page's measurements: what the phone still holds, and where they count.
+    pub measure_waiting: &'static str,
+    pub measure_refused: &'static str,
+    pub measure_all_sent: &'static str,
+    pub measure_phone_failed: &'static str,
+    pub measure_where: &'static str,
+    pub measure_signed_out: &'static str,
+    /// Neither a GPS fix nor a village yet: the measurement would have no place.
+    pub measure_needs_place: &'static str,
+    /// The map page's village picker: its label and its "by position" choice.
+    pub measure_village: &'static str,
+    pub measure_village_by_position: &'static str,
+    /// The setting that takes a measurement after each visit saved online.
+    pub measure_with_visits: &'static str,
     skill_names: [&'static str; 8],
 }
 
@@ -199,6 +213,16 @@ pub static VI: FieldTexts = FieldTexts {
     measure_failed: "Không đo được ({detail}). Nếu không có sóng, hãy bấm \"Không có sóng ở đây\".",
     measure_limited: "Đã đo nhiều lần liền; hãy đợi ít phút rồi đo lại.",
     no_signal_saved: "Đã ghi nơi không có sóng, lưu trên máy; sẽ gửi khi có mạng.",
+    measure_waiting: "{count} lần đo đang lưu trên máy, sẽ gửi khi có mạng.",
+    measure_refused: "{count} lần đo bị máy chủ từ chối (ngoài địa bàn của bạn?).",
+    measure_all_sent: "Các lần đo đã gửi lên máy chủ.",
+    measure_phone_failed: "Không lưu được trên máy (bộ nhớ trình duyệt bị chặn hoặc đầy).",
+    measure_where: "Kết quả được ghi kèm vị trí GPS; thôn được xác định từ vị trí. Bật GPS để đo đúng nơi.",
+    measure_signed_out: "Hãy đăng nhập để đo sóng.",
+    measure_needs_place: "Đang chờ vị trí GPS; hoặc chọn thôn nơi bạn đang đứng.",
+    measure_village: "Thôn nơi đo",
+    measure_village_by_position: "Theo vị trí GPS",
+    measure_with_visits: "Đo sóng mỗi lần ghi thăm hộ (khi có mạng; tối đa khoảng {mb} MB mỗi lần)",
     skill_names: [
         "Cài VNeID",
         "VNeID mức 2",
@@ -303,6 +327,16 @@ pub static EN: FieldTexts = FieldTexts {
     measure_failed: "Could not measure ({detail}). If there is no signal, tap \"No signal here\".",
     measure_limited: "Measured many times in a row; wait a few minutes and measure again.",
     no_signal_saved: "No-signal place recorded on the phone; it is sent when a network returns.",
+    measure_waiting: "{count} measurements kept on the phone; they are sent when a network returns.",
+    measure_refused: "{count} measurements refused by the server (outside your area?).",
+    measure_all_sent: "The measurements are sent to the server.",
+    measure_phone_failed: "Could not keep it on the phone (the browser's storage is blocked or full).",
+    measure_where: "Each result is recorded with the GPS position; the village is found from it. Turn on GPS to measure the right place.",
+    measure_signed_out: "Sign in to measure the signal.",
+    measure_needs_place: "Waiting for the GPS position; or choose the village you are standing in.",
+    measure_village: "Village measured in",
+    measure_village_by_position: "From the GPS position",
+    measure_with_visits: "Measure the signal with each visit saved (when online; at most about {mb} MB each)",
     skill_names: [
         "Install VNeID",
         "VNeID level 2",

@@ -173,6 +173,11 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
                 {ui_text(|t| t.setup.page_link)}
             </a></p>
         })}
+        {role.can(Capability::ManageAccounts).then(|| view! {
+            <p><a class="button-link" href="/quan-ly-tai-khoan" data-testid="members-page-link">
+                {ui_text(|t| t.members.page_link)}
+            </a></p>
+        })}
         {matches!(role, crate::model::Role::Admin | crate::model::Role::CommuneOfficer | crate::model::Role::Telecom)
             .then(|| view! {
                 <p><a class="button-link" href="/nha-mang" data-testid="operator-page-link">

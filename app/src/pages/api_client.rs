@@ -22,6 +22,22 @@ pub enum CallFailure {
     Unreadable(String),
 }
 
+/// The API's error answer, `{"error": {"message", "message_vi"?, "problems"?}}`, with the
+/// problems of a rejected file read as `P` (`serde::de::IgnoredAny` where they do not matter).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ErrorAnswer<P> {
+    pub error: ErrorDetail<P>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ErrorDetail<P> {
+    pub message: String,
+    #[serde(default)]
+    pub message_vi: Option<String>,
+    #[serde(default = "Vec::new")]
+    pub problems: Vec<P>,
+}
+
 /// A request body and its media type.
 type Body<'a> = (&'a wasm_bindgen::JsValue, &'a str);
 
@@ -80,12 +96,14 @@ pub async fn put_bytes(url: &str, bytes: &js_sys::Uint8Array, content_type: &str
     call("PUT", url, Some((bytes.as_ref(), content_type)), &[]).await.map(|_| ())
 }
 
-/// A conditional correction: `if_match` is the record's version as last seen (`"3"`).
+/// A change: `if_match` is the record's version as last seen (`"3"`) where the route is
+/// conditional (a visit's correction), `None` where it is not (an account).
 pub async fn patch_json<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
-    if_match: &str,
+    if_match: Option<&str>,
 ) -> Result<T, CallFailure> {
-    let text = call("PATCH", url, Some((&json_body(body)?, "application/json")), &[("If-Match", if_match)]).await?;
+    let condition: Vec<(&str, &str)> = if_match.map(|version| ("If-Match", version)).into_iter().collect();
+    let text = call("PATCH", url, Some((&json_body(body)?, "application/json")), &condition).await?;
     serde_json::from_str(&text).map_err(|error| CallFailure::Unreadable(error.to_string()))
 }

@@ -8,6 +8,7 @@ mod house_markers;
 pub(crate) mod leaflet;
 pub mod map;
 mod map_preview;
+pub mod members;
 pub mod operator_inbox;
 pub mod operator_upload;
 pub mod report;

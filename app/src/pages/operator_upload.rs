@@ -94,9 +94,23 @@ impl Problem {
 /// A new account and its one-time password, as a reference-data import of accounts answers.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub(crate) struct SheetLine {
-    username: String,
-    display_name: String,
-    password: String,
+    pub(crate) username: String,
+    pub(crate) display_name: String,
+    pub(crate) password: String,
+}
+
+/// A count that an import of administrative units answers besides its rows, each with its words
+/// (`SetupTexts::unit_counts`, in this order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UnitCount {
+    Created,
+    Updated,
+    Pending,
+    Repaired,
+    Ended,
+    Moved,
+    AccountsRescoped,
+    AlreadyApplied,
 }
 
 /// Where an upload stands. (Only the browser uploads; the server renders the idle form.)
@@ -107,10 +121,14 @@ pub(crate) enum UploadState {
     Uploading(u32),
     Checking,
     Accepted {
+        /// Lines of a table, or features of a GeoJSON file (`of_features`).
         rows: u64,
+        of_features: bool,
         dry_run: bool,
         /// Created, updated and unchanged records, when the import tells them apart.
         counts: Option<[u64; 3]>,
+        /// What a boundary or reorganisation import did to the units.
+        unit_counts: Vec<(UnitCount, u64)>,
         /// New accounts' one-time passwords, for the sign-in sheet.
         sheet: Vec<SheetLine>,
     },
@@ -118,41 +136,68 @@ pub(crate) enum UploadState {
     Failed(String),
 }
 
-/// Reads the import API's answer: `{rows, dry_run}` or `{error: {message, problems}}`.
+/// Reads the import API's answer: `{rows, dry_run}` (`features` for boundaries) or
+/// `{error: {message, problems}}`.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn read_answer(status: u16, body: &str) -> UploadState {
     #[derive(Deserialize)]
     struct Outcome {
-        rows: u64,
+        rows: Option<u64>,
+        features: Option<u64>,
         dry_run: bool,
         created: Option<u64>,
         updated: Option<u64>,
         unchanged: Option<u64>,
         #[serde(default)]
         sign_in_sheet: Vec<SheetLine>,
-    }
-    #[derive(Deserialize)]
-    struct ErrorBody {
-        error: ErrorDetail,
-    }
-    #[derive(Deserialize)]
-    struct ErrorDetail {
-        message: String,
+        // A boundary import's own counts.
+        pending: Option<u64>,
         #[serde(default)]
-        problems: Vec<Problem>,
+        repaired: Vec<serde_json::Value>,
+        // A reorganisation's own counts.
+        ended: Option<u64>,
+        moved: Option<u64>,
+        accounts_rescoped: Option<u64>,
+        already_applied: Option<u64>,
+    }
+    impl Outcome {
+        fn unit_counts(&self) -> Vec<(UnitCount, u64)> {
+            let repaired = Some(self.repaired.len() as u64);
+            let counts = if self.features.is_some() {
+                vec![
+                    (UnitCount::Created, self.created),
+                    (UnitCount::Updated, self.updated),
+                    (UnitCount::Pending, self.pending),
+                    (UnitCount::Repaired, repaired),
+                ]
+            } else if self.ended.is_some() {
+                vec![
+                    (UnitCount::Ended, self.ended),
+                    (UnitCount::Created, self.created),
+                    (UnitCount::Moved, self.moved),
+                    (UnitCount::AccountsRescoped, self.accounts_rescoped),
+                    (UnitCount::AlreadyApplied, self.already_applied),
+                ]
+            } else {
+                Vec::new()
+            };
+            counts.into_iter().filter_map(|(count, value)| Some(count).zip(value)).collect()
+        }
     }
     if (200..300).contains(&status) {
         return match serde_json::from_str::<Outcome>(body) {
             Ok(outcome) => UploadState::Accepted {
-                rows: outcome.rows,
+                rows: outcome.rows.or(outcome.features).unwrap_or(0),
+                of_features: outcome.rows.is_none() && outcome.features.is_some(),
                 dry_run: outcome.dry_run,
                 counts: outcome.created.zip(outcome.updated).zip(outcome.unchanged).map(|((c, u), n)| [c, u, n]),
+                unit_counts: outcome.unit_counts(),
                 sheet: outcome.sign_in_sheet,
             },
             Err(error) => UploadState::Failed(error.to_string()),
         };
     }
-    match serde_json::from_str::<ErrorBody>(body) {
+    match serde_json::from_str::<super::api_client::ErrorAnswer<Problem>>(body) {
         Ok(answer) if !answer.error.problems.is_empty() => UploadState::Rejected(answer.error.problems),
         Ok(answer) => UploadState::Failed(answer.error.message),
         Err(_) => UploadState::Failed(format!("HTTP {status}")),
@@ -309,15 +354,25 @@ pub(crate) fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
                 </div>
             }
             .into_any(),
-            UploadState::Accepted { rows, dry_run, counts, sheet } => {
-                let template = if dry_run { texts.rows_valid } else { texts.rows_imported };
+            UploadState::Accepted { rows, of_features, dry_run, counts, unit_counts, sheet } => {
+                let template = match (of_features, dry_run) {
+                    (false, true) => texts.rows_valid,
+                    (false, false) => texts.rows_imported,
+                    (true, true) => texts.setup.features_valid,
+                    (true, false) => texts.setup.features_imported,
+                };
                 let counts = counts.map(|[created, updated, unchanged]| {
                     let counts = crate::i18n::fill(texts.setup.counts, "created", created);
                     crate::i18n::fill(&crate::i18n::fill(&counts, "updated", updated), "unchanged", unchanged)
                 });
+                let unit_counts = unit_counts
+                    .into_iter()
+                    .map(|(count, value)| format!("{}: {value}", texts.setup.unit_counts[count as usize]))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
                 view! {
                     <p class="notice notice--ok" role="status" data-testid="upload-result">
-                        {template.replace("{rows}", &rows.to_string())} " " {counts}
+                        {template.replace("{rows}", &rows.to_string())} " " {counts} {unit_counts}
                     </p>
                     {(!sheet.is_empty()).then(|| view! { <SignInSheet lines=sheet/> })}
                 }
@@ -357,7 +412,7 @@ pub(crate) fn UploadResult(state: RwSignal<UploadState>) -> impl IntoView {
 
 /// New accounts with their one-time passwords, to print and hand out.
 #[component]
-fn SignInSheet(lines: Vec<SheetLine>) -> impl IntoView {
+pub(crate) fn SignInSheet(lines: Vec<SheetLine>) -> impl IntoView {
     let texts = use_texts();
     let print = move |_| {
         #[cfg(feature = "hydrate")]
@@ -402,7 +457,40 @@ mod tests {
     fn import_answers_become_states() {
         assert_eq!(
             read_answer(200, r#"{"rows":3,"dry_run":true}"#),
-            UploadState::Accepted { rows: 3, dry_run: true, counts: None, sheet: Vec::new() }
+            UploadState::Accepted {
+                rows: 3,
+                of_features: false,
+                dry_run: true,
+                counts: None,
+                unit_counts: Vec::new(),
+                sheet: Vec::new()
+            }
+        );
+        let reorganisation = r#"{"rows":24,"dry_run":true,"ended":24,"created":6,"moved":120,
+            "accounts_rescoped":3,"already_applied":0}"#;
+        let UploadState::Accepted { unit_counts, counts, .. } = read_answer(200, reorganisation) else {
+            panic!("accepted")
+        };
+        assert_eq!(counts, None);
+        assert_eq!(
+            unit_counts,
+            [
+                (UnitCount::Ended, 24),
+                (UnitCount::Created, 6),
+                (UnitCount::Moved, 120),
+                (UnitCount::AccountsRescoped, 3),
+                (UnitCount::AlreadyApplied, 0)
+            ]
+        );
+        let boundaries = r#"{"features":6,"dry_run":false,"created":0,"updated":6,"pending":0,
+            "repaired":[{"feature":2,"code":"15187","summary":"ring 1 crossed itself"}]}"#;
+        let UploadState::Accepted { rows, of_features, unit_counts, .. } = read_answer(200, boundaries) else {
+            panic!("accepted")
+        };
+        assert_eq!((rows, of_features), (6, true));
+        assert_eq!(
+            unit_counts,
+            [(UnitCount::Created, 0), (UnitCount::Updated, 6), (UnitCount::Pending, 0), (UnitCount::Repaired, 1)]
         );
         let accounts = r#"{"rows":1,"dry_run":false,"created":1,"updated":0,"unchanged":0,
             "sign_in_sheet":[{"username":"tcn.01","display_name":"B","password":"abcdefghijkmnopq"}]}"#;

@@ -9,6 +9,7 @@ use super::account::{AccountPage, LoginPage};
 use super::dashboard::DashboardPage;
 use super::donations::DonationsPage;
 use super::field::FieldPage;
+use super::members::MembersPage;
 use super::operator_upload::OperatorUploadPage;
 use super::report::ReportPage;
 use super::setup::SetupPage;
@@ -44,4 +45,5 @@ lazy_pages! {
     DonationsRoute => DonationsPage,
     OperatorUploadRoute => OperatorUploadPage,
     SetupRoute => SetupPage,
+    MembersRoute => MembersPage,
 }

@@ -257,7 +257,13 @@ pub(super) fn VisitForm(
             let done = match editing.map(|queued| *queued) {
                 Some(queued) if queued.state == QueueState::Synced => field.correct(queued, visit).await,
                 Some(queued) => field.record(SyncRecord::Visit(visit), Some(queued.saved_at_ms)).await,
-                None => field.record(SyncRecord::Visit(visit), None).await,
+                None => {
+                    let saved = field.record(SyncRecord::Visit(visit), None).await;
+                    if saved {
+                        spawn_local(super::measure::after_visit(field));
+                    }
+                    saved
+                }
             };
             if done {
                 field.sheet.set(Sheet::Closed);

@@ -1,12 +1,14 @@
 //! "Đo sóng tại đây" and "Không có sóng ở đây": a short speed test against our own server, or
 //! one tap where there is no signal at all, each kept in the phone's queue with the position and
-//! the SIM's operator (asked once, remembered on the phone) and synced exactly once like visits.
+//! the SIM's operator (asked once, remembered on the phone) and sent exactly once by its UUID.
+//! The field app queues them with its visits; the map page (any signed-in account) with
+//! `pages::map::measure`. A team member may also have one taken after each visit saved online.
 //!
 //! What a test costs is shown before it starts. The round trip is the median of five tiny
 //! requests; download and upload each start with a small probe and stop there on a slow link, so
 //! a weak connection spends little data; on a fast one a bigger transfer measures it better.
 
-use super::device;
+use super::device::{self, Fix};
 use super::phone_store;
 use super::state::Field;
 use crate::field_records::{MeasurementRecord, NetworkType, SyncRecord};
@@ -20,6 +22,8 @@ use wasm_bindgen_futures::JsFuture;
 const CACHE_SIM_OPERATOR: &str = "sim-operator";
 const CACHE_OPERATORS: &str = "operators";
 const CACHE_NETWORK_TYPE: &str = "network-type";
+/// "1" when a team member wants a measurement after each visit saved online.
+const CACHE_WITH_VISITS: &str = "measure-with-visits";
 /// Round trips measured; the median is kept.
 const PINGS: usize = 5;
 /// The probe of each direction, and the transfer that follows it on a fast link.
@@ -30,6 +34,11 @@ const UPLOAD_BYTES: usize = 512 * 1024;
 const SLOW_PROBE_MS: f64 = 1500.0;
 /// The most a test spends, in bytes (both probes and both transfers).
 const MOST_BYTES: usize = 2 * PROBE_BYTES + DOWNLOAD_BYTES + UPLOAD_BYTES;
+
+/// What a test costs at most, as the panel says it before it starts.
+fn most_megabytes() -> String {
+    format!("{:.1}", MOST_BYTES as f64 / 1_048_576.0)
+}
 
 /// Why a test could not finish.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,13 +140,90 @@ enum Step {
     NoSignalSaved,
 }
 
+/// Builds the record of one measurement; `figures` absent means no signal.
+fn measurement(
+    figures: Option<Figures>,
+    fix: Option<Fix>,
+    village_code: Option<String>,
+    operator: String,
+    network: &str,
+) -> Option<MeasurementRecord> {
+    let network_type = match (figures, network) {
+        (None, _) => NetworkType::NoNetwork,
+        (_, "5G") => NetworkType::FiveG,
+        (_, "3G") => NetworkType::ThreeG,
+        (_, "2G") => NetworkType::TwoG,
+        _ => NetworkType::FourG,
+    };
+    Some(MeasurementRecord {
+        uuid: device::new_uuid()?,
+        measured_at: device::now_rfc3339(),
+        village_code,
+        lon: fix.map(|fix| fix.lon),
+        lat: fix.map(|fix| fix.lat),
+        accuracy_m: fix.map(|fix| fix.accuracy_m),
+        operator,
+        network_type,
+        no_signal: figures.is_none(),
+        latency_ms: figures.map(|f| f.latency_ms),
+        download_kbps: figures.map(|f| f.download_kbps),
+        upload_kbps: figures.map(|f| f.upload_kbps),
+    })
+}
+
+/// After a new visit is saved: a measurement where it was made, when the team member asked for
+/// one with each visit, has chosen the SIM's operator, and the phone is online. A test that
+/// fails records nothing (the visit is kept either way; "Không có sóng ở đây" is a choice).
+pub(super) async fn after_visit(field: Field) {
+    if !device::is_online() || remembered(CACHE_WITH_VISITS).await.as_deref() != Some("1") {
+        return;
+    }
+    let Some(operator) = remembered(CACHE_SIM_OPERATOR).await.filter(|operator| !operator.is_empty()) else {
+        return;
+    };
+    let network = remembered(CACHE_NETWORK_TYPE).await.unwrap_or_else(|| "4G".to_owned());
+    let Ok(figures) = speed_test().await else { return };
+    let fix = field.position.get_untracked();
+    if let Some(record) = measurement(Some(figures), fix, field.village.get_untracked(), operator, &network) {
+        field.record(SyncRecord::Measurement(record), None).await;
+    }
+}
+
+/// Where a panel gets its position and village, and what it does with a measurement.
+#[derive(Clone, Copy)]
+pub(in crate::pages) struct MeasureTarget {
+    pub position: Signal<Option<Fix>>,
+    pub village: Signal<Option<String>>,
+    /// Keeps the record on the phone and sends it when it can.
+    pub keep: Callback<MeasurementRecord>,
+    /// The field app offers a measurement after each visit; the map page has no visits.
+    pub offers_with_visits: bool,
+}
+
+impl MeasureTarget {
+    /// The field app's: its position, its village, its queue.
+    pub(super) fn field(field: Field) -> MeasureTarget {
+        MeasureTarget {
+            position: field.position.into(),
+            village: field.village.into(),
+            keep: Callback::new(move |record| {
+                spawn_local(async move {
+                    field.record(SyncRecord::Measurement(record), None).await;
+                });
+            }),
+            offers_with_visits: true,
+        }
+    }
+}
+
 /// The two buttons, the SIM's operator and the network type the phone shows.
 #[component]
-pub(super) fn MeasurePanel(field: Field) -> impl IntoView {
+pub(in crate::pages) fn MeasurePanel(target: MeasureTarget) -> impl IntoView {
     let texts = use_texts();
     let operator = RwSignal::new(String::new());
     let operators = RwSignal::new(Vec::<(String, String)>::new());
     let network = RwSignal::new("4G".to_owned());
+    let with_visits = RwSignal::new(false);
     let step = RwSignal::new(Step::Idle);
     Effect::new(move |_| {
         spawn_local(async move {
@@ -147,51 +233,36 @@ pub(super) fn MeasurePanel(field: Field) -> impl IntoView {
             if let Some(kind) = remembered(CACHE_NETWORK_TYPE).await {
                 network.set(kind);
             }
+            with_visits.set(remembered(CACHE_WITH_VISITS).await.as_deref() == Some("1"));
             // The operators are data: the phone keeps the last list it got for offline use.
             let kept: Option<Vec<(String, String)>> =
                 remembered(CACHE_OPERATORS).await.and_then(|json| serde_json::from_str(&json).ok());
             if let Some(kept) = kept {
                 operators.set(kept);
             }
-            if let Ok(data) = crate::map_api::load_map_data().await {
-                if let Ok(json) = serde_json::to_string(&data.operators) {
+            if let Ok(loaded) = crate::map_api::load_operators().await {
+                if let Ok(json) = serde_json::to_string(&loaded) {
                     remember(CACHE_OPERATORS, &json).await;
                 }
-                operators.set(data.operators);
+                operators.set(loaded);
             }
         });
     });
-    // Queues one measurement; `figures` absent means no signal.
     let queue = move |figures: Option<Figures>| {
-        let Some(uuid) = device::new_uuid() else { return };
-        let fix = field.position.get_untracked();
-        let network_type = match (figures, network.get_untracked().as_str()) {
-            (None, _) => NetworkType::NoNetwork,
-            (_, "5G") => NetworkType::FiveG,
-            (_, "3G") => NetworkType::ThreeG,
-            (_, "2G") => NetworkType::TwoG,
-            _ => NetworkType::FourG,
-        };
-        let record = MeasurementRecord {
-            uuid,
-            measured_at: device::now_rfc3339(),
-            village_code: field.village.get_untracked(),
-            lon: fix.map(|fix| fix.lon),
-            lat: fix.map(|fix| fix.lat),
-            accuracy_m: fix.map(|fix| fix.accuracy_m),
-            operator: operator.get_untracked(),
-            network_type,
-            no_signal: figures.is_none(),
-            latency_ms: figures.map(|f| f.latency_ms),
-            download_kbps: figures.map(|f| f.download_kbps),
-            upload_kbps: figures.map(|f| f.upload_kbps),
-        };
-        // Kept on the phone first, then sent when there is a network, exactly once by its UUID.
-        spawn_local(async move {
-            field.record(SyncRecord::Measurement(record), None).await;
-        });
+        let record = measurement(
+            figures,
+            target.position.get_untracked(),
+            target.village.get_untracked(),
+            operator.get_untracked(),
+            &network.get_untracked(),
+        );
+        if let Some(record) = record {
+            target.keep.run(record);
+        }
     };
-    let ready = move || !operator.get().is_empty() && step.get() != Step::Measuring;
+    // The server places a measurement by its village, else by the position.
+    let placed = move || target.village.with(Option::is_some) || target.position.with(Option::is_some);
+    let ready = move || !operator.get().is_empty() && placed() && step.get() != Step::Measuring;
     let measure = move |_| {
         step.set(Step::Measuring);
         spawn_local(async move {
@@ -214,7 +285,8 @@ pub(super) fn MeasurePanel(field: Field) -> impl IntoView {
     let status = move || {
         let texts = texts.get();
         match step.get() {
-            Step::Idle => fill(texts.field.measure_cost, "mb", format!("{:.1}", MOST_BYTES as f64 / 1_048_576.0)),
+            Step::Idle if !placed() => texts.field.measure_needs_place.to_owned(),
+            Step::Idle => fill(texts.field.measure_cost, "mb", most_megabytes()),
             Step::Measuring => texts.field.measuring.to_owned(),
             Step::Measured(figures) => fill(
                 &fill(
@@ -275,6 +347,17 @@ pub(super) fn MeasurePanel(field: Field) -> impl IntoView {
                     {ui_text(|t| t.field.no_signal_here)}
                 </button>
             </div>
+            {target.offers_with_visits.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" data-testid="measure-with-visits" prop:checked=with_visits
+                        on:change=move |event| {
+                            let chosen = event_target_checked(&event);
+                            with_visits.set(chosen);
+                            spawn_local(async move { remember(CACHE_WITH_VISITS, if chosen { "1" } else { "0" }).await });
+                        }/>
+                    <span>{move || fill(texts.get().field.measure_with_visits, "mb", most_megabytes())}</span>
+                </label>
+            })}
         </section>
     }
 }

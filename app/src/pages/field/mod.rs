@@ -12,10 +12,10 @@ pub(crate) mod device;
 mod forms;
 mod handover;
 mod lists;
-mod measure;
-mod phone_store;
-mod queue;
-mod state;
+pub(in crate::pages) mod measure;
+pub(in crate::pages) mod phone_store;
+pub(in crate::pages) mod queue;
+pub(in crate::pages) mod state;
 /// Also fills tile URLs for the map page's server-rendered picture (`pages::map_preview`).
 pub(in crate::pages) mod tile_cache;
 
@@ -104,7 +104,7 @@ pub fn FieldPage() -> impl IntoView {
             <DoorList field/>
             <RecordList field/>
             // Measuring the network is done now and then; the households come first.
-            <measure::MeasurePanel field/>
+            <measure::MeasurePanel target=measure::MeasureTarget::field(field)/>
             {move || match field.sheet.get() {
                 Sheet::Closed => ().into_any(),
                 Sheet::NewHousehold => view! { <NewHouseholdForm field/> }.into_any(),

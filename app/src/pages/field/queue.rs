@@ -5,7 +5,7 @@
 
 use super::phone_store::{self, PhoneStoreError, QUEUE};
 use crate::field_records::{EditedVisit, SyncOutcome, SyncRecord, SyncResult, VisitEdit, VisitRecord};
-use crate::pages::api_client::{patch_json, post_json, put_bytes, CallFailure};
+use crate::pages::api_client::{patch_json, post_json, put_bytes, CallFailure, ErrorAnswer};
 use serde::{Deserialize, Serialize};
 use web_sys::IdbDatabase;
 
@@ -257,6 +257,51 @@ pub async fn send_pending(database: &IdbDatabase, account: &str) -> Result<SyncR
     Ok(report)
 }
 
+/// Sends this account's pending measurements one at a time to `POST /api/v1/measurements`: the
+/// map page's way, open to every signed-in account (the sync route is the field app's, for those
+/// who record visits). Each verdict is stored on the phone as soon as it is known; a refused
+/// measurement stays listed with the server's reason, like a refused visit.
+pub async fn send_pending_measurements(database: &IdbDatabase, account: &str) -> Result<SyncReport, SyncFailure> {
+    let pending = load(database).await?.into_iter().filter(|queued| {
+        queued.state == QueueState::Pending
+            && queued.belongs_to(Some(account))
+            && matches!(queued.record, SyncRecord::Measurement(_))
+    });
+    let mut report = SyncReport::default();
+    for mut queued in pending {
+        let SyncRecord::Measurement(measurement) = &queued.record else { continue };
+        let result = match post_json::<_, SyncResult>("/api/v1/measurements", measurement).await {
+            Ok(result) => result,
+            Err(CallFailure::Status(422, body)) => refusal(queued.uuid(), &body),
+            Err(failure) => return Err(SyncFailure::Server(failure)),
+        };
+        queued.apply(&result);
+        match queued.state {
+            QueueState::Synced => report.synced += 1,
+            QueueState::Rejected => report.rejected += 1,
+            QueueState::Pending => {}
+        }
+        save(database, &queued).await?;
+    }
+    Ok(report)
+}
+
+/// The verdict a 422 answer of a single record carries: refused, with the API's reasons.
+fn refusal(uuid: &str, body: &str) -> SyncResult {
+    let (reason, reason_vi) = match serde_json::from_str::<ErrorAnswer<serde::de::IgnoredAny>>(body) {
+        Ok(answer) => (answer.error.message, answer.error.message_vi),
+        Err(_) => (body.to_owned(), None),
+    };
+    SyncResult {
+        uuid: uuid.to_owned(),
+        outcome: SyncOutcome::Rejected,
+        id: None,
+        reason: Some(reason),
+        reason_vi,
+        outside_area: false,
+    }
+}
+
 /// What a phone forgets when its account signs out: the lists copied from the server (names of
 /// households) and the records the server already holds. Records not yet sent, or refused, stay:
 /// they are the only copy, and their author sends or reviews them at the next sign-in.
@@ -295,7 +340,7 @@ pub async fn correct_synced_visit(
     };
     let url = format!("/api/v1/visits/{}", js_sys::encode_uri_component(&visit.uuid));
     let if_match = format!("\"{}\"", queued.version.unwrap_or(1));
-    let edited: EditedVisit = patch_json(&url, &edit, &if_match).await.map_err(|failure| match failure {
+    let edited: EditedVisit = patch_json(&url, &edit, Some(&if_match)).await.map_err(|failure| match failure {
         CallFailure::Status(409, _) => CorrectionFailure::Conflict,
         other => CorrectionFailure::Server(other),
     })?;

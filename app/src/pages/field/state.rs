@@ -442,6 +442,12 @@ async fn load_records() -> Result<Vec<QueuedRecord>, phone_store::PhoneStoreErro
 }
 
 /// A copy kept on the phone; `None` when missing or unreadable (it is refetched when online).
+/// The account the field app last saw signed in on this phone: who the map page's measurements
+/// are for when it opens with no network (signing out forgets it).
+pub(in crate::pages) async fn account_last_seen() -> Option<String> {
+    read_cache(CACHE_ACCOUNT).await
+}
+
 async fn read_cache<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     let database = phone_store::open().await.ok()?;
     let json = phone_store::get(&database, phone_store::CACHE, key).await.ok()??;

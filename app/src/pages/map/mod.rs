@@ -4,6 +4,7 @@
 
 mod district_map;
 mod layers;
+mod measure;
 mod sheet;
 
 use crate::map_api::load_map_data;
@@ -209,6 +210,7 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
             })
         }}
         <HouseList visible selected/>
+        {(!public_view).then(|| view! { <MeasureDetails villages=houses.with_value(|houses| villages_of(houses))/> })}
         <footer class="app-footer">
             {is_demo.then(|| view! {
                 <p class="demo-notice" data-testid="demo-notice">{ui_text(|t| t.demo_notice)}</p>
@@ -318,6 +320,59 @@ fn named_options(
 /// CSS class of a status dot/marker; the colours live in `style/main.css`.
 pub(super) fn status_class(status: WifiStatus) -> String {
     format!("status-{}", status.as_str())
+}
+
+/// "Đo sóng tại đây", folded under the map for signed-in accounts: opening it fetches the panel
+/// (`measure`), which asks for the phone's position only then.
+#[component]
+fn MeasureDetails(villages: Vec<(String, String)>) -> impl IntoView {
+    let villages = StoredValue::new(villages);
+    let account = RwSignal::new(None::<String>);
+    let unknown = RwSignal::new(false);
+    let open = move |_| {
+        if account.get_untracked().is_some() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let found = match crate::auth_api::signed_in_user().await {
+                Ok(user) => user.map(|user| user.username),
+                // No network: the account last seen signed in on this phone.
+                Err(_) => crate::pages::field::state::account_last_seen().await,
+            };
+            unknown.set(found.is_none());
+            account.set(found);
+        });
+    };
+    view! {
+        <details class="measure-details" data-testid="measure-details">
+            <summary on:click=open>{ui_text(|t| t.field.measure_here)}</summary>
+            {move || unknown.get().then(|| view! { <p role="alert">{ui_text(|t| t.field.measure_signed_out)}</p> })}
+            {move || account.get().map(|account| {
+                let panel = measure::measure_panel(measure::MeasureParts { account, villages: villages.get_value() });
+                view! {
+                    <Suspense fallback=move || view! { <p class="notice">{ui_text(|t| t.loading)}</p> }>
+                        {Suspend::new(async move {
+                            panel.await.unwrap_or_else(|_| {
+                                view! { <p class="notice notice--error" role="alert">{ui_text(|t| t.load_failed)}</p> }
+                                    .into_any()
+                            })
+                        })}
+                    </Suspense>
+                }
+            })}
+        </details>
+    }
+}
+
+/// The villages of the houses on the map, `(code, "village · commune")`, in the list's order.
+fn villages_of(houses: &[CulturalHouse]) -> Vec<(String, String)> {
+    let mut villages: Vec<(String, String)> = houses
+        .iter()
+        .map(|house| (house.village_code.clone(), format!("{} · {}", house.village, house.commune)))
+        .collect();
+    villages.sort_by(|a, b| a.1.cmp(&b.1));
+    villages.dedup_by(|a, b| a.0 == b.0);
+    villages
 }
 
 /// The same houses as the map, as a list: readable before the wasm loads, usable by screen
