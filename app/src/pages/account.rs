@@ -142,6 +142,31 @@ pub fn SignInPrompt() -> impl IntoView {
     }
 }
 
+/// A page's content for the accounts that may do `capability`, given the signed-in account:
+/// anyone else signed in is told they may not, the public is asked to sign in.
+#[component]
+pub fn Allowed<F, V>(capability: Capability, page: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) if user.role.can(capability) => page(user).into_any(),
+                        Ok(Some(_)) => view! { <p role="alert">{ui_text(|t| t.error_forbidden)}</p> }.into_any(),
+                        _ => view! { <SignInPrompt/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 fn AccountDetails(user: CurrentUser) -> impl IntoView {
     let texts = use_texts();

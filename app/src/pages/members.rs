@@ -7,9 +7,9 @@
 //! It talks to the REST routes (`/api/v1/users…`) with the session; the list is drawn once the
 //! page is hydrated (it is personal data the server-rendered page does not carry).
 
+use super::account::Allowed;
 use super::api_client::{get_json, patch_json, post_json, CallFailure, ErrorAnswer};
 use super::operator_upload::{SheetLine, SignInSheet};
-use crate::auth_api::signed_in_user;
 use crate::i18n::fill;
 use crate::model::accounts::Account;
 use crate::model::{Capability, CurrentUser, Role};
@@ -20,21 +20,10 @@ use serde::Deserialize;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <section class="page members-page">
             <h2>{ui_text(|t| t.members.title)}</h2>
-            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if user.role.can(Capability::ManageAccounts) => {
-                            view! { <Members me=user/> }.into_any()
-                        }
-                        Ok(Some(_)) => view! { <p role="alert">{ui_text(|t| t.error_forbidden)}</p> }.into_any(),
-                        _ => view! { <super::account::SignInPrompt/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Allowed capability=Capability::ManageAccounts page=|me| view! { <Members me/> }/>
         </section>
     }
 }

@@ -5,8 +5,7 @@
 //! use, with the browser session as credentials. The setup page sends its reference-data files
 //! the same way and shows their answers with [`UploadResult`].
 
-use crate::auth_api::signed_in_user;
-use crate::model::Role;
+use crate::model::Capability;
 use crate::{ui_text, use_texts};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -244,21 +243,14 @@ pub(crate) fn send_file(url: String, content_type: &str, file: web_sys::File, st
 
 #[component]
 pub fn OperatorUploadPage() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <section class="page page--wide">
             <h2>{ui_text(|t| t.operator_page_title)}</h2>
-            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if matches!(user.role, Role::Admin | Role::CommuneOfficer | Role::Telecom) => {
-                            view! { <UploadForm/> <super::operator_inbox::OperatorInbox role=user.role/> }.into_any()
-                        }
-                        Ok(Some(_)) => view! { <p role="alert">{ui_text(|t| t.error_forbidden)}</p> }.into_any(),
-                        _ => view! { <super::account::SignInPrompt/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            // Those who keep Wi-Fi current: operators' staff, officers, admins.
+            <super::account::Allowed capability=Capability::EditWifi page=|user| view! {
+                <UploadForm/>
+                <super::operator_inbox::OperatorInbox role=user.role/>
+            }/>
         </section>
     }
 }

@@ -7,8 +7,8 @@
 //! own, and their answers are shown the same way (problems by line, a sign-in sheet for new
 //! accounts).
 
+use super::account::Allowed;
 use super::operator_upload::{UploadResult, UploadState};
-use crate::auth_api::signed_in_user;
 use crate::i18n::fill;
 use crate::model::setup::SetupChecklist;
 use crate::model::Capability;
@@ -76,32 +76,22 @@ fn import_url(kind: &str, dry_run: bool, repair: bool) -> String {
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <section class="page setup-page">
             <h2>{ui_text(|t| t.setup.title)}</h2>
-            <Suspense fallback=move || view! { <p>{ui_text(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if user.role.can(Capability::ManagePlaces) => {
-                            let admin = user.role.can(Capability::Administer);
-                            view! {
-                                <p class="hint">{ui_text(|t| t.setup.intro)}</p>
-                                <Checklist admin/>
-                                {FORMS
-                                    .iter()
-                                    .enumerate()
-                                    .filter(|(_, form)| admin || !form.admin_only)
-                                    .map(|(index, form)| view! { <KindForm index form/> })
-                                    .collect_view()}
-                            }
-                            .into_any()
-                        }
-                        Ok(Some(_)) => view! { <p role="alert">{ui_text(|t| t.error_forbidden)}</p> }.into_any(),
-                        _ => view! { <super::account::SignInPrompt/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Allowed capability=Capability::ManagePlaces page=|user| {
+                let admin = user.role.can(Capability::Administer);
+                view! {
+                    <p class="hint">{ui_text(|t| t.setup.intro)}</p>
+                    <Checklist admin/>
+                    {FORMS
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, form)| admin || !form.admin_only)
+                        .map(|(index, form)| view! { <KindForm index form/> })
+                        .collect_view()}
+                }
+            }/>
         </section>
     }
 }
