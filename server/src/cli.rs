@@ -50,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+    /// Telecom operators (Viettel, VNPT and MobiFone are there from the first run).
+    Operator {
+        #[command(subcommand)]
+        what: OperatorCommand,
+    },
     /// Write a consistent copy of the (live) SQLite database to FILE. PostgreSQL: use pg_dump.
     Backup { file: PathBuf },
     /// Replace the SQLite database with the backup FILE; stop the server first. The current
@@ -67,6 +72,13 @@ pub enum Command {
 pub enum UserCommand {
     /// Create an account. Without BANDOSO_NEW_PASSWORD a random password is generated and printed once.
     Add(UserAddArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Add an operator, or rename one: CODE (letters a-z, digits, '-'; e.g. vietnamobile) and the
+    /// NAME people know it by.
+    Add { code: String, name: String },
 }
 
 #[derive(Debug, Args)]
@@ -258,6 +270,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             import_reference(&db, ReferenceKind::Accounts, file).await
         }
         Command::User { what: UserCommand::Add(args) } => add_user(&db, args).await,
+        Command::Operator { what: OperatorCommand::Add { code, name } } => {
+            domain::coverage::add_operator(&db, &code, &name, Actor::CommandLine).await?;
+            eprintln!("Operator '{}' is known as '{}'.", code.trim().to_lowercase(), name.trim());
+            Ok(())
+        }
         Command::Serve(args) => serve(db, args).await,
         // Handled above, before the database is opened.
         Command::Backup { .. } | Command::Restore { .. } | Command::Precompress { .. } => Ok(()),

@@ -493,3 +493,27 @@ async fn a_house_made_before_codes_is_found_by_village_and_name() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_fresh_database_knows_the_national_operators_and_takes_another_with_a_checked_code() {
+    on_each_backend(|test_db| async move {
+        let db = &test_db.db;
+        let codes = |operators: Vec<(String, String)>| {
+            let mut codes: Vec<String> = operators.into_iter().map(|(code, _)| code).collect();
+            codes.sort();
+            codes
+        };
+        let known = domain::coverage::operators(db.pool()).await.expect("operators");
+        assert_eq!(codes(known), ["mobifone", "viettel", "vnpt"]);
+        let actor = domain::audit::Actor::CommandLine;
+        domain::coverage::add_operator(db, " Vietnamobile ", "Vietnamobile", actor).await.expect("a new operator");
+        let refused = domain::coverage::add_operator(db, "fpt telecom", "FPT Telecom", actor).await;
+        assert!(refused.is_err(), "a code with a space is refused");
+        let known = domain::coverage::operators(db.pool()).await.expect("operators");
+        assert_eq!(codes(known).len(), 4);
+        let audited = count(db, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'operator'").await;
+        assert_eq!(audited, 1);
+        test_db
+    })
+    .await;
+}

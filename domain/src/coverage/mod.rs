@@ -96,6 +96,41 @@ where
     Ok(sqlx::query_as("SELECT code, name FROM operator ORDER BY name").fetch_all(executor).await?)
 }
 
+/// Adds a network operator, or renames one, for the server's operator (`bandoso operator add`):
+/// checked (a code of a-z, 0-9 and '-', a name) and audited.
+pub async fn add_operator(
+    db: &crate::Db,
+    code: &str,
+    name: &str,
+    actor: crate::audit::Actor<'_>,
+) -> Result<(), StoreError> {
+    let code = code.trim().to_lowercase();
+    let well_formed = !code.is_empty()
+        && code.len() <= 32
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !well_formed {
+        return Err(model::said(
+            format!("operator code '{code}': use 1 to 32 letters a-z, digits or '-'"),
+            format!("mã nhà mạng '{code}': dùng 1 đến 32 chữ a-z, chữ số hoặc '-'"),
+        )
+        .into());
+    }
+    let name = crate::text::required("name", name, 100)?;
+    let mut tx = db.begin_write().await?;
+    upsert_operator(&mut *tx, &code, &name).await?;
+    let after = serde_json::json!({"code": code, "name": name});
+    let change = crate::audit::Change {
+        action: "upsert",
+        entity_type: "operator",
+        entity_id: &code,
+        before: None,
+        after: Some(&after),
+    };
+    crate::audit::record(&mut *tx, actor, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Creates or renames a network operator (Viettel, VNPT, MobiFone, …).
 pub async fn upsert_operator<'e, E>(executor: E, code: &str, name: &str) -> Result<(), StoreError>
 where
