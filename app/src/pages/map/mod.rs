@@ -28,12 +28,18 @@ pub fn MapPage() -> impl IntoView {
     // Blocking: the server sends the page with the data in place, so it reads before hydration.
     let data = Resource::new_blocking(|| (), |_| load_map_data());
     let data_resource = data;
+    // The open house outlives a reload of the data after a change made in its sheet.
+    let selected = RwSignal::new(None::<i64>);
+    provide_context(sheet::PlacedHere::default());
 
     view! {
         <Suspense fallback=move || view! { <p class="notice">{ui_text(|t| t.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(data) => view! { <MapView data on_saved=Callback::new(move |()| data_refetch(data_resource))/> }.into_any(),
+                    Ok(data) => {
+                        let on_saved = Callback::new(move |()| data_refetch(data_resource));
+                        view! { <MapView data selected on_saved/> }.into_any()
+                    }
                     Err(_) => view! {
                         <p class="notice notice--error" role="alert">{ui_text(|t| t.load_failed)}</p>
                     }
@@ -87,7 +93,7 @@ impl Filters {
 }
 
 #[component]
-fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
+fn MapView(data: MapData, selected: RwSignal<Option<i64>>, on_saved: Callback<()>) -> impl IntoView {
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));
     let bounds = data.bounds();
@@ -100,9 +106,12 @@ fn MapView(data: MapData, on_saved: Callback<()>) -> impl IntoView {
     });
     // `?village=CODE` (a link from the dashboard's priority list) opens that village's house.
     let linked_village = query.read_untracked().get(VILLAGE_PARAM);
-    let selected = RwSignal::new(linked_village.and_then(|code| {
-        houses.with_value(|houses| houses.iter().find(|house| house.village_code == code).map(|house| house.id))
-    }));
+    if selected.get_untracked().is_none() {
+        let linked = linked_village.and_then(|code| {
+            houses.with_value(|houses| houses.iter().find(|house| house.village_code == code).map(|house| house.id))
+        });
+        selected.set(linked);
+    }
     let selected_house = Memo::new(move |_| {
         selected.get().and_then(|id| houses.with_value(|all| all.iter().find(|h| h.id == id).cloned()))
     });

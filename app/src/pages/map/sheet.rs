@@ -280,6 +280,11 @@ enum Placing {
     Failed(crate::error::AppError),
 }
 
+/// The last house placed from this page and the fix's accuracy: the map's data is read again
+/// after a placement (its dot moves), which draws the sheet anew, and the sheet still says so.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct PlacedHere(RwSignal<Option<(i64, f64)>>);
+
 /// Worst fix the button waits past, in metres: a fix within it places the house.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const GOOD_FIX_M: f64 = 50.0;
@@ -292,7 +297,9 @@ fn PlaceHere(id: i64, on_saved: Callback<()>) -> impl IntoView {
     use crate::model::Capability;
     let texts = use_texts();
     let user = Resource::new(|| (), |_| crate::auth_api::signed_in_user());
-    let placing = RwSignal::new(Placing::Idle);
+    let placed_here = use_context::<PlacedHere>().unwrap_or_default().0;
+    let earlier = placed_here.get_untracked().filter(|(placed, _)| *placed == id);
+    let placing = RwSignal::new(earlier.map_or(Placing::Idle, |(_, accuracy)| Placing::Done(accuracy)));
     let start = move |_| {
         placing.set(Placing::Waiting);
         #[cfg(feature = "hydrate")]
@@ -315,7 +322,10 @@ fn PlaceHere(id: i64, on_saved: Callback<()>) -> impl IntoView {
                     leptos::task::spawn_local(async move {
                         let placed = crate::map_api::place_house(id, fix.lat, fix.lon, Some(accuracy)).await;
                         placing.set(match placed {
-                            Ok(_) => Placing::Done(accuracy),
+                            Ok(_) => {
+                                placed_here.set(Some((id, accuracy)));
+                                Placing::Done(accuracy)
+                            }
                             Err(error) => Placing::Failed(error),
                         });
                         on_saved.run(());
