@@ -5,12 +5,14 @@
 // phone with it and records a visit, which the map, the field progress and the dashboard show.
 const fs = require('node:fs');
 const path = require('node:path');
-const { test, expect } = require('@playwright/test');
+const { test, expect, devices } = require('@playwright/test');
 const { EMPTY_ADMIN_PASSWORD, emptyAddr, signIn, waitForHydration } = require('./helpers');
 
 const demoData = path.join(__dirname, '..', '..', 'server', 'src', 'demo', 'data');
 const shots = path.join(__dirname, 'output', 'screenshots');
 const base = `http://${emptyAddr()}`;
+/** Another phone: a context of its own, as the config's (Pixel 7, Vietnamese). */
+const phone = { ...devices['Pixel 7'], locale: 'vi-VN', baseURL: base };
 
 test.use({ baseURL: base, permissions: ['geolocation'], geolocation: { latitude: 20.1234, longitude: 105.6789, accuracy: 9 } });
 
@@ -84,9 +86,12 @@ test('a place goes live from an empty database: boundaries, lists, accounts, and
   await expect(page.getByTestId('wifi-count')).toContainText('/1');
   await page.locator('.house-list summary').tap();
   await page.locator('.house-list button').first().tap();
+  await page.context().setGeolocation({ latitude: 20.1251, longitude: 105.6802, accuracy: 9 });
   const placeHere = page.getByTestId('place-here');
   await placeHere.getByRole('button').tap();
   await expect(placeHere).toContainText('sai số ± 9 m');
+  const houses = await (await page.request.get('/api/v1/cultural-houses')).json();
+  expect(houses.features[0].geometry.coordinates).toEqual([105.6802, 20.1251]);
 
   // The commune officer, then the officer's two team members with one sign-in sheet.
   await page.goto('/quan-ly-tai-khoan');
@@ -94,7 +99,7 @@ test('a place goes live from an empty database: boundaries, lists, accounts, and
   const officerPassword = await addAccount(page, {
     username: 'canbo.kimtan', name: 'Cán bộ xã Kim Tân', role: 'commune_officer', scope: '15187',
   });
-  const officerPhone = await browser.newContext({ ...test.info().project.use, baseURL: base });
+  const officerPhone = await browser.newContext(phone);
   const officer = await officerPhone.newPage();
   await signIn(officer, 'canbo.kimtan', officerPassword);
   await officer.goto('/tai-khoan');
@@ -110,8 +115,7 @@ test('a place goes live from an empty database: boundaries, lists, accounts, and
 
   // The first team member, on a phone of their own, with the sheet's password: a visit.
   const memberPhone = await browser.newContext({
-    ...test.info().project.use, baseURL: base, permissions: ['geolocation'],
-    geolocation: { latitude: 20.1234, longitude: 105.6789, accuracy: 9 },
+    ...phone, permissions: ['geolocation'], geolocation: { latitude: 20.1234, longitude: 105.6789, accuracy: 9 },
   });
   const member = await memberPhone.newPage();
   await signIn(member, 'tcn.kimtan.01', memberPassword);
