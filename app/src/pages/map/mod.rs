@@ -219,7 +219,7 @@ fn MapView(data: MapData, selected: RwSignal<Option<i64>>, on_saved: Callback<()
             })
         }}
         <HouseList visible selected/>
-        {(!public_view).then(|| view! { <MeasureDetails villages=houses.with_value(|houses| villages_of(houses))/> })}
+        {(!public_view).then(|| view! { <MeasureDetails houses/> })}
         <footer class="app-footer">
             {is_demo.then(|| view! {
                 <p class="demo-notice" data-testid="demo-notice">{ui_text(|t| t.demo_notice)}</p>
@@ -332,10 +332,10 @@ pub(super) fn status_class(status: WifiStatus) -> String {
 }
 
 /// "Đo sóng tại đây", folded under the map for signed-in accounts: opening it fetches the panel
-/// (`measure`), which asks for the phone's position only then.
+/// (`measure`), which asks for the phone's position only then, and lists the map's villages only
+/// then (a country's map holds 100,000 houses; most visits never measure).
 #[component]
-fn MeasureDetails(villages: Vec<(String, String)>) -> impl IntoView {
-    let villages = StoredValue::new(villages);
+fn MeasureDetails(houses: StoredValue<Vec<CulturalHouse>>) -> impl IntoView {
     let account = RwSignal::new(None::<String>);
     let unknown = RwSignal::new(false);
     let open = move |_| {
@@ -357,7 +357,7 @@ fn MeasureDetails(villages: Vec<(String, String)>) -> impl IntoView {
             <summary on:click=open>{ui_text(|t| t.field.measure_here)}</summary>
             {move || unknown.get().then(|| view! { <p role="alert">{ui_text(|t| t.field.measure_signed_out)}</p> })}
             {move || account.get().map(|account| {
-                let panel = measure::measure_panel(measure::MeasureParts { account, villages: villages.get_value() });
+                let panel = measure::measure_panel(measure::MeasureParts { account, villages: houses.with_value(|houses| villages_of(houses)) });
                 view! {
                     <Suspense fallback=move || view! { <p class="notice">{ui_text(|t| t.loading)}</p> }>
                         {Suspend::new(async move {
